@@ -1,0 +1,241 @@
+# cpreport build. Needs GNU make 4.3+ (grouped targets, `&:`).
+#
+# Targets: all (default: ./cpreport), cpreport-asan, static (./cpreport-static),
+# werror-check, clang-check, report, test, bench, deps, clean, distclean.
+# Variables you may set: CC, CFLAGS, CPPFLAGS, LDFLAGS, CJSON_DIR,
+# CPREPORT_SRC, ASAN_CC, MUSL_CC, MUSL_CFLAGS, CLANG, REPORT_INPUTS, REPORT_ARGS,
+# TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_RUNS, BENCH_ARGS.
+
+CPREPORT_SRC ?= cpreport.c
+# cJSON is never committed; tests/setup.sh fetches Debian's source package
+# into this ignored folder. Point it at your own folder holding cJSON.c and
+# cJSON.h to skip the fetch.
+CJSON_DIR ?= .deps/cjson
+
+CFLAGS ?= -O2
+WARNINGS := -Wall -Wextra -Wpedantic
+STD := -std=c11 -D_POSIX_C_SOURCE=200809L
+LDLIBS := -lm
+
+# cJSON is Debian's 1.7.15 and is warning-free under gcc 12 and clang 14 with
+# -std=c89/-std=c11 -Wall -Wextra -Wpedantic, so it keeps its warnings on:
+# no -w needed. It gets its own flags (upstream builds it as C89) and never
+# -Werror, because its code is not ours to fix.
+CJSON_CFLAGS := -std=c89 -O2 -Wall -Wextra -Wpedantic
+
+# The sanitizer build stops at the first report even without UBSAN_OPTIONS.
+ASAN_CC ?= $(CC)
+ASAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer -g
+
+# musl, because its fully static binary is ~10x smaller than glibc's -static
+# one, and glibc's still loads NSS modules at run time for some calls.
+MUSL_CC ?= musl-gcc
+# Separate from CFLAGS, which may hold glibc- or gcc-only options.
+MUSL_CFLAGS ?= -O2
+CLANG ?= clang
+
+REPORT_ARGS ?=
+TEST_ARGS ?=
+BENCH_SCHOOLS ?= 24000
+BENCH_RUNS ?= 5
+BENCH_ARGS ?=
+
+B := .build
+CJSON_H := $(CJSON_DIR)/cJSON.h
+CJSON_C := $(CJSON_DIR)/cJSON.c
+SETUP := bash tests/setup.sh
+# Tools `make test` needs beyond the compilers.
+TEST_TOOLS := valgrind xmllint cmark-gfm python3
+
+# build-tools and musl-tools are order-only prerequisites: their checks run
+# every time but never force a rebuild.
+.PHONY: all static werror-check clang-check report test bench deps test-tools \
+        build-tools musl-tools clean distclean FORCE
+.DELETE_ON_ERROR:
+
+all: cpreport
+
+# --- flags stamps ----------------------------------------------------------
+# Make only sees timestamps; these files change when a variant's compiler,
+# flags or source file do, so `make CC=clang` after a gcc build rebuilds
+# instead of reusing gcc objects.
+FLAGS_plain := $(CPREPORT_SRC) $(CC) $(STD) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) | $(CJSON_CFLAGS) | $(LDFLAGS)
+FLAGS_asan  := $(CPREPORT_SRC) $(ASAN_CC) $(STD) $(WARNINGS) $(ASAN_FLAGS) | $(CJSON_CFLAGS) $(ASAN_FLAGS)
+FLAGS_musl  := $(CPREPORT_SRC) $(MUSL_CC) $(STD) $(WARNINGS) $(MUSL_CFLAGS) | $(CJSON_CFLAGS) | -static
+FLAGS_clang := $(CPREPORT_SRC) $(CLANG) $(STD) $(WARNINGS) -Werror $(CFLAGS) | $(CJSON_CFLAGS)
+
+$(B)/%.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FLAGS_$*)' | cmp -s - $@ || echo '$(FLAGS_$*)' > $@
+
+# --- tools and cJSON -------------------------------------------------------
+# Every compile waits (order-only) for this: a fresh machine may lack the
+# compiler, and as root setup.sh installs it. Silent when all is there.
+build-tools:
+	@$(SETUP) deps $(firstword $(CC))
+
+$(CJSON_C) $(CJSON_H) &: | build-tools
+	@$(SETUP) cjson '$(CJSON_DIR)'
+
+# Never let .DELETE_ON_ERROR remove them: the folder may be the user's.
+.PRECIOUS: $(CJSON_C) $(CJSON_H)
+
+# --- ./cpreport --------------------------------------------------------------
+$(B)/plain/cpreport.o: $(CPREPORT_SRC) $(CJSON_H) $(B)/plain.flags | build-tools
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -I$(CJSON_DIR) -MMD -MP -c -o $@ $<
+
+$(B)/plain/cJSON.o: $(CJSON_C) $(CJSON_H) $(B)/plain.flags | build-tools
+	@mkdir -p $(@D)
+	$(CC) $(CJSON_CFLAGS) -c -o $@ $<
+
+cpreport: $(B)/plain/cpreport.o $(B)/plain/cJSON.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- ./cpreport-asan ---------------------------------------------------------
+# cJSON is built with the sanitizers too: the program hands it untrusted
+# input, so its overreads must be caught as well as ours.
+$(B)/asan/cpreport.o: $(CPREPORT_SRC) $(CJSON_H) $(B)/asan.flags | build-tools
+	@mkdir -p $(@D)
+	$(ASAN_CC) $(STD) $(WARNINGS) $(ASAN_FLAGS) -I$(CJSON_DIR) -MMD -MP -c -o $@ $<
+
+$(B)/asan/cJSON.o: $(CJSON_C) $(CJSON_H) $(B)/asan.flags | build-tools
+	@mkdir -p $(@D)
+	$(ASAN_CC) $(CJSON_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+
+cpreport-asan: $(B)/asan/cpreport.o $(B)/asan/cJSON.o
+	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+# --- ./cpreport-static -------------------------------------------------------
+static: cpreport-static
+
+musl-tools:
+	@$(SETUP) deps $(firstword $(MUSL_CC)) readelf
+
+$(B)/musl/cpreport.o: $(CPREPORT_SRC) $(CJSON_H) $(B)/musl.flags | musl-tools
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(STD) $(WARNINGS) $(MUSL_CFLAGS) -I$(CJSON_DIR) -MMD -MP -c -o $@ $<
+
+$(B)/musl/cJSON.o: $(CJSON_C) $(CJSON_H) $(B)/musl.flags | musl-tools
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CJSON_CFLAGS) -c -o $@ $<
+
+# Plain -static, never -static-pie: musl-gcc -static-pie quietly links a
+# dynamic binary (interpreter /lib/ld-musl-*.so.1) that runs here and fails
+# on machines without musl. Running it proves nothing, so check for the
+# INTERP program header instead.
+cpreport-static: $(B)/musl/cpreport.o $(B)/musl/cJSON.o
+	$(MUSL_CC) -static -o $@ $^ $(LDLIBS)
+	@if readelf -lW $@ | grep -q INTERP; then \
+	  echo "cpreport: $@ has an INTERP header, so it is not static" >&2; \
+	  rm -f $@; exit 1; fi
+
+# --- zero warnings -----------------------------------------------------------
+# `make` shows warnings but does not stop on them, so a newer compiler cannot
+# break a user's build; `make test` fails on them instead. Compile-only: the
+# object is thrown away.
+werror-check: $(B)/werror/cpreport.o
+
+$(B)/werror/cpreport.o: $(CPREPORT_SRC) $(CJSON_H) $(B)/plain.flags | build-tools
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARNINGS) -Werror $(CPPFLAGS) $(CFLAGS) -I$(CJSON_DIR) -MMD -MP -c -o $@ $<
+
+# gcc and clang warn about different things; the program must be clean under
+# both. Skipped (with a message) only when clang cannot be installed.
+# The header is a prerequisite so that the fetch happens here, never in the
+# sub-make at the same time as in this one (make -j).
+clang-check: $(B)/clang.flags $(CJSON_H)
+	@$(SETUP) deps '$(CLANG)?'
+	@if ! command -v $(CLANG) >/dev/null 2>&1; then \
+	  echo "clang-check: SKIPPED, $(CLANG) is not installed and could not be (Debian package clang)"; \
+	else \
+	  mkdir -p $(B)/clang && \
+	  $(MAKE) --no-print-directory -s $(B)/clang/cpreport && \
+	  echo "clang-check: $(CLANG) built cpreport with -Werror, no warnings"; \
+	fi
+
+$(B)/clang/cpreport.o: $(CPREPORT_SRC) $(CJSON_H) $(B)/clang.flags
+	$(CLANG) $(STD) $(WARNINGS) -Werror $(CFLAGS) -I$(CJSON_DIR) -MMD -MP -c -o $@ $<
+
+$(B)/clang/cJSON.o: $(CJSON_C) $(CJSON_H) $(B)/clang.flags
+	$(CLANG) $(CJSON_CFLAGS) -c -o $@ $<
+
+$(B)/clang/cpreport: $(B)/clang/cpreport.o $(B)/clang/cJSON.o
+	$(CLANG) -o $@ $^ $(LDLIBS)
+
+# --- report ------------------------------------------------------------------
+REPORT_INPUTS ?= testdata/*.json
+
+report: cpreport
+	@mkdir -p out
+	./cpreport $(REPORT_INPUTS) -o out/report.md -o out/report.html -o out/report.json $(REPORT_ARGS)
+
+# --- test --------------------------------------------------------------------
+deps:
+	@$(SETUP) deps $(firstword $(CC)) make dpkg-source $(firstword $(MUSL_CC)) readelf '$(CLANG)?' $(TEST_TOOLS)
+
+test-tools:
+	@$(SETUP) deps $(TEST_TOOLS)
+
+# Tests may use the snapshot generator once it exists.
+GEN := $(if $(wildcard tests/gen_testdata.c),tests/gen_testdata)
+
+# The runner is the last command, so its "N passed, N failed" is the last
+# line on success; on failure it exits 1 and make adds its error line.
+test: cpreport cpreport-asan werror-check clang-check cpreport-static test-tools $(GEN)
+	@bash tests/run.sh $(TEST_ARGS)
+
+# --- bench -------------------------------------------------------------------
+tests/gen_testdata: tests/gen_testdata.c | build-tools
+	$(CC) -O2 -std=c11 -o $@ $< -lm
+
+GEN_TESTDATA ?= tests/gen_testdata
+BENCH_DATA := .bench/data-$(BENCH_SCHOOLS)
+
+# Generated once per school count (and again when the generator changes);
+# the stamp marks a complete run, so an interrupted one is redone.
+$(BENCH_DATA)/.complete: $(GEN_TESTDATA)
+	rm -rf $(BENCH_DATA)
+	@mkdir -p $(BENCH_DATA)
+	$(GEN_TESTDATA) --schools $(BENCH_SCHOOLS) --out $(BENCH_DATA)
+	@touch $@
+
+# Times both builds on the same input; outputs go to separate folders so the
+# glibc and musl results can be compared byte for byte afterwards.
+bench: cpreport cpreport-static $(BENCH_DATA)/.complete
+	@set -e; \
+	files=$$(find $(BENCH_DATA) -name '*.json' -type f | LC_ALL=C sort | tr '\n' ' '); \
+	[ -n "$$files" ] || { echo "bench: the generator wrote no .json files into $(BENCH_DATA)" >&2; exit 1; }; \
+	echo "bench: $(BENCH_SCHOOLS) schools, $$(echo $$files | wc -w) files, $$(du -ch $$files | tail -n 1 | cut -f1) of JSON"; \
+	mkdir -p .bench/out-glibc .bench/out-static; \
+	run_glibc="./cpreport $$files -o .bench/out-glibc/report.md -o .bench/out-glibc/report.html -o .bench/out-glibc/report.json $(BENCH_ARGS)"; \
+	run_static="./cpreport-static $$files -o .bench/out-static/report.md -o .bench/out-static/report.html -o .bench/out-static/report.json $(BENCH_ARGS)"; \
+	if command -v hyperfine >/dev/null; then \
+	  hyperfine -N --warmup 1 --runs $(BENCH_RUNS) -n cpreport "$$run_glibc" -n cpreport-static "$$run_static"; \
+	else \
+	  echo "bench: hyperfine not installed (Debian package hyperfine); timing one run each"; \
+	fi; \
+	for run in "$$run_glibc" "$$run_static"; do \
+	  echo "== $${run%% *}"; \
+	  if [ -x /usr/bin/time ]; then \
+	    /usr/bin/time -v $$run 2>.bench/time.txt >/dev/null || { cat .bench/time.txt >&2; exit 1; }; \
+	    grep -E 'Elapsed|Maximum resident' .bench/time.txt; \
+	  else \
+	    echo "(no /usr/bin/time, Debian package time: no max RSS)"; \
+	    bash -c "time $$run >/dev/null"; \
+	  fi; \
+	done; \
+	for f in report.md report.html report.json; do \
+	  cmp -s .bench/out-glibc/$$f .bench/out-static/$$f || echo "bench: NOTE $$f differs between cpreport and cpreport-static"; \
+	done
+
+# --- clean -------------------------------------------------------------------
+clean:
+	rm -rf $(B) out .bench tests/.work cpreport cpreport-asan cpreport-static tests/gen_testdata
+
+# Also drops the fetched cJSON (next build fetches it again, ~2 s).
+distclean: clean
+	rm -rf .deps
+
+-include $(wildcard $(B)/*/*.d)

@@ -1,0 +1,3764 @@
+/*
+ * cpreport - board reports and CI checks for a partnership of schools
+ *
+ * What it does
+ *   Reads JSON snapshots of the partnership (schools, trusts, hubs, results,
+ *   finance; format "cpreport/1", documented in README.md), computes the
+ *   strategy's indicators for the latest snapshot, compares them with earlier
+ *   snapshots and with the strategy's targets, and writes Markdown, HTML or
+ *   JSON.
+ *
+ * How to build
+ *   cc -std=c11 -D_POSIX_C_SOURCE=200809L -I CJSON_DIR cpreport.c CJSON_DIR/cJSON.c -lm
+ *   (the Makefile fetches cJSON from Debian's source packages).
+ *
+ * How to use
+ *   cpreport [options] SNAPSHOT...        report (Markdown on stdout by default)
+ *   cpreport targets                      print the built-in targets file
+ *   cpreport --help
+ *
+ * How the file is laid out (each section under a banner, in this order)
+ *   limits, utilities (allocation, string builder, arena), diagnostics,
+ *   dates, the data model, loading and validation, targets, indicators,
+ *   number formatting, Markdown, HTML, JSON, writing outputs, command line,
+ *   main.
+ *
+ * Exit status: 0 done; 2 bad usage or bad input; 3 an output could not be
+ * written.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "cJSON.h"
+
+#define CPREPORT_VERSION "0.1.0"
+
+/* ===================================================================== *
+ *  Limits, each with its reason                                          *
+ * ===================================================================== */
+
+/* cJSON needs about 9 bytes of memory per byte of a typical snapshot (up to
+ * 40 for arrays of small numbers); a national snapshot of every state school
+ * in England with results is tens of MB, so 256 MiB leaves room for growth
+ * while keeping the worst case within a few GB. */
+#define MAX_INPUT_BYTES (256L * 1024 * 1024)
+
+/* A report quotes names in tables; anything longer than this is a data
+ * error rather than a name. */
+#define MAX_TEXT_BYTES 1000
+
+/* Problems listed per file before the rest are only counted: enough to fix
+ * a batch at a time, few enough that the first one stays on screen. */
+#define MAX_PROBLEMS_SHOWN 50
+
+/* JSON paths in messages ("schools[12].ks4[3].year") are short; deeper ones
+ * are cut, never overflowed. */
+#define MAX_PATH 256
+
+/* Snapshots compared in one run: a monthly series over a decade. */
+#define MAX_SNAPSHOTS 128
+
+enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_BAD_INPUT = 2, EXIT_WRITE = 3 };
+
+static const char *progname = "cpreport";
+
+/* ===================================================================== *
+ *  Utilities: allocation, string builder, arena                          *
+ * ===================================================================== */
+
+/* One out-of-memory policy: say so and exit. No caller checks for NULL. */
+static void out_of_memory(void)
+{
+    fprintf(stderr, "%s: out of memory\n", progname);
+    exit(EXIT_BAD_INPUT);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+/* A growing string. Never NULL after sb_init; grows by half. */
+struct sb {
+    char *buf;
+    size_t len, cap;
+};
+
+static void sb_init(struct sb *b)
+{
+    b->cap = 256;
+    b->len = 0;
+    b->buf = xmalloc(b->cap);
+    b->buf[0] = 0;
+}
+
+static void sb_grow(struct sb *b, size_t more)
+{
+    if (b->len + more + 1 <= b->cap)
+        return;
+    while (b->len + more + 1 > b->cap)
+        b->cap += b->cap / 2 + 16;
+    b->buf = xrealloc(b->buf, b->cap);
+}
+
+static void sb_addn(struct sb *b, const char *s, size_t n)
+{
+    sb_grow(b, n);
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = 0;
+}
+
+static void sb_add(struct sb *b, const char *s) { sb_addn(b, s, strlen(s)); }
+
+static void sb_addc(struct sb *b, char c) { sb_addn(b, &c, 1); }
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    sb_grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+static void sb_free(struct sb *b)
+{
+    free(b->buf);
+    b->buf = NULL;
+    b->len = b->cap = 0;
+}
+
+/* A bump allocator: everything of one snapshot (or one cJSON tree) is
+ * freed at once. It also spares musl's slow malloc the many small
+ * allocations a parse makes. */
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used, size;
+    max_align_t data[];
+};
+
+struct arena {
+    struct arena_chunk *head;
+};
+
+#define ARENA_CHUNK (1u << 20)
+
+static void *arena_alloc(struct arena *a, size_t n)
+{
+    size_t align = sizeof(max_align_t);
+    n = (n + align - 1) / align * align;
+    struct arena_chunk *c = a->head;
+    if (!c || c->size - c->used < n) {
+        size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        c = xmalloc(sizeof *c + size);
+        c->size = size;
+        c->used = 0;
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+static void *arena_zalloc(struct arena *a, size_t n)
+{
+    return memset(arena_alloc(a, n), 0, n);
+}
+
+static char *arena_strdup(struct arena *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(arena_alloc(a, n), s, n);
+}
+
+static void arena_free(struct arena *a)
+{
+    while (a->head) {
+        struct arena_chunk *next = a->head->next;
+        free(a->head);
+        a->head = next;
+    }
+}
+
+/* cJSON's allocation hooks take no context, so its trees live in this one
+ * arena, freed whole after each snapshot has been copied out. cJSON's own
+ * frees are no-ops. */
+static struct arena json_arena;
+
+static void *json_malloc(size_t n) { return arena_alloc(&json_arena, n); }
+
+static void json_free(void *p) { (void)p; }
+
+/* ASCII-only case-insensitive comparison, immune to the locale. */
+static int ascii_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+        if (ca != cb || !ca)
+            return ca - cb;
+    }
+}
+
+static int min3(int a, int b, int c)
+{
+    int m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+/* Edit distance, for "did you mean" hints on short keys; longer strings
+ * are cut to 63 bytes, which is plenty for a key. */
+static int edit_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63)
+        la = 63;
+    if (lb > 63)
+        lb = 63;
+    int row[64];
+    for (int j = 0; j <= lb; j++)
+        row[j] = j;
+    for (int i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int up = row[j];
+            int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            row[j] = min3(row[j] + 1, row[j - 1] + 1, diag + cost);
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The nearest of names[] to s, or NULL when none is close enough to be a
+ * plausible typo. */
+static const char *nearest_name(const char *s, const char *const *names)
+{
+    const char *best = NULL;
+    int best_d = INT_MAX;
+    for (int i = 0; names[i]; i++) {
+        int d = edit_distance(s, names[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    int len = (int)strlen(s);
+    int limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+    return best_d <= limit ? best : NULL;
+}
+
+/* ===================================================================== *
+ *  Diagnostics: every problem named with its file and JSON path          *
+ * ===================================================================== */
+
+/* One file's diagnostics. The path is built while walking the tree:
+ * path_key and path_index append and return the old length, which
+ * path_pop restores. */
+struct diag {
+    const char *file;
+    char path[MAX_PATH];
+    size_t len;
+    int errors, warnings;
+};
+
+static void diag_init(struct diag *d, const char *file)
+{
+    memset(d, 0, sizeof *d);
+    d->file = file;
+}
+
+static size_t path_push(struct diag *d, const char *fmt, ...)
+{
+    size_t old = d->len;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(d->path + d->len, sizeof d->path - d->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        d->len += (size_t)n < sizeof d->path - d->len ? (size_t)n : sizeof d->path - d->len - 1;
+    return old;
+}
+
+static size_t path_key(struct diag *d, const char *key)
+{
+    return path_push(d, d->len ? ".%s" : "%s", key);
+}
+
+static size_t path_index(struct diag *d, int i) { return path_push(d, "[%d]", i); }
+
+static void path_pop(struct diag *d, size_t old)
+{
+    d->len = old;
+    d->path[old] = 0;
+}
+
+static void diag_vreport(struct diag *d, bool error, const char *fmt, va_list ap)
+{
+    int *count = error ? &d->errors : &d->warnings;
+    if (++*count > MAX_PROBLEMS_SHOWN)
+        return;
+    fprintf(stderr, "%s: %s: ", progname, d->file);
+    if (d->len)
+        fprintf(stderr, "%s: ", d->path);
+    if (!error)
+        fputs("warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void diag_error(struct diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, true, fmt, ap);
+    va_end(ap);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void diag_warn(struct diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, false, fmt, ap);
+    va_end(ap);
+}
+
+/* Says how many problems were counted but not shown. */
+static void diag_finish(struct diag *d)
+{
+    if (d->errors > MAX_PROBLEMS_SHOWN)
+        fprintf(stderr, "%s: %s: %d more errors not shown\n", progname, d->file,
+                d->errors - MAX_PROBLEMS_SHOWN);
+    if (d->warnings > MAX_PROBLEMS_SHOWN)
+        fprintf(stderr, "%s: %s: %d more warnings not shown\n", progname, d->file,
+                d->warnings - MAX_PROBLEMS_SHOWN);
+}
+
+/* User text quoted for a message: control bytes escaped, cut at 40 bytes
+ * (on a UTF-8 boundary), so a hostile value cannot garble the terminal. */
+static const char *quoted(const char *s, char out[64])
+{
+    size_t o = 0;
+    out[o++] = '"';
+    for (; *s && o < 52; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (o >= 44 && (c & 0xC0) != 0x80) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
+            o += (size_t)snprintf(out + o, 8, c == '"' || c == '\\' ? "\\%c" : "\\x%02X", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o++] = '"';
+    out[o] = 0;
+    return out;
+}
+
+/* ===================================================================== *
+ *  Dates: days since 1970-01-01, proleptic Gregorian                     *
+ * ===================================================================== */
+
+static long days_from_civil(long y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static bool is_leap(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+/* Strict YYYY-MM-DD, a real calendar date in 1900..2199. */
+static bool parse_date(const char *s, long *days)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
+        return false;
+    if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
+        return false;
+    *days = days_from_civil(y, m, d);
+    return true;
+}
+
+/* ISO form, "2024-12-31". */
+static const char *iso_date(long days, char out[16])
+{
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+    return out;
+}
+
+/* Words, "31 December 2024". */
+static const char *long_date(long days, char out[32])
+{
+    static const char *const months[] = {"January", "February", "March",     "April",
+                                         "May",     "June",     "July",      "August",
+                                         "September", "October", "November", "December"};
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(out, 32, "%d %s %d", d, months[m - 1], y);
+    return out;
+}
+
+/* ===================================================================== *
+ *  The data model: one snapshot, copied out of its cJSON tree            *
+ * ===================================================================== */
+
+/* England's nine regions, as DfE's register spells them. */
+static const char *const region_names[] = {
+    "North East",      "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
+    "East of England", "London",     "South East",               "South West",    NULL};
+static const char *const phase_names[] = {"primary", "secondary", "all-through", "special",
+                                          "alternative-provision", "nursery", "post-16", NULL};
+/* Index 0 is the default. */
+static const char *const renewal_names[] = {"continuing", "new", "renewed", "lapsed", NULL};
+static const char *const grade_names[] = {"outstanding", "good", "requires-improvement",
+                                          "inadequate", NULL};
+static const char *const audience_names[] = {"school", "trust", NULL};
+
+enum renewal { REN_CONTINUING, REN_NEW, REN_RENEWED, REN_LAPSED };
+enum grade { GRADE_NONE = -1, GRADE_OUTSTANDING, GRADE_GOOD, GRADE_RI, GRADE_INADEQUATE };
+enum { N_REGIONS = 9, N_PHASES = 7 };
+
+/* KS2 subjects share one array of scores; KS4 uses the first slot. */
+enum { KS2_READING, KS2_MATHS, KS2_GPS, N_SUBJECTS };
+static const char *const ks2_subjects[] = {"reading", "maths", "gps", NULL};
+
+/* Results measures: KS4 disadvantaged grade 4+ in English and maths, and
+ * KS2 disadvantaged scaled scores in each subject. */
+enum { M_KS4_EM4, M_KS2_READING, M_KS2_MATHS, M_KS2_GPS, N_MEASURES };
+
+struct result {
+    int year;
+    long pupils;                 /* disadvantaged pupils: the weight */
+    double score[N_SUBJECTS];
+    bool has[N_SUBJECTS];
+};
+
+struct national_result {
+    int year;
+    double disadv[N_SUBJECTS], other[N_SUBJECTS];
+    bool has_disadv[N_SUBJECTS], has_other[N_SUBJECTS];
+};
+
+struct hub {
+    const char *id, *name;
+};
+
+struct programme {
+    const char *id, *name;
+    int audience;                /* index in audience_names, -1 when not said */
+};
+
+struct trust {
+    const char *id, *name;
+    int renewal;
+    int *progs, nprogs;          /* indices into snapshot.progs */
+};
+
+struct school {
+    long urn;
+    const char *name, *area;     /* area may be NULL */
+    int phase, region, hub, trust; /* hub and trust: index or -1 */
+    long pupils, fsm, send;
+    bool has_send;
+    long joined;
+    int renewal;
+    int *progs, nprogs;
+    bool has_ofsted;
+    int ofsted_prev, ofsted_cur; /* enum grade */
+    long ofsted_date;
+    bool has_qar, qar_full, has_aoe;
+    long qar_aoe;
+    struct result *ks2, *ks4;
+    int nks2, nks4;
+};
+
+struct survey {
+    const char *id, *question;
+    long respondents, agreed;
+};
+
+struct money_line {
+    const char *name;
+    double amount;
+    bool fundraised;
+};
+
+struct snapshot {
+    const char *file;            /* as named on the command line */
+    const char *label;           /* NULL when not given */
+    long as_of;
+    const char **target_areas;
+    int ntarget_areas;
+    bool has_target_areas;
+
+    bool has_nat_fsm, has_nat_send;
+    double nat_fsm, nat_send;
+    struct national_result *nat_ks2, *nat_ks4;
+    int nnat_ks2, nnat_ks4;
+    bool has_nat_ofsted[3];
+    double nat_ofsted[3];        /* kept, good to outstanding, RI to good */
+
+    struct hub *hubs;
+    int nhubs;
+    bool has_hubs;
+    struct trust *trusts;
+    int ntrusts;
+    bool has_trusts;
+    struct programme *progs;     /* the catalogue, or the ids referenced */
+    int nprogs;
+    bool has_catalogue;
+    struct school *schools;
+    int nschools;
+    int year[N_MEASURES];        /* results year R of each measure, -1 if none */
+
+    bool has_lead_reviewers;
+    long lead_reviewers;
+    bool has_feedback;
+    long feedback_responses;
+    double feedback_mean, feedback_scale;
+    struct survey *surveys;
+    int nsurveys;
+
+    bool has_finance, has_reserves;
+    const char *period, *currency;
+    struct money_line *income, *expenditure;
+    int nincome, nexpenditure;
+    double reserves;
+    bool has_fte, has_turnover;
+    double staff_fte, staff_turnover;
+
+    struct arena arena;          /* owns every string and array above */
+};
+
+static bool school_active(const struct school *sc) { return sc->renewal != REN_LAPSED; }
+
+/* Sorted (key, index) pairs: id and URN lookups in O(log n), duplicates
+ * found as neighbours. */
+struct key_index {
+    const char *key;
+    long num;
+    int idx;
+};
+
+static int cmp_key_index(const void *pa, const void *pb)
+{
+    const struct key_index *a = pa, *b = pb;
+    int c = a->key ? strcmp(a->key, b->key) : (a->num > b->num) - (a->num < b->num);
+    return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static int cmp_key_only(const void *pa, const void *pb)
+{
+    const struct key_index *a = pa, *b = pb;
+    return strcmp(a->key, b->key);
+}
+
+/* Index of the entry with this id, or -1. */
+static int key_lookup(const struct key_index *ix, int n, const char *key)
+{
+    struct key_index probe = {key, 0, 0};
+    const struct key_index *hit = n ? bsearch(&probe, ix, (size_t)n, sizeof *ix, cmp_key_only) : NULL;
+    return hit ? hit->idx : -1;
+}
+
+/* ===================================================================== *
+ *  Loading and validation                                                *
+ * ===================================================================== */
+
+/* Every check adds to L->d; loading goes on after a problem so that all of
+ * them are listed in one run. Nothing here returns NULL to mean "invalid":
+ * callers ask d.errors at the end. */
+struct loader {
+    struct diag d;
+    struct snapshot *s;
+    struct key_index *hub_ix, *trust_ix, *prog_ix;
+    int nhub_ix, ntrust_ix, nprog_ix;
+};
+
+enum { OPTIONAL = 0, REQUIRED = 1 };
+
+/* What a value is, for "expected X, got Y" messages. */
+static const char *describe(const cJSON *v, char out[64])
+{
+    if (cJSON_IsString(v))
+        return quoted(v->valuestring, out);
+    if (cJSON_IsNumber(v))
+        snprintf(out, 64, "%.15g", v->valuedouble);
+    else
+        snprintf(out, 64, "%s", cJSON_IsBool(v) ? (cJSON_IsTrue(v) ? "true" : "false")
+                                : cJSON_IsNull(v) ? "null"
+                                : cJSON_IsArray(v) ? "an array"
+                                                   : "an object");
+    return out;
+}
+
+/* Reads raw bytes before parsing: JSON must be UTF-8 without raw control
+ * characters in strings, and "\u0000" or a bad "\u" escape would be
+ * silently truncated or decoded to NUL by cJSON. Returns the offset of the
+ * first problem and its description, or -1. */
+static long lex_check(const char *buf, size_t len, const char **why)
+{
+    bool in_str = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c >= 0x80) {
+            size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+            if (!n || i + n > len) {
+                *why = "invalid UTF-8";
+                return (long)i;
+            }
+            unsigned cp = c & (0x7F >> n);
+            for (size_t k = 1; k < n; k++) {
+                unsigned char cc = (unsigned char)buf[i + k];
+                if ((cc & 0xC0) != 0x80) {
+                    *why = "invalid UTF-8";
+                    return (long)i;
+                }
+                cp = cp << 6 | (cc & 0x3F);
+            }
+            if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+                (cp >= 0xD800 && cp <= 0xDFFF)) {
+                *why = "invalid UTF-8";
+                return (long)i;
+            }
+            i += n - 1;
+        } else if (!in_str) {
+            in_str = c == '"';
+        } else if (c == '"') {
+            in_str = false;
+        } else if (c < 0x20) {
+            *why = "control character in a string (write it as an escape)";
+            return (long)i;
+        } else if (c == '\\' && i + 1 < len) {
+            if (buf[i + 1] == 'u') {
+                bool hex = i + 5 < len;
+                for (size_t k = 2; hex && k < 6; k++)
+                    hex = isxdigit((unsigned char)buf[i + k]);
+                if (!hex) {
+                    *why = "\\u must be followed by four hexadecimal digits";
+                    return (long)i;
+                }
+                if (!strncmp(buf + i + 2, "0000", 4)) {
+                    *why = "\\u0000 (a NUL character) is not allowed in text";
+                    return (long)i;
+                }
+            }
+            i++;
+        }
+    }
+    return -1;
+}
+
+/* Line and column (counted in characters) of a byte offset. */
+static void line_col(const char *buf, long off, long *line, long *col)
+{
+    *line = 1;
+    *col = 1;
+    for (long i = 0; i < off; i++) {
+        if (buf[i] == '\n') {
+            ++*line;
+            *col = 1;
+        } else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+            ++*col;
+        }
+    }
+}
+
+/* The object's keys: known ones, duplicates (an error: cJSON keeps both
+ * and finds the first), and unknown ones (a warning, with the nearest
+ * known key). known[] ends with NULL and has at most 64 entries. */
+static void check_keys(struct loader *L, const cJSON *obj, const char *const *known)
+{
+    uint64_t seen = 0;
+    const cJSON *c;
+    char q[64];
+    cJSON_ArrayForEach(c, obj)
+    {
+        int k = 0;
+        while (known[k] && strcmp(known[k], c->string))
+            k++;
+        if (known[k]) {
+            if (seen >> k & 1)
+                diag_error(&L->d, "key \"%s\" appears more than once", known[k]);
+            seen |= (uint64_t)1 << k;
+            continue;
+        }
+        bool repeated = false;
+        for (const cJSON *p = obj->child; p != c && !repeated; p = p->next)
+            repeated = !strcmp(p->string, c->string);
+        if (repeated)
+            continue;
+        const char *near = nearest_name(c->string, known);
+        if (near)
+            diag_warn(&L->d, "unknown key %s ignored (did you mean \"%s\"?)", quoted(c->string, q), near);
+        else
+            diag_warn(&L->d, "unknown key %s ignored", quoted(c->string, q));
+    }
+}
+
+/* The value at obj.key. JSON null counts as absent. A missing required
+ * key is reported against the object's path. */
+static const cJSON *field(struct loader *L, const cJSON *obj, const char *key, bool required)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (cJSON_IsNull(v))
+        v = NULL;
+    if (!v && required)
+        diag_error(&L->d, "missing required key \"%s\"", key);
+    return v;
+}
+
+static void type_error(struct loader *L, const char *key, const char *expected, const cJSON *v)
+{
+    char q[64];
+    size_t old = path_key(&L->d, key);
+    diag_error(&L->d, "expected %s, got %s", expected, describe(v, q));
+    path_pop(&L->d, old);
+}
+
+/* A number in [lo, hi] (whole when asked). True when present and valid. */
+static bool get_number(struct loader *L, const cJSON *obj, const char *key, bool required,
+                       bool whole, double lo, double hi, double *out)
+{
+    const cJSON *v = field(L, obj, key, required);
+    if (!v)
+        return false;
+    const char *expected = whole ? (lo >= 0 ? "a whole number of 0 or more" : "a whole number")
+                                 : "a number";
+    double x = v->valuedouble;
+    if (!cJSON_IsNumber(v) || !isfinite(x) || (whole && (x != floor(x) || fabs(x) > 9e15))) {
+        type_error(L, key, expected, v);
+        return false;
+    }
+    size_t old = path_key(&L->d, key);
+    bool ok = x >= lo && x <= hi;
+    if (x < lo)
+        diag_error(&L->d, "%.15g is less than %.15g", x, lo);
+    else if (x > hi)
+        diag_error(&L->d, "%.15g is more than %.15g", x, hi);
+    path_pop(&L->d, old);
+    if (ok)
+        *out = x;
+    return ok;
+}
+
+static bool get_count(struct loader *L, const cJSON *obj, const char *key, bool required, long *out)
+{
+    double x;
+    if (!get_number(L, obj, key, required, true, 0, 1e12, &x))
+        return false;
+    *out = (long)x;
+    return true;
+}
+
+static bool get_pct(struct loader *L, const cJSON *obj, const char *key, double *out)
+{
+    return get_number(L, obj, key, OPTIONAL, false, 0, 100, out);
+}
+
+/* A non-empty string of at most MAX_TEXT_BYTES, copied into the snapshot. */
+static bool get_string(struct loader *L, const cJSON *obj, const char *key, bool required,
+                       const char **out)
+{
+    const cJSON *v = field(L, obj, key, required);
+    if (!v)
+        return false;
+    if (!cJSON_IsString(v)) {
+        type_error(L, key, "a string", v);
+        return false;
+    }
+    size_t n = strlen(v->valuestring);
+    size_t old = path_key(&L->d, key);
+    if (n == 0)
+        diag_error(&L->d, "must not be empty");
+    else if (n > MAX_TEXT_BYTES)
+        diag_error(&L->d, "is %zu bytes long, more than the limit of %d", n, MAX_TEXT_BYTES);
+    path_pop(&L->d, old);
+    if (n == 0 || n > MAX_TEXT_BYTES)
+        return false;
+    *out = arena_strdup(&L->s->arena, v->valuestring);
+    return true;
+}
+
+/* One of names[] (ASCII case ignored when nocase), as its index. */
+static bool get_enum(struct loader *L, const cJSON *obj, const char *key, bool required,
+                     const char *const *names, bool nocase, int *out)
+{
+    const cJSON *v = field(L, obj, key, required);
+    if (!v)
+        return false;
+    if (!cJSON_IsString(v)) {
+        type_error(L, key, "a string", v);
+        return false;
+    }
+    for (int i = 0; names[i]; i++) {
+        if (nocase ? !ascii_casecmp(names[i], v->valuestring) : !strcmp(names[i], v->valuestring)) {
+            *out = i;
+            return true;
+        }
+    }
+    struct sb list;
+    sb_init(&list);
+    for (int i = 0; names[i]; i++)
+        sb_printf(&list, "%s%s", i ? ", " : "", names[i]);
+    char q[64];
+    const char *near = nearest_name(v->valuestring, names);
+    size_t old = path_key(&L->d, key);
+    if (near)
+        diag_error(&L->d, "%s is not one of %s (did you mean \"%s\"?)", quoted(v->valuestring, q),
+                   list.buf, near);
+    else
+        diag_error(&L->d, "%s is not one of %s", quoted(v->valuestring, q), list.buf);
+    path_pop(&L->d, old);
+    sb_free(&list);
+    return false;
+}
+
+/* A real calendar date, YYYY-MM-DD, not after as_of unless allowed. */
+static bool get_date(struct loader *L, const cJSON *obj, const char *key, bool required,
+                     bool after_as_of_ok, long *out)
+{
+    const cJSON *v = field(L, obj, key, required);
+    if (!v)
+        return false;
+    char q[64], d1[16];
+    if (!cJSON_IsString(v)) {
+        type_error(L, key, "a date (YYYY-MM-DD)", v);
+        return false;
+    }
+    size_t old = path_key(&L->d, key);
+    bool ok = parse_date(v->valuestring, out);
+    if (!ok)
+        diag_error(&L->d, "%s is not a real date in the form YYYY-MM-DD", quoted(v->valuestring, q));
+    else if (!after_as_of_ok && L->s->as_of != LONG_MIN && *out > L->s->as_of) {
+        diag_error(&L->d, "%s is after as_of (%s)", v->valuestring, iso_date(L->s->as_of, d1));
+        ok = false;
+    }
+    path_pop(&L->d, old);
+    return ok;
+}
+
+static bool get_bool(struct loader *L, const cJSON *obj, const char *key, bool required, bool *out)
+{
+    const cJSON *v = field(L, obj, key, required);
+    if (!v)
+        return false;
+    if (!cJSON_IsBool(v)) {
+        type_error(L, key, "true or false", v);
+        return false;
+    }
+    *out = cJSON_IsTrue(v);
+    return true;
+}
+
+static const cJSON *get_typed(struct loader *L, const cJSON *obj, const char *key, bool required,
+                              bool array)
+{
+    const cJSON *v = field(L, obj, key, required);
+    if (v && (array ? !cJSON_IsArray(v) : !cJSON_IsObject(v))) {
+        type_error(L, key, array ? "an array" : "an object", v);
+        return NULL;
+    }
+    return v;
+}
+
+static const cJSON *get_array(struct loader *L, const cJSON *obj, const char *key, bool required)
+{
+    return get_typed(L, obj, key, required, true);
+}
+
+static const cJSON *get_object(struct loader *L, const cJSON *obj, const char *key, bool required)
+{
+    return get_typed(L, obj, key, required, false);
+}
+
+/* Iterates the array at key: for each element that is an object, pushes
+ * "key[i]" and calls fn(L, element, i, ctx). Returns the element count. */
+typedef void (*element_fn)(struct loader *L, const cJSON *el, int i, void *ctx);
+
+static int each_object(struct loader *L, const cJSON *arr, const char *key, element_fn fn, void *ctx)
+{
+    int i = 0;
+    const cJSON *el;
+    size_t old = path_key(&L->d, key);
+    cJSON_ArrayForEach(el, arr)
+    {
+        size_t at = path_index(&L->d, i);
+        if (!cJSON_IsObject(el)) {
+            char q[64];
+            diag_error(&L->d, "expected an object, got %s", describe(el, q));
+        } else {
+            fn(L, el, i, ctx);
+        }
+        path_pop(&L->d, at);
+        i++;
+    }
+    path_pop(&L->d, old);
+    return i;
+}
+
+/* Builds a sorted id index and reports duplicate ids ("hubs[3].id: "EMS"
+ * is already used by hubs[0]"). ids[i] may be NULL (already reported). */
+static struct key_index *index_ids(struct loader *L, const char *what, const char **ids, int n,
+                                   int *nix)
+{
+    struct key_index *ix = xmalloc(sizeof *ix * (size_t)(n ? n : 1));
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (ids[i])
+            ix[m++] = (struct key_index){ids[i], 0, i};
+    qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
+    for (int i = 1; i < m; i++) {
+        if (!strcmp(ix[i].key, ix[i - 1].key)) {
+            char q[64];
+            size_t old = path_push(&L->d, "%s%s[%d].id", L->d.len ? "." : "", what, ix[i].idx);
+            diag_error(&L->d, "%s is already used by %s[%d]", quoted(ix[i].key, q), what, ix[i - 1].idx);
+            path_pop(&L->d, old);
+        }
+    }
+    *nix = m;
+    return ix;
+}
+
+/* Resolves an id reference at obj.key against an index; -1 when absent. */
+static int get_ref(struct loader *L, const cJSON *obj, const char *key, const char *what,
+                   const struct key_index *ix, int nix)
+{
+    const char *id;
+    if (!get_string(L, obj, key, OPTIONAL, &id))
+        return -1;
+    int idx = key_lookup(ix, nix, id);
+    if (idx < 0) {
+        char q[64];
+        size_t old = path_key(&L->d, key);
+        diag_error(&L->d, "%s is not the id of any entry in %s", quoted(id, q), what);
+        path_pop(&L->d, old);
+    }
+    return idx;
+}
+
+/* A list of programme ids. With a catalogue, each must be in it; without
+ * one, ids are collected into the snapshot's list as they come. */
+static void add_programme(struct snapshot *s, const char *id);
+
+static void get_programmes(struct loader *L, const cJSON *obj, int audience, int **out, int *nout)
+{
+    const cJSON *arr = get_array(L, obj, "programmes", OPTIONAL), *el;
+    *out = NULL;
+    *nout = 0;
+    if (!arr)
+        return;
+    int n = cJSON_GetArraySize(arr), i = 0;
+    *out = arena_alloc(&L->s->arena, sizeof **out * (size_t)(n ? n : 1));
+    size_t old = path_key(&L->d, "programmes");
+    cJSON_ArrayForEach(el, arr)
+    {
+        char q[64];
+        size_t at = path_index(&L->d, i++);
+        if (!cJSON_IsString(el) || !*el->valuestring) {
+            diag_error(&L->d, "expected a programme id, got %s", describe(el, q));
+        } else {
+            if (!L->s->has_catalogue && key_lookup(L->prog_ix, L->nprog_ix, el->valuestring) < 0) {
+                add_programme(L->s, el->valuestring);
+                free(L->prog_ix);
+                const char **ids = xmalloc(sizeof *ids * (size_t)L->s->nprogs);
+                for (int k = 0; k < L->s->nprogs; k++)
+                    ids[k] = L->s->progs[k].id;
+                L->prog_ix = index_ids(L, "programmes", ids, L->s->nprogs, &L->nprog_ix);
+                free(ids);
+            }
+            int p = key_lookup(L->prog_ix, L->nprog_ix, el->valuestring);
+            bool dup = false;
+            for (int k = 0; k < *nout && !dup; k++)
+                dup = (*out)[k] == p;
+            if (p < 0)
+                diag_error(&L->d, "%s is not the id of any entry in programmes", quoted(el->valuestring, q));
+            else if (dup)
+                diag_error(&L->d, "%s is listed twice", quoted(el->valuestring, q));
+            else {
+                int want = L->s->progs[p].audience;
+                if (want >= 0 && want != audience)
+                    diag_warn(&L->d, "%s is a programme for a %s, not a %s", quoted(el->valuestring, q),
+                              audience_names[want], audience_names[audience]);
+                (*out)[(*nout)++] = p;
+            }
+        }
+        path_pop(&L->d, at);
+    }
+    path_pop(&L->d, old);
+}
+
+static void add_programme(struct snapshot *s, const char *id)
+{
+    s->progs = xrealloc(s->progs, sizeof *s->progs * (size_t)(s->nprogs + 1));
+    s->progs[s->nprogs++] = (struct programme){arena_strdup(&s->arena, id), NULL, -1};
+}
+
+static const char *const hub_keys[] = {"id", "name", "region", NULL};
+
+static void load_hub(struct loader *L, const cJSON *o, int i, void *ctx)
+{
+    (void)ctx;
+    struct hub *h = &L->s->hubs[i];
+    int region;
+    check_keys(L, o, hub_keys);
+    get_string(L, o, "id", REQUIRED, &h->id);
+    get_string(L, o, "name", OPTIONAL, &h->name);
+    get_enum(L, o, "region", OPTIONAL, region_names, true, &region);
+}
+
+static const char *const programme_keys[] = {"id", "name", "for", NULL};
+
+static void load_programme(struct loader *L, const cJSON *o, int i, void *ctx)
+{
+    (void)ctx;
+    struct programme *p = &L->s->progs[i];
+    p->audience = -1;
+    check_keys(L, o, programme_keys);
+    get_string(L, o, "id", REQUIRED, &p->id);
+    get_string(L, o, "name", OPTIONAL, &p->name);
+    get_enum(L, o, "for", OPTIONAL, audience_names, false, &p->audience);
+}
+
+static const char *const trust_keys[] = {"id", "name", "joined", "renewal", "programmes", NULL};
+
+static void load_trust(struct loader *L, const cJSON *o, int i, void *ctx)
+{
+    (void)ctx;
+    struct trust *t = &L->s->trusts[i];
+    long joined;
+    check_keys(L, o, trust_keys);
+    get_string(L, o, "id", REQUIRED, &t->id);
+    get_string(L, o, "name", OPTIONAL, &t->name);
+    get_date(L, o, "joined", OPTIONAL, false, &joined);
+    get_enum(L, o, "renewal", OPTIONAL, renewal_names, false, &t->renewal);
+    get_programmes(L, o, 1, &t->progs, &t->nprogs);
+}
+
+static const char *const ks2_keys[] = {"year", "disadvantaged_pupils", "disadvantaged_reading",
+                                       "disadvantaged_maths", "disadvantaged_gps", NULL};
+static const char *const ks4_keys[] = {"year", "disadvantaged_pupils", "disadvantaged_em4_pct", NULL};
+
+/* A results year: 2000 up to the year of as_of. */
+static bool get_year(struct loader *L, const cJSON *o, int *year)
+{
+    int y0 = 2199, m0, d0;
+    double y;
+    if (L->s->as_of != LONG_MIN)
+        civil_from_days(L->s->as_of, &y0, &m0, &d0);
+    if (!get_number(L, o, "year", REQUIRED, true, 2000, y0, &y))
+        return false;
+    *year = (int)y;
+    return true;
+}
+
+/* Scaled scores run from 80 to 120; averages stay inside. */
+#define SCALED_MIN 80.0
+#define SCALED_MAX 120.0
+
+struct results_ctx {
+    struct result *rows;
+    bool ks4;
+};
+
+static void load_result(struct loader *L, const cJSON *o, int i, void *ctx)
+{
+    struct results_ctx *rc = ctx;
+    struct result *r = &rc->rows[i];
+    char key[40];
+    r->year = -1;
+    check_keys(L, o, rc->ks4 ? ks4_keys : ks2_keys);
+    get_year(L, o, &r->year);
+    get_count(L, o, "disadvantaged_pupils", REQUIRED, &r->pupils);
+    if (rc->ks4) {
+        r->has[0] = get_pct(L, o, "disadvantaged_em4_pct", &r->score[0]);
+        return;
+    }
+    for (int k = 0; k < N_SUBJECTS; k++) {
+        snprintf(key, sizeof key, "disadvantaged_%s", ks2_subjects[k]);
+        r->has[k] = get_number(L, o, key, OPTIONAL, false, SCALED_MIN, SCALED_MAX, &r->score[k]);
+    }
+}
+
+/* Years must not repeat within one list; `years` is read with stride
+ * `stride` bytes from `base`. */
+static void check_years_unique(struct loader *L, const char *key, const void *base, size_t stride, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int yi = *(const int *)((const char *)base + stride * (size_t)i);
+        for (int j = 0; j < i && yi >= 0; j++) {
+            if (*(const int *)((const char *)base + stride * (size_t)j) == yi) {
+                size_t old = path_push(&L->d, "%s%s[%d].year", L->d.len ? "." : "", key, i);
+                diag_error(&L->d, "%d is already given in %s[%d]", yi, key, j);
+                path_pop(&L->d, old);
+                break;
+            }
+        }
+    }
+}
+
+static struct result *load_results(struct loader *L, const cJSON *o, const char *key, int *n)
+{
+    const cJSON *arr = get_array(L, o, key, OPTIONAL);
+    *n = 0;
+    if (!arr)
+        return NULL;
+    struct results_ctx rc = {arena_zalloc(&L->s->arena, sizeof *rc.rows * (size_t)(cJSON_GetArraySize(arr) + 1)),
+                             !strcmp(key, "ks4")};
+    *n = each_object(L, arr, key, load_result, &rc);
+    check_years_unique(L, key, &rc.rows[0].year, sizeof *rc.rows, *n);
+    return rc.rows;
+}
+
+static const char *const ofsted_keys[] = {"previous", "current", "inspected", NULL};
+static const char *const qar_keys[] = {"date", "full_team", "areas_of_excellence", NULL};
+
+static void load_ofsted(struct loader *L, const cJSON *o, struct school *sc)
+{
+    size_t old = path_key(&L->d, "ofsted");
+    check_keys(L, o, ofsted_keys);
+    sc->ofsted_prev = sc->ofsted_cur = GRADE_NONE;
+    get_enum(L, o, "previous", OPTIONAL, grade_names, false, &sc->ofsted_prev);
+    get_enum(L, o, "current", OPTIONAL, grade_names, false, &sc->ofsted_cur);
+    sc->has_ofsted = get_date(L, o, "inspected", REQUIRED, false, &sc->ofsted_date);
+    path_pop(&L->d, old);
+}
+
+static void load_qar(struct loader *L, const cJSON *o, struct school *sc)
+{
+    long date;
+    size_t old = path_key(&L->d, "qar");
+    check_keys(L, o, qar_keys);
+    get_date(L, o, "date", REQUIRED, false, &date);
+    sc->has_qar = get_bool(L, o, "full_team", REQUIRED, &sc->qar_full);
+    sc->has_aoe = get_count(L, o, "areas_of_excellence", OPTIONAL, &sc->qar_aoe);
+    path_pop(&L->d, old);
+}
+
+static const char *const school_keys[] = {
+    "urn",     "name",   "phase",   "region",     "area",   "hub", "trust", "pupils", "fsm_pupils",
+    "send_pupils", "joined", "renewal", "programmes", "ofsted", "qar", "ks2",  "ks4",    NULL};
+
+static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
+{
+    (void)ctx;
+    struct snapshot *s = L->s;
+    struct school *sc = &s->schools[i];
+    const cJSON *sub;
+    double urn;
+    sc->hub = sc->trust = sc->phase = sc->region = -1;
+    sc->urn = -1;
+    check_keys(L, o, school_keys);
+    if (get_number(L, o, "urn", REQUIRED, true, 100000, 999999, &urn))
+        sc->urn = (long)urn;
+    get_string(L, o, "name", REQUIRED, &sc->name);
+    get_enum(L, o, "phase", REQUIRED, phase_names, false, &sc->phase);
+    get_enum(L, o, "region", REQUIRED, region_names, true, &sc->region);
+    get_string(L, o, "area", OPTIONAL, &sc->area);
+    if (field(L, o, "hub", OPTIONAL))
+        sc->hub = get_ref(L, o, "hub", "hubs", L->hub_ix, L->nhub_ix);
+    if (field(L, o, "trust", OPTIONAL))
+        sc->trust = get_ref(L, o, "trust", "trusts", L->trust_ix, L->ntrust_ix);
+    bool has_pupils = get_count(L, o, "pupils", REQUIRED, &sc->pupils);
+    bool has_fsm = get_count(L, o, "fsm_pupils", REQUIRED, &sc->fsm);
+    sc->has_send = get_count(L, o, "send_pupils", OPTIONAL, &sc->send);
+    if (has_pupils && has_fsm && sc->fsm > sc->pupils) {
+        size_t old = path_key(&L->d, "fsm_pupils");
+        diag_error(&L->d, "%ld is more than pupils (%ld)", sc->fsm, sc->pupils);
+        path_pop(&L->d, old);
+    }
+    if (has_pupils && sc->has_send && sc->send > sc->pupils) {
+        size_t old = path_key(&L->d, "send_pupils");
+        diag_error(&L->d, "%ld is more than pupils (%ld)", sc->send, sc->pupils);
+        path_pop(&L->d, old);
+    }
+    get_date(L, o, "joined", REQUIRED, false, &sc->joined);
+    get_enum(L, o, "renewal", OPTIONAL, renewal_names, false, &sc->renewal);
+    get_programmes(L, o, 0, &sc->progs, &sc->nprogs);
+    if ((sub = get_object(L, o, "ofsted", OPTIONAL)))
+        load_ofsted(L, sub, sc);
+    if ((sub = get_object(L, o, "qar", OPTIONAL)))
+        load_qar(L, sub, sc);
+    sc->ks2 = load_results(L, o, "ks2", &sc->nks2);
+    sc->ks4 = load_results(L, o, "ks4", &sc->nks4);
+}
+
+/* URNs are unique across the snapshot. */
+static void check_urns(struct loader *L)
+{
+    struct snapshot *s = L->s;
+    struct key_index *ix = xmalloc(sizeof *ix * (size_t)(s->nschools + 1));
+    int m = 0;
+    for (int i = 0; i < s->nschools; i++)
+        if (s->schools[i].urn >= 0)
+            ix[m++] = (struct key_index){NULL, s->schools[i].urn, i};
+    qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
+    for (int i = 1; i < m; i++) {
+        if (ix[i].num == ix[i - 1].num) {
+            size_t old = path_push(&L->d, "schools[%d].urn", ix[i].idx);
+            diag_error(&L->d, "%ld is already used by schools[%d]", ix[i].num, ix[i - 1].idx);
+            path_pop(&L->d, old);
+        }
+    }
+    free(ix);
+}
+
+static const char *const nat_ks2_keys[] = {"year",          "disadvantaged_reading", "disadvantaged_maths",
+                                           "disadvantaged_gps", "other_reading",     "other_maths",
+                                           "other_gps",     NULL};
+static const char *const nat_ks4_keys[] = {"year", "disadvantaged_em4_pct", "other_em4_pct", NULL};
+
+static void load_national_result(struct loader *L, const cJSON *o, int i, void *ctx)
+{
+    struct results_ctx *rc = ctx;
+    struct national_result *r = &((struct national_result *)(void *)rc->rows)[i];
+    char key[40];
+    r->year = -1;
+    check_keys(L, o, rc->ks4 ? nat_ks4_keys : nat_ks2_keys);
+    get_year(L, o, &r->year);
+    for (int k = 0; k < (rc->ks4 ? 1 : N_SUBJECTS); k++) {
+        for (int other = 0; other < 2; other++) {
+            double lo = rc->ks4 ? 0 : SCALED_MIN, hi = rc->ks4 ? 100 : SCALED_MAX;
+            snprintf(key, sizeof key, "%s_%s", other ? "other" : "disadvantaged",
+                     rc->ks4 ? "em4_pct" : ks2_subjects[k]);
+            bool *has = other ? &r->has_other[k] : &r->has_disadv[k];
+            *has = get_number(L, o, key, OPTIONAL, false, lo, hi, other ? &r->other[k] : &r->disadv[k]);
+        }
+    }
+}
+
+static struct national_result *load_national_results(struct loader *L, const cJSON *o, const char *key, int *n)
+{
+    const cJSON *arr = get_array(L, o, key, OPTIONAL);
+    *n = 0;
+    if (!arr)
+        return NULL;
+    struct national_result *rows =
+        arena_zalloc(&L->s->arena, sizeof *rows * (size_t)(cJSON_GetArraySize(arr) + 1));
+    struct results_ctx rc = {(struct result *)(void *)rows, !strcmp(key, "ks4")};
+    *n = each_object(L, arr, key, load_national_result, &rc);
+    check_years_unique(L, key, &rows[0].year, sizeof *rows, *n);
+    return rows;
+}
+
+static const char *const national_keys[] = {"fsm_pct", "send_pct", "ks2", "ks4", "ofsted", NULL};
+static const char *const nat_ofsted_keys[] = {"outstanding_kept_pct", "good_to_outstanding_pct",
+                                              "ri_to_good_pct", NULL};
+
+static void load_national(struct loader *L, const cJSON *o)
+{
+    struct snapshot *s = L->s;
+    const cJSON *of;
+    size_t old = path_key(&L->d, "national");
+    check_keys(L, o, national_keys);
+    s->has_nat_fsm = get_pct(L, o, "fsm_pct", &s->nat_fsm);
+    s->has_nat_send = get_pct(L, o, "send_pct", &s->nat_send);
+    s->nat_ks2 = load_national_results(L, o, "ks2", &s->nnat_ks2);
+    s->nat_ks4 = load_national_results(L, o, "ks4", &s->nnat_ks4);
+    if ((of = get_object(L, o, "ofsted", OPTIONAL))) {
+        size_t at = path_key(&L->d, "ofsted");
+        check_keys(L, of, nat_ofsted_keys);
+        for (int k = 0; k < 3; k++)
+            s->has_nat_ofsted[k] = get_pct(L, of, nat_ofsted_keys[k], &s->nat_ofsted[k]);
+        path_pop(&L->d, at);
+    }
+    path_pop(&L->d, old);
+}
+
+static const char *const survey_keys[] = {"id", "question", "respondents", "agreed", NULL};
+
+static void load_survey(struct loader *L, const cJSON *o, int i, void *ctx)
+{
+    (void)ctx;
+    struct survey *sv = &L->s->surveys[i];
+    check_keys(L, o, survey_keys);
+    get_string(L, o, "id", REQUIRED, &sv->id);
+    get_string(L, o, "question", REQUIRED, &sv->question);
+    bool ok = get_count(L, o, "respondents", REQUIRED, &sv->respondents);
+    ok &= get_count(L, o, "agreed", REQUIRED, &sv->agreed);
+    if (ok && sv->agreed > sv->respondents) {
+        size_t old = path_key(&L->d, "agreed");
+        diag_error(&L->d, "%ld is more than respondents (%ld)", sv->agreed, sv->respondents);
+        path_pop(&L->d, old);
+    }
+    if (!ok)
+        sv->respondents = -1;
+}
+
+static const char *const income_keys[] = {"source", "amount", "fundraised", NULL};
+static const char *const expenditure_keys[] = {"item", "amount", NULL};
+
+static void load_money_line(struct loader *L, const cJSON *o, int i, void *ctx)
+{
+    struct money_line *rows = ctx;
+    bool income = rows == L->s->income;
+    check_keys(L, o, income ? income_keys : expenditure_keys);
+    get_string(L, o, income ? "source" : "item", REQUIRED, &rows[i].name);
+    get_number(L, o, "amount", REQUIRED, false, 0, 1e13, &rows[i].amount);
+    if (income)
+        get_bool(L, o, "fundraised", OPTIONAL, &rows[i].fundraised);
+}
+
+static struct money_line *load_money(struct loader *L, const cJSON *o, const char *key, int *n,
+                                     struct money_line **slot)
+{
+    const cJSON *arr = get_array(L, o, key, OPTIONAL);
+    *n = 0;
+    if (!arr)
+        return NULL;
+    *slot = arena_zalloc(&L->s->arena, sizeof **slot * (size_t)(cJSON_GetArraySize(arr) + 1));
+    *n = each_object(L, arr, key, load_money_line, *slot);
+    return *slot;
+}
+
+static const char *const finance_keys[] = {"period", "currency", "income", "expenditure", "reserves", NULL};
+
+static void load_finance(struct loader *L, const cJSON *o)
+{
+    struct snapshot *s = L->s;
+    size_t old = path_key(&L->d, "finance");
+    check_keys(L, o, finance_keys);
+    s->has_finance = true;
+    get_string(L, o, "period", OPTIONAL, &s->period);
+    if (get_string(L, o, "currency", OPTIONAL, &s->currency)) {
+        const char *c = s->currency;
+        if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
+            !isupper((unsigned char)c[2])) {
+            char q[64];
+            size_t at = path_key(&L->d, "currency");
+            diag_error(&L->d, "%s is not a three-letter currency code such as \"GBP\"", quoted(c, q));
+            path_pop(&L->d, at);
+        }
+    }
+    load_money(L, o, "income", &s->nincome, &s->income);
+    load_money(L, o, "expenditure", &s->nexpenditure, &s->expenditure);
+    s->has_reserves = get_number(L, o, "reserves", OPTIONAL, false, 0, 1e13, &s->reserves);
+    path_pop(&L->d, old);
+}
+
+static const char *const feedback_keys[] = {"responses", "mean", "scale", NULL};
+static const char *const internal_keys[] = {"staff_fte", "staff_turnover_pct", NULL};
+
+static void load_feedback(struct loader *L, const cJSON *o)
+{
+    struct snapshot *s = L->s;
+    size_t old = path_key(&L->d, "feedback");
+    check_keys(L, o, feedback_keys);
+    bool ok = get_count(L, o, "responses", REQUIRED, &s->feedback_responses);
+    ok &= get_number(L, o, "scale", REQUIRED, false, DBL_MIN, 1000, &s->feedback_scale);
+    if (ok)
+        ok &= get_number(L, o, "mean", REQUIRED, false, 0, s->feedback_scale, &s->feedback_mean);
+    s->has_feedback = ok;
+    path_pop(&L->d, old);
+}
+
+static void load_internal(struct loader *L, const cJSON *o)
+{
+    struct snapshot *s = L->s;
+    size_t old = path_key(&L->d, "internal");
+    check_keys(L, o, internal_keys);
+    s->has_fte = get_number(L, o, "staff_fte", OPTIONAL, false, 0, 1e6, &s->staff_fte);
+    s->has_turnover = get_pct(L, o, "staff_turnover_pct", &s->staff_turnover);
+    path_pop(&L->d, old);
+}
+
+static void load_target_areas(struct loader *L, const cJSON *arr)
+{
+    struct snapshot *s = L->s;
+    const cJSON *el;
+    int i = 0;
+    s->has_target_areas = true;
+    s->target_areas = arena_alloc(&s->arena, sizeof *s->target_areas * (size_t)(cJSON_GetArraySize(arr) + 1));
+    size_t old = path_key(&L->d, "target_areas");
+    cJSON_ArrayForEach(el, arr)
+    {
+        size_t at = path_index(&L->d, i++);
+        char q[64];
+        if (!cJSON_IsString(el) || !*el->valuestring || strlen(el->valuestring) > MAX_TEXT_BYTES)
+            diag_error(&L->d, "expected the name of a region or area, got %s", describe(el, q));
+        else
+            s->target_areas[s->ntarget_areas++] = arena_strdup(&s->arena, el->valuestring);
+        path_pop(&L->d, at);
+    }
+    path_pop(&L->d, old);
+}
+
+static const char *const snapshot_keys[] = {
+    "format", "as_of",  "label",          "target_areas", "national", "hubs",     "trusts",
+    "programmes", "schools", "lead_reviewers", "feedback", "surveys", "finance", "internal", NULL};
+
+#define SNAPSHOT_FORMAT "cpreport/1"
+
+/* Loads the object tree of one snapshot into s. Problems go to L->d. */
+static void load_tree(struct loader *L, const cJSON *root)
+{
+    struct snapshot *s = L->s;
+    const cJSON *v;
+    const char *format = NULL;
+    char q[64];
+
+    if (!cJSON_IsObject(root)) {
+        diag_error(&L->d, "expected an object at the top level, got %s", describe(root, q));
+        return;
+    }
+    check_keys(L, root, snapshot_keys);
+    if (get_string(L, root, "format", REQUIRED, &format) && strcmp(format, SNAPSHOT_FORMAT)) {
+        size_t old = path_key(&L->d, "format");
+        diag_error(&L->d, "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
+                   SNAPSHOT_FORMAT);
+        path_pop(&L->d, old);
+        return;     /* another format's fields would only add noise */
+    }
+    s->as_of = LONG_MIN;
+    if (!get_date(L, root, "as_of", REQUIRED, true, &s->as_of))
+        s->as_of = LONG_MIN;
+    get_string(L, root, "label", OPTIONAL, &s->label);
+    if ((v = get_array(L, root, "target_areas", OPTIONAL)))
+        load_target_areas(L, v);
+    if ((v = get_object(L, root, "national", OPTIONAL)))
+        load_national(L, v);
+
+    /* Catalogues before schools, so that references resolve as they come. */
+    const char **ids;
+    if ((v = get_array(L, root, "hubs", OPTIONAL))) {
+        s->has_hubs = true;
+        s->hubs = arena_zalloc(&s->arena, sizeof *s->hubs * (size_t)(cJSON_GetArraySize(v) + 1));
+        s->nhubs = each_object(L, v, "hubs", load_hub, NULL);
+        ids = xmalloc(sizeof *ids * (size_t)(s->nhubs + 1));
+        for (int i = 0; i < s->nhubs; i++)
+            ids[i] = s->hubs[i].id;
+        L->hub_ix = index_ids(L, "hubs", ids, s->nhubs, &L->nhub_ix);
+        free(ids);
+    }
+    if ((v = get_array(L, root, "programmes", OPTIONAL))) {
+        s->has_catalogue = true;
+        s->progs = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *s->progs);
+        s->nprogs = each_object(L, v, "programmes", load_programme, NULL);
+        ids = xmalloc(sizeof *ids * (size_t)(s->nprogs + 1));
+        for (int i = 0; i < s->nprogs; i++)
+            ids[i] = s->progs[i].id;
+        L->prog_ix = index_ids(L, "programmes", ids, s->nprogs, &L->nprog_ix);
+        free(ids);
+    }
+    if ((v = get_array(L, root, "trusts", OPTIONAL))) {
+        s->has_trusts = true;
+        s->trusts = arena_zalloc(&s->arena, sizeof *s->trusts * (size_t)(cJSON_GetArraySize(v) + 1));
+        s->ntrusts = each_object(L, v, "trusts", load_trust, NULL);
+        ids = xmalloc(sizeof *ids * (size_t)(s->ntrusts + 1));
+        for (int i = 0; i < s->ntrusts; i++)
+            ids[i] = s->trusts[i].id;
+        L->trust_ix = index_ids(L, "trusts", ids, s->ntrusts, &L->ntrust_ix);
+        free(ids);
+    }
+    if ((v = get_array(L, root, "schools", REQUIRED))) {
+        s->schools = arena_zalloc(&s->arena, sizeof *s->schools * (size_t)(cJSON_GetArraySize(v) + 1));
+        s->nschools = each_object(L, v, "schools", load_school, NULL);
+        check_urns(L);
+    }
+    double lr;
+    if ((s->has_lead_reviewers = get_number(L, root, "lead_reviewers", OPTIONAL, true, 0, 1e9, &lr)))
+        s->lead_reviewers = (long)lr;
+    if ((v = get_object(L, root, "feedback", OPTIONAL)))
+        load_feedback(L, v);
+    if ((v = get_array(L, root, "surveys", OPTIONAL))) {
+        s->surveys = arena_zalloc(&s->arena, sizeof *s->surveys * (size_t)(cJSON_GetArraySize(v) + 1));
+        s->nsurveys = each_object(L, v, "surveys", load_survey, NULL);
+        ids = xmalloc(sizeof *ids * (size_t)(s->nsurveys + 1));
+        for (int i = 0; i < s->nsurveys; i++)
+            ids[i] = s->surveys[i].id;
+        free(index_ids(L, "surveys", ids, s->nsurveys, &(int){0}));
+        free(ids);
+    }
+    if ((v = get_object(L, root, "finance", OPTIONAL)))
+        load_finance(L, v);
+    if ((v = get_object(L, root, "internal", OPTIONAL)))
+        load_internal(L, v);
+}
+
+/* The whole input, NUL-terminated, or NULL after saying why. "-" is
+ * standard input. */
+static char *read_input(const char *path, size_t *len)
+{
+    bool is_stdin = !strcmp(path, "-");
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = xmalloc(cap + 1);
+    for (;;) {
+        if (n == cap) {
+            if (cap > (size_t)MAX_INPUT_BYTES)
+                break;
+            cap *= 2;
+            buf = xrealloc(buf, cap + 1);
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    bool failed = ferror(f);
+    int err = errno;
+    if (!is_stdin)
+        fclose(f);
+    if (failed) {
+        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, path, strerror(err));
+        free(buf);
+        return NULL;
+    }
+    if (n > (size_t)MAX_INPUT_BYTES) {
+        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, path,
+                MAX_INPUT_BYTES >> 20);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+static void snapshot_free(struct snapshot *s)
+{
+    if (!s)
+        return;
+    arena_free(&s->arena);
+    free(s->progs);
+    free(s);
+}
+
+/* Loads one snapshot file strictly. Returns NULL after naming every
+ * problem on stderr; warnings do not stop it. */
+static struct snapshot *load_snapshot(const char *path)
+{
+    size_t len;
+    char *buf = read_input(path, &len);
+    if (!buf)
+        return NULL;
+    const char *why = NULL;
+    long bad = lex_check(buf, len, &why);
+    const char *end = NULL;
+    cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1) : NULL;
+    if (!root) {
+        long line, col;
+        if (bad < 0) {
+            bad = end ? end - buf : cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - buf : 0;
+            unsigned char c = (unsigned char)buf[bad];
+            static char what[48];
+            if ((size_t)bad >= len)
+                why = "unexpected end of input";
+            else if (c > 0x20 && c < 0x7F)
+                why = (snprintf(what, sizeof what, "unexpected character '%c'", c), what);
+            else
+                why = "unexpected character";
+        }
+        line_col(buf, bad, &line, &col);
+        fprintf(stderr, "%s: %s:%ld:%ld: invalid JSON: %s\n", progname, path, line, col, why);
+        free(buf);
+        arena_free(&json_arena);
+        return NULL;
+    }
+    struct snapshot *s = xcalloc(1, sizeof *s);
+    struct loader L = {.s = s};
+    diag_init(&L.d, path);
+    s->file = path;
+    load_tree(&L, root);
+    free(L.hub_ix);
+    free(L.trust_ix);
+    free(L.prog_ix);
+    arena_free(&json_arena);
+    free(buf);
+    diag_finish(&L.d);
+    if (L.d.errors) {
+        snapshot_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ===================================================================== *
+ *  Indicators                                                            *
+ * ===================================================================== */
+
+enum unit { U_COUNT, U_PCT, U_PP, U_YEARS, U_MONEY, U_MONTHS, U_SCORE, U_POINTS, U_NUMBER };
+static const char *const unit_names[] = {"count",  "percent",      "percentage points",
+                                         "years",  "money",        "months",
+                                         "scaled score", "scaled score points", "number"};
+
+enum group { G_BREADTH, G_DEPTH, G_IMPACT, G_FINANCIAL, N_GROUPS };
+static const char *const group_ids[] = {"breadth", "depth", "impact", "financial"};
+static const char *const group_titles[] = {"Breadth", "Depth", "Impact", "Financial and internal"};
+
+/* A computed value: not available (inputs absent, or nothing to divide
+ * by), suppressed (resting on too few pupils), or a number. num and den
+ * carry the counts behind a share where the report shows them. */
+enum vstate { V_NA, V_OK, V_SUPPRESSED };
+
+struct val {
+    int st;
+    double x;
+    long num, den;
+};
+
+static struct val na(void) { return (struct val){V_NA, 0, 0, 0}; }
+
+static struct val value(double x) { return (struct val){V_OK, x, 0, 0}; }
+
+/* num / den as a percentage; not available when den is 0. */
+static struct val pct(long num, long den)
+{
+    struct val v = {V_NA, 0, num, den};
+    if (den > 0) {
+        v.st = V_OK;
+        v.x = 100.0 * (double)num / (double)den;
+    }
+    return v;
+}
+
+/* The schools an indicator is computed over: all of a snapshot's, or one
+ * group's (idx lists their positions). Lapsed schools are in views too,
+ * because renewal rates count them. */
+struct view {
+    const struct snapshot *s;
+    const int *idx;
+    int n;
+};
+
+static const struct school *view_school(const struct view *v, int i)
+{
+    return &v->s->schools[v->idx ? v->idx[i] : i];
+}
+
+/* Options that change definitions (set from the command line). */
+static int opt_min_cohort = 6;   /* DfE suppresses cohorts of 5 or fewer */
+static int opt_change_years = 5;
+
+static bool measure_ks4(int m) { return m == M_KS4_EM4; }
+
+static int measure_subject(int m) { return measure_ks4(m) ? 0 : m - M_KS2_READING; }
+
+/* The results year R of a key stage: the latest year of the entries of
+ * the snapshot's active schools; -1 when none. */
+static int results_year(const struct snapshot *s, int m)
+{
+    int year = -1;
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        const struct result *rs = measure_ks4(m) ? sc->ks4 : sc->ks2;
+        int n = measure_ks4(m) ? sc->nks4 : sc->nks2;
+        for (int j = 0; j < n && school_active(sc); j++)
+            if (rs[j].year > year)
+                year = rs[j].year;
+    }
+    return year;
+}
+
+static const struct result *result_for(const struct school *sc, int m, int year)
+{
+    const struct result *rs = measure_ks4(m) ? sc->ks4 : sc->ks2;
+    int n = measure_ks4(m) ? sc->nks4 : sc->nks2;
+    for (int j = 0; j < n; j++)
+        if (rs[j].year == year && rs[j].has[measure_subject(m)])
+            return &rs[j];
+    return NULL;
+}
+
+static const struct national_result *national_for(const struct snapshot *s, int m, int year)
+{
+    const struct national_result *rs = measure_ks4(m) ? s->nat_ks4 : s->nat_ks2;
+    int n = measure_ks4(m) ? s->nnat_ks4 : s->nnat_ks2;
+    for (int j = 0; j < n; j++)
+        if (rs[j].year == year)
+            return &rs[j];
+    return NULL;
+}
+
+/* A weighted sum: sum of weight * value, and of weight. */
+struct wsum {
+    double sum;
+    long weight;
+};
+
+static void wsum_add(struct wsum *w, const struct result *r, int m)
+{
+    w->sum += (double)r->pupils * r->score[measure_subject(m)];
+    w->weight += r->pupils;
+}
+
+/* The weighted mean: not available without pupils, suppressed under the
+ * minimum cohort. num carries the pupils it rests on. */
+static struct val wmean(const struct wsum *w)
+{
+    struct val v = {V_NA, 0, w->weight, 0};
+    if (w->weight >= opt_min_cohort) {
+        v.st = V_OK;
+        v.x = w->sum / (double)w->weight;
+    } else if (w->weight > 0) {
+        v.st = V_SUPPRESSED;
+    }
+    return v;
+}
+
+/* Ofsted transitions: outstanding kept, good to outstanding, requires
+ * improvement or inadequate to good or better. */
+enum { OF_KEPT, OF_GOOD_UP, OF_RI_UP, N_TRANSITIONS };
+
+/* The same day a year earlier (29 February gives 28 February). */
+static long year_before(long day)
+{
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    if (m == 2 && d == 29)
+        d = 28;
+    return days_from_civil(y - 1, m, d);
+}
+
+/* Everything the indicators need from one view, gathered in one pass. */
+struct agg {
+    const struct snapshot *s;
+    const int *year;             /* s->year */
+    long schools, pupils, fsm;
+    long send_schools, send, send_base;
+    long target_schools;
+    long high_need_pupils;
+    long hubs;
+    long programmes, multi_programme, renewed, lapsed;
+    double tenure_days;
+    long qar, qar_full, aoe_schools, aoe;
+    struct wsum now[N_MEASURES], change_now[N_MEASURES], change_base[N_MEASURES];
+    long inspected, ungraded, trans_num[N_TRANSITIONS], trans_den[N_TRANSITIONS];
+};
+
+static bool in_target_area(const struct snapshot *s, const struct school *sc)
+{
+    for (int i = 0; i < s->ntarget_areas; i++)
+        if (!ascii_casecmp(s->target_areas[i], region_names[sc->region]) ||
+            (sc->area && !ascii_casecmp(s->target_areas[i], sc->area)))
+            return true;
+    return false;
+}
+
+/* Above the national FSM or SEND share (compared without dividing). */
+static bool high_need(const struct snapshot *s, const struct school *sc)
+{
+    return (s->has_nat_fsm && 100.0 * (double)sc->fsm > s->nat_fsm * (double)sc->pupils) ||
+           (s->has_nat_send && sc->has_send && 100.0 * (double)sc->send > s->nat_send * (double)sc->pupils);
+}
+
+static void add_results(struct agg *a, const struct school *sc)
+{
+    bool long_tenure = (double)(a->s->as_of - sc->joined) / 365.25 >= 4;
+    for (int m = 0; m < N_MEASURES; m++) {
+        if (a->year[m] < 0)
+            continue;
+        const struct result *now = result_for(sc, m, a->year[m]);
+        const struct result *base = result_for(sc, m, a->year[m] - opt_change_years);
+        if (now)
+            wsum_add(&a->now[m], now, m);
+        if (now && base && long_tenure) {
+            wsum_add(&a->change_now[m], now, m);
+            wsum_add(&a->change_base[m], base, m);
+        }
+    }
+}
+
+/* Inspections in the twelve months up to as_of, of schools that had
+ * joined at least a year before; ungraded ones are only counted. */
+static void add_inspection(struct agg *a, const struct school *sc)
+{
+    if (!sc->has_ofsted || sc->ofsted_date <= year_before(a->s->as_of) ||
+        sc->joined > year_before(sc->ofsted_date))
+        return;
+    a->inspected++;
+    int prev = sc->ofsted_prev, cur = sc->ofsted_cur;
+    if (prev == GRADE_NONE || cur == GRADE_NONE) {
+        a->ungraded++;
+        return;
+    }
+    int t = prev == GRADE_OUTSTANDING ? OF_KEPT : prev == GRADE_GOOD ? OF_GOOD_UP : OF_RI_UP;
+    a->trans_den[t]++;
+    a->trans_num[t] += t == OF_RI_UP ? cur <= GRADE_GOOD : cur == GRADE_OUTSTANDING;
+}
+
+static void aggregate(struct agg *a, const struct view *v)
+{
+    const struct snapshot *s = v->s;
+    int n = v->idx ? v->n : s->nschools;
+    unsigned char *hub_seen = xcalloc((size_t)s->nhubs + 1, 1);
+    memset(a, 0, sizeof *a);
+    a->s = s;
+    a->year = s->year;
+    for (int i = 0; i < n; i++) {
+        const struct school *sc = view_school(v, i);
+        a->renewed += sc->renewal == REN_RENEWED;
+        a->lapsed += sc->renewal == REN_LAPSED;
+        if (!school_active(sc))
+            continue;
+        a->schools++;
+        a->pupils += sc->pupils;
+        a->fsm += sc->fsm;
+        if (sc->has_send) {
+            a->send_schools++;
+            a->send += sc->send;
+            a->send_base += sc->pupils;
+        }
+        a->target_schools += in_target_area(s, sc);
+        if (high_need(s, sc))
+            a->high_need_pupils += sc->pupils;
+        if (sc->hub >= 0 && !hub_seen[sc->hub]) {
+            hub_seen[sc->hub] = 1;
+            a->hubs++;
+        }
+        a->programmes += sc->nprogs;
+        a->multi_programme += sc->nprogs >= 2;
+        a->tenure_days += (double)(s->as_of - sc->joined);
+        if (sc->has_qar) {
+            a->qar++;
+            a->qar_full += sc->qar_full;
+            if (sc->has_aoe) {
+                a->aoe_schools++;
+                a->aoe += sc->qar_aoe;
+            }
+        }
+        add_results(a, sc);
+        add_inspection(a, sc);
+    }
+    free(hub_seen);
+}
+
+/* --- breadth --- */
+
+static struct val k_schools(const struct agg *a) { return value((double)a->schools); }
+
+static struct val k_trusts(const struct agg *a)
+{
+    if (!a->s->has_trusts)
+        return na();
+    long n = 0;
+    for (int i = 0; i < a->s->ntrusts; i++)
+        n += a->s->trusts[i].renewal != REN_LAPSED;
+    return value((double)n);
+}
+
+static struct val k_hubs(const struct agg *a) { return a->s->has_hubs ? value((double)a->hubs) : na(); }
+
+static struct val k_pupils(const struct agg *a) { return value((double)a->pupils); }
+
+static struct val k_fsm_pupils(const struct agg *a) { return value((double)a->fsm); }
+
+static struct val k_fsm_pct(const struct agg *a) { return pct(a->fsm, a->pupils); }
+
+/* v minus the national figure; suppressed stays suppressed. */
+static struct val minus(struct val v, struct val national)
+{
+    if (v.st != V_OK || national.st != V_OK)
+        return v.st == V_SUPPRESSED ? v : na();
+    return value(v.x - national.x);
+}
+
+static struct val n_fsm(const struct agg *a) { return a->s->has_nat_fsm ? value(a->s->nat_fsm) : na(); }
+
+static struct val n_send(const struct agg *a) { return a->s->has_nat_send ? value(a->s->nat_send) : na(); }
+
+static struct val k_fsm_vs_national(const struct agg *a) { return minus(k_fsm_pct(a), n_fsm(a)); }
+
+static struct val k_send_pupils(const struct agg *a)
+{
+    struct val v = a->send_schools ? value((double)a->send) : na();
+    v.num = a->send_schools;
+    v.den = a->schools;
+    return v;
+}
+
+static struct val k_send_pct(const struct agg *a)
+{
+    struct val v = pct(a->send, a->send_base);
+    v.num = a->send_schools;
+    v.den = a->schools;
+    return v;
+}
+
+static struct val k_send_vs_national(const struct agg *a) { return minus(k_send_pct(a), n_send(a)); }
+
+static struct val k_target_area(const struct agg *a)
+{
+    return a->s->has_target_areas ? pct(a->target_schools, a->schools) : na();
+}
+
+static struct val k_high_need(const struct agg *a)
+{
+    return a->s->has_nat_fsm || a->s->has_nat_send ? pct(a->high_need_pupils, a->pupils) : na();
+}
+
+/* --- depth --- */
+
+static struct val k_programmes_per_school(const struct agg *a)
+{
+    return a->schools ? value((double)a->programmes / (double)a->schools) : na();
+}
+
+static struct val k_multi_programme(const struct agg *a) { return pct(a->multi_programme, a->schools); }
+
+static struct val k_trust_takeup(const struct agg *a)
+{
+    long active = 0, taking = 0;
+    for (int i = 0; i < a->s->ntrusts; i++) {
+        if (a->s->trusts[i].renewal == REN_LAPSED)
+            continue;
+        active++;
+        taking += a->s->trusts[i].nprogs > 0;
+    }
+    return a->s->has_trusts ? pct(taking, active) : na();
+}
+
+static struct val k_school_renewal(const struct agg *a) { return pct(a->renewed, a->renewed + a->lapsed); }
+
+static struct val k_trust_renewal(const struct agg *a)
+{
+    long renewed = 0, lapsed = 0;
+    for (int i = 0; i < a->s->ntrusts; i++) {
+        renewed += a->s->trusts[i].renewal == REN_RENEWED;
+        lapsed += a->s->trusts[i].renewal == REN_LAPSED;
+    }
+    return pct(renewed, renewed + lapsed);
+}
+
+static struct val k_tenure(const struct agg *a)
+{
+    return a->schools ? value(a->tenure_days / (double)a->schools / 365.25) : na();
+}
+
+static struct val k_qar_reviews(const struct agg *a) { return value((double)a->qar); }
+
+static struct val k_qar_full_team(const struct agg *a) { return pct(a->qar_full, a->qar); }
+
+static struct val k_areas_of_excellence(const struct agg *a)
+{
+    struct val v = a->aoe_schools ? value((double)a->aoe) : na();
+    v.num = a->aoe_schools;
+    v.den = a->qar;
+    return v;
+}
+
+static struct val k_lead_reviewers(const struct agg *a)
+{
+    return a->s->has_lead_reviewers ? value((double)a->s->lead_reviewers) : na();
+}
+
+static struct val k_feedback(const struct agg *a)
+{
+    struct val v = a->s->has_feedback ? value(a->s->feedback_mean) : na();
+    v.num = a->s->feedback_responses;
+    v.den = (long)a->s->feedback_scale;
+    return v;
+}
+
+/* --- impact: results --- */
+
+static struct val national_measure(const struct agg *a, int m, int year, bool other)
+{
+    const struct national_result *nr = year < 0 ? NULL : national_for(a->s, m, year);
+    int subj = measure_subject(m);
+    if (!nr || !(other ? nr->has_other[subj] : nr->has_disadv[subj]))
+        return na();
+    return value(other ? nr->other[subj] : nr->disadv[subj]);
+}
+
+static struct val measure_now(const struct agg *a, int m) { return wmean(&a->now[m]); }
+
+static struct val measure_national(const struct agg *a, int m)
+{
+    return national_measure(a, m, a->year[m], false);
+}
+
+static struct val measure_vs_national(const struct agg *a, int m)
+{
+    return minus(measure_now(a, m), measure_national(a, m));
+}
+
+static struct val measure_change(const struct agg *a, int m)
+{
+    struct val now = wmean(&a->change_now[m]), base = wmean(&a->change_base[m]);
+    struct val v = minus(now, base);
+    if (base.st == V_SUPPRESSED)
+        v = base;
+    v.num = a->change_now[m].weight;
+    return v;
+}
+
+static struct val measure_change_national(const struct agg *a, int m)
+{
+    return minus(measure_national(a, m), national_measure(a, m, a->year[m] - opt_change_years, false));
+}
+
+static struct val measure_gap(const struct agg *a, int m)
+{
+    return minus(measure_now(a, m), national_measure(a, m, a->year[m], true));
+}
+
+/* One function per measure and statistic, for the table. */
+#define MEASURE_FNS(name, m)                                                                   \
+    static struct val k_##name(const struct agg *a) { return measure_now(a, m); }                \
+    static struct val n_##name(const struct agg *a) { return measure_national(a, m); }           \
+    static struct val k_##name##_vs(const struct agg *a) { return measure_vs_national(a, m); }   \
+    static struct val k_##name##_change(const struct agg *a) { return measure_change(a, m); }    \
+    static struct val k_##name##_change_nat(const struct agg *a) { return measure_change_national(a, m); } \
+    static struct val k_##name##_gap(const struct agg *a) { return measure_gap(a, m); }
+MEASURE_FNS(em4, M_KS4_EM4)
+MEASURE_FNS(reading, M_KS2_READING)
+MEASURE_FNS(maths, M_KS2_MATHS)
+MEASURE_FNS(gps, M_KS2_GPS)
+
+/* --- impact: inspections --- */
+
+static struct val k_inspected(const struct agg *a)
+{
+    struct val v = value((double)a->inspected);
+    v.num = a->ungraded;
+    v.den = a->inspected;
+    return v;
+}
+
+static struct val transition(const struct agg *a, int t) { return pct(a->trans_num[t], a->trans_den[t]); }
+
+static struct val national_transition(const struct agg *a, int t)
+{
+    return a->s->has_nat_ofsted[t] ? value(a->s->nat_ofsted[t]) : na();
+}
+
+static struct val k_of_kept(const struct agg *a) { return transition(a, OF_KEPT); }
+static struct val k_of_good_up(const struct agg *a) { return transition(a, OF_GOOD_UP); }
+static struct val k_of_ri_up(const struct agg *a) { return transition(a, OF_RI_UP); }
+static struct val n_of_kept(const struct agg *a) { return national_transition(a, OF_KEPT); }
+static struct val n_of_good_up(const struct agg *a) { return national_transition(a, OF_GOOD_UP); }
+static struct val n_of_ri_up(const struct agg *a) { return national_transition(a, OF_RI_UP); }
+
+/* --- financial and internal --- */
+
+static struct val money_total(const struct money_line *rows, int n, bool fundraised_only)
+{
+    if (!rows)
+        return na();
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        if (!fundraised_only || rows[i].fundraised)
+            sum += rows[i].amount;
+    return value(sum);
+}
+
+static struct val k_income(const struct agg *a) { return money_total(a->s->income, a->s->nincome, false); }
+
+static struct val k_expenditure(const struct agg *a)
+{
+    return money_total(a->s->expenditure, a->s->nexpenditure, false);
+}
+
+static struct val k_surplus(const struct agg *a) { return minus(k_income(a), k_expenditure(a)); }
+
+static struct val k_fundraised(const struct agg *a)
+{
+    struct val in = k_income(a), raised = money_total(a->s->income, a->s->nincome, true);
+    return in.st == V_OK && in.x > 0 ? value(100 * raised.x / in.x) : na();
+}
+
+static struct val k_reserves_months(const struct agg *a)
+{
+    struct val out = k_expenditure(a);
+    return a->s->has_reserves && out.st == V_OK && out.x > 0 ? value(a->s->reserves / (out.x / 12)) : na();
+}
+
+static struct val k_cost_per_pupil(const struct agg *a)
+{
+    struct val out = k_expenditure(a);
+    return out.st == V_OK && a->pupils > 0 ? value(out.x / (double)a->pupils) : na();
+}
+
+static struct val k_staff_fte(const struct agg *a) { return a->s->has_fte ? value(a->s->staff_fte) : na(); }
+
+static struct val k_turnover(const struct agg *a)
+{
+    return a->s->has_turnover ? value(a->s->staff_turnover) : na();
+}
+
+/* Flags: K_SCHOOL indicators are defined per school, so every group of a
+ * breakdown has them; K_BREAKDOWN ones are columns of the reports'
+ * breakdown tables. */
+enum { K_SCHOOL = 1, K_BREAKDOWN = 2 };
+
+/* One row per indicator: every renderer and the checks loop over this
+ * table, so adding an indicator is adding a row and its function.
+ * `national` gives the England figure shown beside it; `note` is a printf
+ * format taking the value's num and den, printed under the table. */
+struct kpi {
+    const char *id;
+    int group;
+    const char *label;
+    int unit;
+    unsigned flags;
+    struct val (*fn)(const struct agg *a);
+    struct val (*national)(const struct agg *a);
+    const char *note;
+};
+
+#define SB (K_SCHOOL | K_BREAKDOWN)
+#define MEASURE_ROWS(name, valueid, idname, what, unit, vsunit)                                      \
+    {"impact." valueid, G_IMPACT, "Disadvantaged " what, unit, SB, k_##name, n_##name, NULL},          \
+    {"impact." idname "_vs_national", G_IMPACT, "Disadvantaged " what " against national", vsunit,    \
+     K_SCHOOL, k_##name##_vs, NULL, NULL},                                                            \
+    {"impact." idname "_change", G_IMPACT, "Change in disadvantaged " what " (schools of 4+ years)",  \
+     vsunit, K_SCHOOL, k_##name##_change, k_##name##_change_nat, "resting on %ld pupils"},              \
+    {"impact." idname "_change_national", G_IMPACT, "National change in disadvantaged " what, vsunit, \
+     0, k_##name##_change_nat, NULL, NULL},                                                           \
+    {"impact." idname "_gap_to_other", G_IMPACT, "Disadvantaged " what " against national other pupils", \
+     vsunit, K_SCHOOL, k_##name##_gap, NULL, NULL}
+
+static const struct kpi kpis[] = {
+    {"breadth.schools", G_BREADTH, "Schools reached", U_COUNT, SB, k_schools, NULL, NULL},
+    {"breadth.trusts", G_BREADTH, "Trusts", U_COUNT, 0, k_trusts, NULL, NULL},
+    {"breadth.hubs", G_BREADTH, "Hubs with an active school", U_COUNT, K_SCHOOL, k_hubs, NULL, NULL},
+    {"breadth.pupils", G_BREADTH, "Pupils reached", U_COUNT, SB, k_pupils, NULL, NULL},
+    {"breadth.fsm_pupils", G_BREADTH, "Pupils eligible for free school meals", U_COUNT, K_SCHOOL,
+     k_fsm_pupils, NULL, NULL},
+    {"breadth.fsm_pct", G_BREADTH, "Free school meals share", U_PCT, SB, k_fsm_pct, n_fsm, NULL},
+    {"breadth.fsm_pct_vs_national", G_BREADTH, "Free school meals share against national", U_PP,
+     K_SCHOOL, k_fsm_vs_national, NULL, NULL},
+    {"breadth.send_pupils", G_BREADTH, "Pupils with SEND", U_COUNT, K_SCHOOL, k_send_pupils, NULL, NULL},
+    {"breadth.send_pct", G_BREADTH, "SEND share", U_PCT, SB, k_send_pct, n_send,
+     "over the %ld of %ld schools that give SEND numbers"},
+    {"breadth.send_pct_vs_national", G_BREADTH, "SEND share against national", U_PP, K_SCHOOL,
+     k_send_vs_national, NULL, NULL},
+    {"breadth.target_area_schools_pct", G_BREADTH, "Schools in high-deprivation target areas", U_PCT,
+     K_SCHOOL, k_target_area, NULL, NULL},
+    {"breadth.high_need_pupils_pct", G_BREADTH, "Pupils in schools above national FSM or SEND share",
+     U_PCT, K_SCHOOL, k_high_need, NULL, NULL},
+
+    {"depth.programmes_per_school", G_DEPTH, "Programmes per school", U_NUMBER, K_SCHOOL,
+     k_programmes_per_school, NULL, NULL},
+    {"depth.multi_programme_schools_pct", G_DEPTH, "Schools on two or more programmes", U_PCT, K_SCHOOL,
+     k_multi_programme, NULL, NULL},
+    {"depth.trust_programme_takeup_pct", G_DEPTH, "Trusts taking a trust programme", U_PCT, 0,
+     k_trust_takeup, NULL, NULL},
+    {"depth.school_renewal_pct", G_DEPTH, "School renewals", U_PCT, K_SCHOOL, k_school_renewal, NULL,
+     "%ld renewed of %ld due"},
+    {"depth.trust_renewal_pct", G_DEPTH, "Trust renewals", U_PCT, 0, k_trust_renewal, NULL,
+     "%ld renewed of %ld due"},
+    {"depth.mean_tenure_years", G_DEPTH, "Mean tenure of schools", U_YEARS, K_SCHOOL, k_tenure, NULL, NULL},
+    {"depth.qar_reviews", G_DEPTH, "Quality Assurance Reviews", U_COUNT, K_SCHOOL, k_qar_reviews, NULL, NULL},
+    {"depth.qar_full_team_pct", G_DEPTH, "Quality Assurance Reviews with full teams", U_PCT, K_SCHOOL,
+     k_qar_full_team, NULL, "%ld of %ld reviews"},
+    {"depth.areas_of_excellence", G_DEPTH, "Areas of Excellence", U_COUNT, K_SCHOOL,
+     k_areas_of_excellence, NULL, "from %ld of %ld reviews that give them"},
+    {"depth.lead_reviewers", G_DEPTH, "Lead reviewers", U_COUNT, 0, k_lead_reviewers, NULL, NULL},
+    {"depth.feedback_mean", G_DEPTH, "Mean feedback score", U_NUMBER, 0, k_feedback, NULL,
+     "from %ld responses, on a scale of 1 to %ld"},
+
+    MEASURE_ROWS(em4, "ks4_disadv_em4_pct", "ks4_disadv_em4", "KS4 English and maths grade 4+", U_PCT, U_PP),
+    MEASURE_ROWS(reading, "ks2_disadv_reading", "ks2_disadv_reading", "KS2 reading score", U_SCORE, U_POINTS),
+    MEASURE_ROWS(maths, "ks2_disadv_maths", "ks2_disadv_maths", "KS2 maths score", U_SCORE, U_POINTS),
+    MEASURE_ROWS(gps, "ks2_disadv_gps", "ks2_disadv_gps", "KS2 grammar, punctuation and spelling score", U_SCORE, U_POINTS),
+    {"impact.ofsted_inspected", G_IMPACT, "Schools inspected in the last 12 months", U_COUNT, K_SCHOOL,
+     k_inspected, NULL, "left out of the transitions below: %ld of the %ld without four-point grades"},
+    {"impact.ofsted_outstanding_kept_pct", G_IMPACT, "Outstanding schools that stayed outstanding", U_PCT,
+     K_SCHOOL, k_of_kept, n_of_kept, "%ld of %ld schools"},
+    {"impact.ofsted_good_to_outstanding_pct", G_IMPACT, "Good schools now outstanding", U_PCT, K_SCHOOL,
+     k_of_good_up, n_of_good_up, "%ld of %ld schools"},
+    {"impact.ofsted_ri_to_good_pct", G_IMPACT, "Schools below good now good or better", U_PCT, K_SCHOOL,
+     k_of_ri_up, n_of_ri_up, "%ld of %ld schools"},
+
+    {"finance.income", G_FINANCIAL, "Income", U_MONEY, 0, k_income, NULL, NULL},
+    {"finance.expenditure", G_FINANCIAL, "Expenditure", U_MONEY, 0, k_expenditure, NULL, NULL},
+    {"finance.surplus", G_FINANCIAL, "Surplus", U_MONEY, 0, k_surplus, NULL, NULL},
+    {"finance.fundraised_pct", G_FINANCIAL, "Fundraised share of income", U_PCT, 0, k_fundraised, NULL, NULL},
+    {"finance.reserves_months", G_FINANCIAL, "Reserves", U_MONTHS, 0, k_reserves_months, NULL, NULL},
+    {"finance.cost_per_pupil", G_FINANCIAL, "Cost per pupil reached", U_MONEY, 0, k_cost_per_pupil, NULL, NULL},
+    {"internal.staff_fte", G_FINANCIAL, "Staff (full-time equivalent)", U_NUMBER, 0, k_staff_fte, NULL, NULL},
+    {"internal.staff_turnover_pct", G_FINANCIAL, "Staff turnover", U_PCT, 0, k_turnover, NULL, NULL},
+};
+#undef SB
+
+enum { N_KPIS = sizeof kpis / sizeof kpis[0] };
+
+static int kpi_lookup(const char *id)
+{
+    for (int k = 0; k < N_KPIS; k++)
+        if (!strcmp(kpis[k].id, id))
+            return k;
+    return -1;
+}
+
+/* All indicators of one view, into out[N_KPIS]. Only K_SCHOOL ones when
+ * the view is a group. */
+static void compute_view(const struct view *v, struct val *out)
+{
+    struct agg a;
+    aggregate(&a, v);
+    for (int k = 0; k < N_KPIS; k++)
+        out[k] = !v->idx || (kpis[k].flags & K_SCHOOL) ? kpis[k].fn(&a) : na();
+}
+
+/* ===================================================================== *
+ *  Targets, trends and projections                                       *
+ * ===================================================================== */
+
+struct target {
+    int kpi;
+    bool has_min, has_max, has_by;
+    double min, max;
+    long by;
+    const char *source;
+};
+
+/* The strategy's targets, built in. "By 2027" is read as the end of the
+ * 2026/27 school year. */
+static const struct {
+    const char *kpi;
+    const char *bound;           /* "min" or "max" */
+    double value;
+    const char *by;              /* NULL: must hold now */
+    const char *source;
+} default_targets[] = {
+    {"breadth.pupils", "min", 500000, "2027-08-31",
+     "2023 strategy: benefit half a million pupils a year by 2027"},
+    {"breadth.fsm_pct_vs_national", "min", 0, NULL,
+     "2030 strategy: a greater proportion of pupils from schools with above-average disadvantage"},
+    {"depth.lead_reviewers", "min", 100, "2027-08-31", "2023 strategy: a pool of at least 100 Lead Reviewers by 2027"},
+    {"finance.fundraised_pct", "min", 20, "2030-08-31",
+     "2030 strategy: fundraised income towards 20% of total income"},
+    {"impact.ks4_disadv_em4_vs_national", "min", 0, NULL,
+     "2030 strategy: disadvantaged pupils outperform national averages"},
+    {"impact.ks2_disadv_reading_vs_national", "min", 0, NULL,
+     "2030 strategy: disadvantaged pupils outperform national averages"},
+    {"impact.ks2_disadv_maths_vs_national", "min", 0, NULL,
+     "2030 strategy: disadvantaged pupils outperform national averages"},
+    {"impact.ks2_disadv_gps_vs_national", "min", 0, NULL,
+     "2030 strategy: disadvantaged pupils outperform national averages"},
+};
+
+enum status { ST_NO_TARGET, ST_MET, ST_ON_TRACK, ST_AT_RISK, ST_OFF_TRACK, ST_NA, ST_SUPPRESSED };
+static const char *const status_names[] = {"no target", "met",           "on track",  "at risk",
+                                           "off track", "not available", "suppressed"};
+
+/* One snapshot's values, kept after its data has been freed. */
+struct period {
+    const char *file;
+    long as_of;
+    struct val vals[N_KPIS];
+};
+
+/* A target's verdict. proj_* are set when two or more snapshots give a
+ * least-squares line; reach is the date the line meets the bound, when it
+ * heads that way. */
+struct eval {
+    int status;
+    bool has_proj, reaches;
+    double proj_at_by;
+    long reach;
+};
+
+/* Least-squares line y = a + b (t - t0) through the available values. */
+static bool fit_line(const struct period *p, int n, int k, double *a, double *b, double *t0)
+{
+    double st = 0, sy = 0, m = 0;
+    for (int i = 0; i < n; i++)
+        if (p[i].vals[k].st == V_OK) {
+            st += (double)p[i].as_of;
+            sy += p[i].vals[k].x;
+            m++;
+        }
+    if (m < 2)
+        return false;
+    *t0 = st / m;
+    double mean_y = sy / m, sxx = 0, sxy = 0;
+    for (int i = 0; i < n; i++)
+        if (p[i].vals[k].st == V_OK) {
+            double dt = (double)p[i].as_of - *t0;
+            sxx += dt * dt;
+            sxy += dt * (p[i].vals[k].x - mean_y);
+        }
+    *b = sxy / sxx;
+    *a = mean_y;
+    return true;
+}
+
+/* Status of target t over the periods (sorted by as_of, latest last). */
+static struct eval evaluate(const struct target *t, const struct period *p, int n)
+{
+    struct eval e = {ST_NO_TARGET, false, false, 0, 0};
+    const struct val *v = &p[n - 1].vals[t->kpi];
+    if (v->st != V_OK) {
+        e.status = v->st == V_SUPPRESSED ? ST_SUPPRESSED : ST_NA;
+        return e;
+    }
+    /* A maximum is a minimum of the negated values. */
+    double sign = t->has_min ? 1 : -1, bound = t->has_min ? t->min : t->max;
+    double a, b, t0;
+    if (t->has_by && fit_line(p, n, t->kpi, &a, &b, &t0)) {
+        e.has_proj = true;
+        e.proj_at_by = a + b * ((double)t->by - t0);
+        if (sign * b > 0) {
+            e.reaches = true;
+            e.reach = (long)ceil(t0 + (bound - a) / b);
+        }
+    }
+    if (sign * v->x >= sign * bound)
+        e.status = ST_MET;
+    else if (!t->has_by || p[n - 1].as_of >= t->by)
+        e.status = ST_OFF_TRACK;
+    else if (!e.has_proj)
+        e.status = ST_AT_RISK;      /* one snapshot, date still ahead */
+    else if (sign * e.proj_at_by >= sign * bound)
+        e.status = ST_ON_TRACK;
+    else if (sign * (bound - e.proj_at_by) <= 0.1 * fabs(bound))
+        e.status = ST_AT_RISK;
+    else
+        e.status = ST_OFF_TRACK;
+    return e;
+}
+
+/* ===================================================================== *
+ *  Breakdowns: the per-school indicators for each region, hub, trust     *
+ *  and phase                                                             *
+ * ===================================================================== */
+
+enum dim { D_REGION, D_HUB, D_TRUST, D_PHASE, N_DIMS };
+static const char *const dim_ids[] = {"region", "hub", "trust", "phase"};
+static const char *const dim_titles[] = {"Region", "Hub", "Trust", "Phase"};
+
+struct group_row {
+    const char *id, *name;
+    struct val vals[N_KPIS];
+};
+
+struct breakdown {
+    struct group_row *rows;
+    int n;
+};
+
+/* The group a school belongs to in dim d: 0..groups-1, where the last is
+ * "none" (no hub, no trust). */
+static int group_key(const struct snapshot *s, const struct school *sc, int d)
+{
+    switch (d) {
+    case D_REGION: return sc->region;
+    case D_HUB: return sc->hub >= 0 ? sc->hub : s->nhubs;
+    case D_TRUST: return sc->trust >= 0 ? sc->trust : s->ntrusts;
+    default: return sc->phase;
+    }
+}
+
+static int group_count(const struct snapshot *s, int d)
+{
+    return d == D_REGION ? N_REGIONS : d == D_HUB ? s->nhubs + 1 : d == D_TRUST ? s->ntrusts + 1 : N_PHASES;
+}
+
+static int cmp_group_name(const void *pa, const void *pb)
+{
+    const struct group_row *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    return c ? c : strcmp(a->id, b->id);
+}
+
+/* Groups with at least one active school, in a stable order: regions and
+ * phases as listed in the format, hubs and trusts by name, "none" last. */
+static struct breakdown compute_breakdown(const struct snapshot *s, int d)
+{
+    int ng = group_count(s, d);
+    int *start = xcalloc((size_t)ng + 1, sizeof *start), *fill = xcalloc((size_t)ng, sizeof *fill);
+    int *active = xcalloc((size_t)ng, sizeof *active), *idx = xmalloc(sizeof *idx * (size_t)(s->nschools + 1));
+    for (int i = 0; i < s->nschools; i++) {
+        int g = group_key(s, &s->schools[i], d);
+        start[g + 1]++;
+        active[g] += school_active(&s->schools[i]);
+    }
+    for (int g = 0; g < ng; g++)
+        start[g + 1] += start[g];
+    for (int i = 0; i < s->nschools; i++) {
+        int g = group_key(s, &s->schools[i], d);
+        idx[start[g] + fill[g]++] = i;
+    }
+    struct breakdown bd = {xcalloc((size_t)ng, sizeof *bd.rows), 0};
+    bool has_none = d == D_HUB || d == D_TRUST, none_added = false;
+    for (int g = 0; g < ng; g++) {
+        if (!active[g])
+            continue;
+        struct group_row *r = &bd.rows[bd.n++];
+        bool none = has_none && g == ng - 1;
+        if (none) {
+            none_added = true;
+            r->id = "none";
+            r->name = d == D_HUB ? "No hub" : "No trust";
+        } else if (d == D_HUB || d == D_TRUST) {
+            r->id = d == D_HUB ? s->hubs[g].id : s->trusts[g].id;
+            r->name = d == D_HUB ? s->hubs[g].name : s->trusts[g].name;
+            if (!r->name)
+                r->name = r->id;
+        } else {
+            r->id = r->name = d == D_REGION ? region_names[g] : phase_names[g];
+        }
+        struct view v = {s, idx + start[g], start[g + 1] - start[g]};
+        compute_view(&v, r->vals);
+    }
+    if (has_none)
+        qsort(bd.rows, (size_t)(bd.n - none_added), sizeof *bd.rows, cmp_group_name);
+    free(start);
+    free(fill);
+    free(active);
+    free(idx);
+    return bd;
+}
+
+/* ===================================================================== *
+ *  Number formatting: one place, immune to the locale                    *
+ * ===================================================================== */
+
+/* x rounded half away from zero to `decimals` (as a reader rounds by
+ * hand: 21.25 gives 21.3), with thousands separators; never "-0". */
+static void fmt_number(struct sb *b, double x, int decimals, bool sign)
+{
+    long long scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    long long n = llround(fabs(x) * (double)scale);
+    if (n && x < 0)
+        sb_addc(b, '-');
+    else if (n && sign)
+        sb_addc(b, '+');
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%lld", n / scale);
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            sb_addc(b, ',');
+        sb_addc(b, digits[i]);
+    }
+    if (decimals)
+        sb_printf(b, ".%0*lld", decimals, n % scale);
+}
+
+static void fmt_money(struct sb *b, double x, const char *currency, bool sign)
+{
+    bool gbp = !currency || !strcmp(currency, "GBP");
+    int decimals = fabs(x) >= 100 ? 0 : 2;
+    if (gbp) {
+        struct sb n;
+        sb_init(&n);
+        fmt_number(&n, x, decimals, sign);
+        size_t lead = n.buf[0] == '-' || n.buf[0] == '+';
+        sb_addn(b, n.buf, lead);
+        sb_add(b, "\xC2\xA3");  /* £ */
+        sb_add(b, n.buf + lead);
+        sb_free(&n);
+    } else {
+        fmt_number(b, x, decimals, sign);
+        sb_printf(b, " %s", currency);
+    }
+}
+
+/* A figure in its unit; `change` formats a difference (signed, and in
+ * percentage points for shares). */
+static void fmt_figure(struct sb *b, double x, int unit, const char *currency, bool change)
+{
+    switch (unit) {
+    case U_COUNT: fmt_number(b, x, 0, change); break;
+    case U_PCT:
+        fmt_number(b, x, 1, change);
+        sb_add(b, change ? " pp" : "%");
+        break;
+    case U_PP:
+        fmt_number(b, x, 1, true);
+        sb_add(b, " pp");
+        break;
+    case U_YEARS:
+        fmt_number(b, x, 1, change);
+        sb_add(b, " years");
+        break;
+    case U_MONTHS:
+        fmt_number(b, x, 1, change);
+        sb_add(b, " months");
+        break;
+    case U_MONEY: fmt_money(b, x, currency, change); break;
+    case U_SCORE: fmt_number(b, x, 1, change); break;
+    case U_POINTS: fmt_number(b, x, 1, true); break;
+    default: fmt_number(b, x, 2, change); break;
+    }
+}
+
+static void fmt_val(struct sb *b, const struct val *v, int unit, const char *currency)
+{
+    if (v->st == V_OK)
+        fmt_figure(b, v->x, unit, currency, false);
+    else
+        sb_add(b, v->st == V_SUPPRESSED ? "suppressed" : "not available");
+}
+
+/* The target in words: "at least 500,000 by 31 August 2027". */
+static void fmt_target(struct sb *b, const struct target *t, int unit, const char *currency)
+{
+    char d[32];
+    sb_add(b, t->has_min ? "at least " : "at most ");
+    fmt_figure(b, t->has_min ? t->min : t->max, unit == U_PP || unit == U_POINTS ? U_SCORE : unit,
+               currency, false);
+    if (unit == U_PP)
+        sb_add(b, " pp");
+    if (t->has_by)
+        sb_printf(b, " by %s", long_date(t->by, d));
+}
+
+/* The status in words, with the projection: "on track (projected
+ * 12 May 2027)". */
+static void fmt_status(struct sb *b, const struct eval *e, const struct target *t)
+{
+    char d[32];
+    sb_add(b, status_names[e->status]);
+    if (!t || !t->has_by || e->status == ST_MET || e->status == ST_NA || e->status == ST_SUPPRESSED)
+        return;
+    if (e->reaches)
+        sb_printf(b, " (projected %s)", long_date(e->reach, d));
+    else if (e->has_proj)
+        sb_printf(b, " (not before %s)", long_date(t->by, d));
+}
+
+/* ===================================================================== *
+ *  Escaping: one function per output context                             *
+ * ===================================================================== */
+
+/* Markdown text, safe in a table cell and in a heading: markup characters
+ * are backslash-escaped, line breaks and other control characters become
+ * spaces, so a name can neither end a cell nor start a block. */
+static void md_escape(struct sb *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7F)
+            sb_addc(b, ' ');
+        else if (strchr("\\`*_[]<>|~&#!", c))
+            sb_printf(b, "\\%c", c);
+        else
+            sb_addc(b, (char)c);
+    }
+}
+
+/* HTML text and attribute values (always double-quoted). */
+static void html_escape(struct sb *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '&': sb_add(b, "&amp;"); break;
+        case '<': sb_add(b, "&lt;"); break;
+        case '>': sb_add(b, "&gt;"); break;
+        case '"': sb_add(b, "&quot;"); break;
+        case '\'': sb_add(b, "&#39;"); break;
+        default: sb_addc(b, c < 0x20 || c == 0x7F ? ' ' : (char)c);
+        }
+    }
+}
+
+/* A JSON string, quotes included. */
+static void json_string(struct sb *b, const char *s)
+{
+    sb_addc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            sb_printf(b, "\\%c", c);
+        else if (c == '\n')
+            sb_add(b, "\\n");
+        else if (c < 0x20 || c == 0x7F)
+            sb_printf(b, "\\u%04x", c);
+        else
+            sb_addc(b, (char)c);
+    }
+    sb_addc(b, '"');
+}
+
+/* The shortest decimal that reads back as the same double. */
+static void json_number(struct sb *b, double x)
+{
+    char tmp[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, x);
+        if (strtod(tmp, NULL) == x)
+            break;
+    }
+    sb_add(b, !strcmp(tmp, "-0") ? "0" : tmp);
+}
+
+/* ===================================================================== *
+ *  The report: what was loaded and computed, shared by every renderer    *
+ * ===================================================================== */
+
+struct report {
+    struct period *periods;      /* sorted by as_of; the latest is last */
+    int nperiods;
+    struct snapshot *latest;     /* the only snapshot kept whole */
+    struct target *targets;
+    int ntargets;
+    int target_of[N_KPIS];       /* index into targets, or -1 */
+    struct eval evals[N_KPIS];
+    struct breakdown dims[N_DIMS];
+};
+
+static const struct period *latest_period(const struct report *r) { return &r->periods[r->nperiods - 1]; }
+
+static const struct val *previous_val(const struct report *r, int k)
+{
+    return r->nperiods > 1 ? &r->periods[r->nperiods - 2].vals[k] : NULL;
+}
+
+static const char *currency_of(const struct report *r)
+{
+    return r->latest->currency ? r->latest->currency : "GBP";
+}
+
+/* ===================================================================== *
+ *  Markdown and HTML: one layout, two backends                           *
+ * ===================================================================== */
+
+/* The report is laid out once, as headings, paragraphs and tables of
+ * plain text; the backend escapes every piece of text for its format. */
+enum format { F_MD, F_HTML, F_JSON };
+static const char *const format_names[] = {"md", "html", "json", NULL};
+
+struct doc {
+    int fmt;
+    struct sb *b;
+    int ncols;
+    const char *align;           /* one of 'l' or 'r' per column */
+};
+
+/* A cell: its text, and for status cells the status (for HTML styling). */
+struct cell {
+    const char *text;
+    int status;                  /* -1 when not a status */
+    bool strong;
+};
+
+static void doc_text(struct doc *d, const char *text)
+{
+    if (d->fmt == F_HTML)
+        html_escape(d->b, text);
+    else
+        md_escape(d->b, text);
+}
+
+static void doc_heading(struct doc *d, int level, const char *text)
+{
+    if (d->fmt == F_HTML) {
+        sb_printf(d->b, "<h%d>", level);
+        doc_text(d, text);
+        sb_printf(d->b, "</h%d>\n", level);
+    } else {
+        sb_printf(d->b, "%.*s ", level, "######");
+        doc_text(d, text);
+        sb_add(d->b, "\n\n");
+    }
+}
+
+static void doc_para(struct doc *d, const char *text)
+{
+    if (d->fmt == F_HTML) {
+        sb_add(d->b, "<p>");
+        doc_text(d, text);
+        sb_add(d->b, "</p>\n");
+    } else {
+        doc_text(d, text);
+        sb_add(d->b, "\n\n");
+    }
+}
+
+static void doc_table_begin(struct doc *d, const char *caption, const char *const *headers,
+                            const char *align)
+{
+    d->align = align;
+    d->ncols = (int)strlen(align);
+    if (d->fmt == F_HTML) {
+        sb_add(d->b, "<table>\n");
+        if (caption) {
+            sb_add(d->b, "<caption>");
+            doc_text(d, caption);
+            sb_add(d->b, "</caption>\n");
+        }
+        sb_add(d->b, "<thead><tr>");
+        for (int i = 0; i < d->ncols; i++) {
+            sb_printf(d->b, "<th scope=\"col\"%s>", align[i] == 'r' ? " class=\"num\"" : "");
+            doc_text(d, headers[i]);
+            sb_add(d->b, "</th>");
+        }
+        sb_add(d->b, "</tr></thead>\n<tbody>\n");
+        return;
+    }
+    if (caption) {
+        doc_text(d, caption);
+        sb_add(d->b, "\n\n");
+    }
+    sb_add(d->b, "|");
+    for (int i = 0; i < d->ncols; i++) {
+        sb_addc(d->b, ' ');
+        doc_text(d, headers[i]);
+        sb_add(d->b, " |");
+    }
+    sb_add(d->b, "\n|");
+    for (int i = 0; i < d->ncols; i++)
+        sb_add(d->b, align[i] == 'r' ? " ---: |" : " --- |");
+    sb_addc(d->b, '\n');
+}
+
+/* CSS class of a status, for the chips. */
+static const char *const status_classes[] = {"none", "met", "on-track", "at-risk",
+                                             "off-track", "na", "na"};
+
+static void doc_row(struct doc *d, const struct cell *cells)
+{
+    if (d->fmt == F_HTML) {
+        sb_add(d->b, "<tr>");
+        for (int i = 0; i < d->ncols; i++) {
+            const struct cell *c = &cells[i];
+            const char *tag = i == 0 ? "th" : "td";
+            sb_printf(d->b, "<%s%s%s>", tag, i == 0 ? " scope=\"row\"" : "",
+                      d->align[i] == 'r' ? " class=\"num\"" : "");
+            if (c->status >= 0)
+                sb_printf(d->b, "<span class=\"chip %s\">", status_classes[c->status]);
+            if (c->strong)
+                sb_add(d->b, "<strong>");
+            doc_text(d, c->text ? c->text : "");
+            if (c->strong)
+                sb_add(d->b, "</strong>");
+            if (c->status >= 0)
+                sb_add(d->b, "</span>");
+            sb_printf(d->b, "</%s>", tag);
+        }
+        sb_add(d->b, "</tr>\n");
+        return;
+    }
+    sb_add(d->b, "|");
+    for (int i = 0; i < d->ncols; i++) {
+        const struct cell *c = &cells[i];
+        sb_addc(d->b, ' ');
+        if (c->text && *c->text) {
+            if (c->strong)
+                sb_add(d->b, "**");
+            doc_text(d, c->text);
+            if (c->strong)
+                sb_add(d->b, "**");
+        }
+        sb_add(d->b, " |");
+    }
+    sb_addc(d->b, '\n');
+}
+
+static void doc_table_end(struct doc *d)
+{
+    sb_add(d->b, d->fmt == F_HTML ? "</tbody>\n</table>\n" : "\n");
+}
+
+/* Cells own their text through this pool, freed after each row. */
+struct cells {
+    struct cell c[8];
+    struct sb text[8];
+    int n;
+};
+
+static struct sb *cells_next(struct cells *cs, int status, bool strong)
+{
+    struct sb *t = &cs->text[cs->n];
+    sb_init(t);
+    cs->c[cs->n++] = (struct cell){NULL, status, strong};
+    return t;
+}
+
+static void cells_add(struct cells *cs, const char *text, bool strong)
+{
+    sb_add(cells_next(cs, -1, strong), text);
+}
+
+static void cells_emit(struct doc *d, struct cells *cs)
+{
+    for (int i = 0; i < cs->n; i++)
+        cs->c[i].text = cs->text[i].buf;
+    doc_row(d, cs->c);
+    for (int i = 0; i < cs->n; i++)
+        sb_free(&cs->text[i]);
+    cs->n = 0;
+}
+
+/* The national figure beside indicator k in the latest snapshot. */
+static struct val national_val(const struct report *r, int k)
+{
+    struct agg a;
+    memset(&a, 0, sizeof a);
+    a.s = r->latest;
+    a.year = r->latest->year;
+    return kpis[k].national ? kpis[k].national(&a) : na();
+}
+
+/* The headline table of one area: indicator, value, national, previous,
+ * change, target, status. */
+static void render_headline(struct doc *d, const struct report *r, int group)
+{
+    static const char *const headers[] = {"Indicator", "Value", "National", "Previous",
+                                          "Change",    "Target", "Status"};
+    const char *cur = currency_of(r);
+    struct cells cs = {.n = 0};
+    doc_table_begin(d, NULL, headers, "lrrrrll");
+    for (int k = 0; k < N_KPIS; k++) {
+        if (kpis[k].group != group)
+            continue;
+        const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
+        const struct target *t = r->target_of[k] >= 0 ? &r->targets[r->target_of[k]] : NULL;
+        cells_add(&cs, kpis[k].label, false);
+        fmt_val(cells_next(&cs, -1, false), v, kpis[k].unit, cur);
+        struct sb *nat = cells_next(&cs, -1, false);
+        if (kpis[k].national) {
+            struct val nv = national_val(r, k);
+            fmt_val(nat, &nv, kpis[k].unit, cur);
+        }
+        struct sb *p = cells_next(&cs, -1, false), *ch = cells_next(&cs, -1, false);
+        if (prev) {
+            fmt_val(p, prev, kpis[k].unit, cur);
+            if (v->st == V_OK && prev->st == V_OK)
+                fmt_figure(ch, v->x - prev->x, kpis[k].unit, cur, true);
+        }
+        struct sb *tt = cells_next(&cs, -1, false);
+        if (t)
+            fmt_target(tt, t, kpis[k].unit, cur);
+        fmt_status(cells_next(&cs, r->evals[k].status, false), &r->evals[k], t);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+    for (int k = 0; k < N_KPIS; k++) {
+        const struct val *v = &latest_period(r)->vals[k];
+        if (kpis[k].group != group || !kpis[k].note || v->st != V_OK)
+            continue;
+        struct sb note;
+        sb_init(&note);
+        sb_printf(&note, "%s: ", kpis[k].label);
+        sb_printf(&note, kpis[k].note, v->num, v->den);
+        sb_addc(&note, '.');
+        doc_para(d, note.buf);
+        sb_free(&note);
+    }
+}
+
+/* Breakdown table of one area's K_BREAKDOWN indicators by one dimension,
+ * with the partnership total and the national figure as the last rows. */
+static void render_breakdown(struct doc *d, const struct report *r, int group, int dim)
+{
+    const char *headers[N_KPIS + 1];
+    char align[N_KPIS + 2];
+    int cols[N_KPIS], nc = 0;
+    const char *cur = currency_of(r);
+    headers[0] = dim_titles[dim];
+    align[0] = 'l';
+    for (int k = 0; k < N_KPIS && nc < 7; k++)
+        if ((kpis[k].flags & K_BREAKDOWN) && kpis[k].group == group) {
+            cols[nc] = k;
+            headers[nc + 1] = kpis[k].label;
+            align[++nc] = 'r';
+        }
+    align[nc + 1] = 0;
+    char title[64];
+    snprintf(title, sizeof title, "%s by %s", group_titles[group], dim_ids[dim]);
+    doc_heading(d, 3, title);
+    doc_table_begin(d, NULL, headers, align);
+    struct cells cs = {.n = 0};
+    const struct breakdown *bd = &r->dims[dim];
+    for (int i = 0; i <= bd->n; i++) {
+        const struct val *vals = i < bd->n ? bd->rows[i].vals : latest_period(r)->vals;
+        cells_add(&cs, i < bd->n ? bd->rows[i].name : "Partnership", i == bd->n);
+        for (int c = 0; c < nc; c++)
+            fmt_val(cells_next(&cs, -1, i == bd->n), &vals[cols[c]], kpis[cols[c]].unit, cur);
+        cells_emit(d, &cs);
+    }
+    cells_add(&cs, "National", false);
+    for (int c = 0; c < nc; c++) {
+        struct sb *t = cells_next(&cs, -1, false);
+        struct val nv = national_val(r, cols[c]);
+        if (kpis[cols[c]].national)
+            fmt_val(t, &nv, kpis[cols[c]].unit, cur);
+    }
+    cells_emit(d, &cs);
+    doc_table_end(d);
+}
+
+/* A count and its share of a whole, as two cells. */
+static void cells_count_share(struct cells *cs, long n, long of)
+{
+    struct val share = pct(n, of);
+    fmt_number(cells_next(cs, -1, false), (double)n, 0, false);
+    fmt_val(cells_next(cs, -1, false), &share, U_PCT, NULL);
+}
+
+/* Level of engagement: active schools by number of programmes and by
+ * programme, and trusts by programme. */
+static void render_engagement(struct doc *d, const struct report *r)
+{
+    static const char *const by_count[] = {"Programmes", "Schools", "Share"};
+    static const char *const by_prog[] = {"Programme", "Schools", "Share of schools"};
+    static const char *const by_trust_prog[] = {"Programme", "Trusts", "Share of trusts"};
+    static const char *const count_names[] = {"None", "One", "Two", "Three or more"};
+    const struct snapshot *s = r->latest;
+    long counts[4] = {0, 0, 0, 0}, active = 0, active_trusts = 0;
+    long *schools = xcalloc((size_t)s->nprogs + 1, sizeof *schools);
+    long *trusts = xcalloc((size_t)s->nprogs + 1, sizeof *trusts);
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        if (!school_active(sc))
+            continue;
+        active++;
+        counts[sc->nprogs < 3 ? sc->nprogs : 3]++;
+        for (int j = 0; j < sc->nprogs; j++)
+            schools[sc->progs[j]]++;
+    }
+    for (int i = 0; i < s->ntrusts; i++) {
+        if (s->trusts[i].renewal == REN_LAPSED)
+            continue;
+        active_trusts++;
+        for (int j = 0; j < s->trusts[i].nprogs; j++)
+            trusts[s->trusts[i].progs[j]]++;
+    }
+    struct cells cs = {.n = 0};
+    doc_heading(d, 3, "Schools by number of programmes");
+    doc_table_begin(d, NULL, by_count, "lrr");
+    for (int c = 0; c < 4; c++) {
+        cells_add(&cs, count_names[c], false);
+        cells_count_share(&cs, counts[c], active);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+    for (int audience = 0; audience < 2; audience++) {
+        bool any = false;
+        for (int p = 0; p < s->nprogs; p++) {
+            const struct programme *pg = &s->progs[p];
+            long n = audience ? trusts[p] : schools[p];
+            /* A programme shows where it is for this audience, or where it is
+             * taken up by it. */
+            if (pg->audience != audience && !n)
+                continue;
+            if (!any) {
+                doc_heading(d, 3, audience ? "Trusts by programme" : "Schools by programme");
+                doc_table_begin(d, NULL, audience ? by_trust_prog : by_prog, "lrr");
+                any = true;
+            }
+            cells_add(&cs, pg->name ? pg->name : pg->id, false);
+            cells_count_share(&cs, n, audience ? active_trusts : active);
+            cells_emit(d, &cs);
+        }
+        if (any)
+            doc_table_end(d);
+    }
+    free(schools);
+    free(trusts);
+}
+
+/* The results years behind the impact figures, and the surveys. */
+static void render_impact_notes(struct doc *d, const struct report *r)
+{
+    static const char *const headers[] = {"Survey question", "Respondents", "Agreed", "Share agreeing"};
+    const struct snapshot *s = r->latest;
+    struct sb t;
+    sb_init(&t);
+    sb_add(&t, "Results years: KS4 ");
+    if (s->year[M_KS4_EM4] < 0)
+        sb_add(&t, "none");
+    else
+        sb_printf(&t, "%d", s->year[M_KS4_EM4]);
+    sb_add(&t, ", KS2 ");
+    if (s->year[M_KS2_READING] < 0)
+        sb_add(&t, "none");
+    else
+        sb_printf(&t, "%d", s->year[M_KS2_READING]);
+    sb_printf(&t, ". Changes compare with %d years earlier, over schools in the partnership for 4 years or "
+                  "more; averages are weighted by disadvantaged pupils, and a figure resting on fewer than %d "
+                  "pupils is suppressed.",
+              opt_change_years, opt_min_cohort);
+    doc_para(d, t.buf);
+    sb_free(&t);
+    if (!s->nsurveys)
+        return;
+    struct cells cs = {.n = 0};
+    doc_heading(d, 3, "What leaders say");
+    doc_table_begin(d, NULL, headers, "lrrr");
+    for (int i = 0; i < s->nsurveys; i++) {
+        const struct survey *sv = &s->surveys[i];
+        struct val share = pct(sv->agreed, sv->respondents);
+        cells_add(&cs, sv->question, false);
+        fmt_number(cells_next(&cs, -1, false), (double)sv->respondents, 0, false);
+        fmt_number(cells_next(&cs, -1, false), (double)sv->agreed, 0, false);
+        fmt_val(cells_next(&cs, -1, false), &share, U_PCT, NULL);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+}
+
+/* Income by source and expenditure by item. */
+static void render_finance(struct doc *d, const struct report *r)
+{
+    static const char *const in_headers[] = {"Income source", "Amount", "Share", "Fundraised"};
+    static const char *const out_headers[] = {"Expenditure item", "Amount", "Share"};
+    const struct snapshot *s = r->latest;
+    const char *cur = currency_of(r);
+    struct cells cs = {.n = 0};
+    for (int pass = 0; pass < 2; pass++) {
+        const struct money_line *rows = pass ? s->expenditure : s->income;
+        int n = pass ? s->nexpenditure : s->nincome;
+        if (!rows || !n)
+            continue;
+        double total = 0;
+        for (int i = 0; i < n; i++)
+            total += rows[i].amount;
+        doc_heading(d, 3, pass ? "Expenditure by item" : "Income by source");
+        doc_table_begin(d, s->period, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
+        for (int i = 0; i < n; i++) {
+            struct val share = total > 0 ? value(100 * rows[i].amount / total) : na();
+            cells_add(&cs, rows[i].name, false);
+            fmt_money(cells_next(&cs, -1, false), rows[i].amount, cur, false);
+            fmt_val(cells_next(&cs, -1, false), &share, U_PCT, NULL);
+            if (!pass)
+                cells_add(&cs, rows[i].fundraised ? "yes" : "no", false);
+            cells_emit(d, &cs);
+        }
+        doc_table_end(d);
+    }
+}
+
+/* "December 2024" from the label, or the date in words. */
+static void report_title(struct sb *b, const struct report *r)
+{
+    char d[32];
+    sb_add(b, "Partnership report: ");
+    sb_add(b, r->latest->label ? r->latest->label : long_date(r->latest->as_of, d));
+}
+
+static void render_intro(struct doc *d, const struct report *r)
+{
+    char d1[32], d2[32];
+    struct sb t;
+    sb_init(&t);
+    sb_printf(&t, "As of %s.", long_date(r->latest->as_of, d1));
+    if (r->nperiods > 1)
+        sb_printf(&t, " Compared with %d earlier snapshot%s, from %s.", r->nperiods - 1,
+                  r->nperiods > 2 ? "s" : "", long_date(r->periods[0].as_of, d2));
+    doc_para(d, t.buf);
+    sb_free(&t);
+}
+
+static void render_body(struct doc *d, const struct report *r)
+{
+    for (int g = 0; g < N_GROUPS; g++) {
+        bool any = false;
+        for (int k = 0; k < N_KPIS; k++)
+            any |= kpis[k].group == g;
+        if (!any)
+            continue;
+        doc_heading(d, 2, group_titles[g]);
+        render_headline(d, r, g);
+        if (g == G_DEPTH)
+            render_engagement(d, r);
+        if (g == G_IMPACT)
+            render_impact_notes(d, r);
+        if (g == G_FINANCIAL)
+            render_finance(d, r);
+        if (g == G_BREADTH || g == G_IMPACT) {
+            render_breakdown(d, r, g, D_REGION);
+            render_breakdown(d, r, g, D_HUB);
+        }
+    }
+}
+
+static void render_markdown(struct sb *b, const struct report *r)
+{
+    struct doc d = {F_MD, b, 0, NULL};
+    struct sb title;
+    sb_init(&title);
+    report_title(&title, r);
+    doc_heading(&d, 1, title.buf);
+    sb_free(&title);
+    render_intro(&d, r);
+    render_body(&d, r);
+}
+
+/* Inline, so the file stands alone; print rules keep tables whole on A4. */
+static const char html_style[] =
+    "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;"
+    "max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff;line-height:1.45}\n"
+    "h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1d4f91;padding-bottom:.2rem;"
+    "margin-top:2rem}h3{font-size:1.05rem}\n"
+    "table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.92rem}\n"
+    "th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}\n"
+    "thead th{border-bottom:2px solid #555}.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    ".chip{display:inline-block;padding:0 .45rem;border-radius:.7rem;border:1px solid #777;"
+    "white-space:nowrap}\n"
+    ".met{background:#d8f0dc;border-color:#1e6b30}.on-track{background:#e0ecf8;border-color:#1d4f91}\n"
+    ".at-risk{background:#fff1c7;border-color:#8a6100}.off-track{background:#fbdcdc;border-color:#9b1c1c;"
+    "font-weight:bold}\n"
+    ".met::before{content:\"\\2714  \"}.on-track::before{content:\"\\2197  \"}"
+    ".at-risk::before{content:\"\\26A0  \"}.off-track::before{content:\"\\2716  \"}\n"
+    "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}th,td{border-color:#555}"
+    ".chip{color:#111}}\n"
+    "@media print{@page{size:A4;margin:15mm}body{max-width:none;margin:0;font-size:10pt}"
+    "table,figure{break-inside:avoid}thead{display:table-header-group}h2,h3{break-after:avoid}}\n";
+
+static void render_html(struct sb *b, const struct report *r)
+{
+    struct doc d = {F_HTML, b, 0, NULL};
+    struct sb title;
+    sb_init(&title);
+    report_title(&title, r);
+    sb_add(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    html_escape(b, title.buf);
+    sb_add(b, "</title>\n<style>\n");
+    sb_add(b, html_style);
+    sb_add(b, "</style>\n</head>\n<body>\n<main>\n");
+    doc_heading(&d, 1, title.buf);
+    sb_free(&title);
+    render_intro(&d, r);
+    render_body(&d, r);
+    sb_add(b, "</main>\n</body>\n</html>\n");
+}
+
+/* ===================================================================== *
+ *  JSON                                                                  *
+ * ===================================================================== */
+
+static void json_val(struct sb *b, const struct val *v)
+{
+    if (v->st == V_OK)
+        json_number(b, v->x);
+    else
+        sb_add(b, "null");
+}
+
+static void json_date(struct sb *b, long days)
+{
+    char d[16];
+    json_string(b, iso_date(days, d));
+}
+
+static void json_target(struct sb *b, const struct target *t)
+{
+    sb_printf(b, "{\"%s\": ", t->has_min ? "min" : "max");
+    json_number(b, t->has_min ? t->min : t->max);
+    sb_add(b, ", \"by\": ");
+    if (t->has_by)
+        json_date(b, t->by);
+    else
+        sb_add(b, "null");
+    sb_add(b, ", \"source\": ");
+    json_string(b, t->source);
+    sb_addc(b, '}');
+}
+
+static void json_indicator(struct sb *b, const struct report *r, int k)
+{
+    const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
+    const struct eval *e = &r->evals[k];
+    sb_add(b, "    {\"id\": ");
+    json_string(b, kpis[k].id);
+    sb_add(b, ", \"group\": ");
+    json_string(b, group_ids[kpis[k].group]);
+    sb_add(b, ", \"label\": ");
+    json_string(b, kpis[k].label);
+    sb_add(b, ", \"unit\": ");
+    json_string(b, unit_names[kpis[k].unit]);
+    sb_add(b, ",\n     \"value\": ");
+    json_val(b, v);
+    if (kpis[k].national) {
+        struct val nv = national_val(r, k);
+        sb_add(b, ", \"national\": ");
+        json_val(b, &nv);
+    }
+    if (v->st == V_SUPPRESSED)
+        sb_add(b, ", \"suppressed\": true");
+    if (kpis[k].note && v->st == V_OK)
+        sb_printf(b, ", \"base\": {\"count\": %ld, \"of\": %ld}", v->num, v->den);
+    sb_add(b, ", \"previous\": ");
+    if (prev)
+        json_val(b, prev);
+    else
+        sb_add(b, "null");
+    sb_add(b, ", \"change\": ");
+    if (prev && prev->st == V_OK && v->st == V_OK)
+        json_number(b, v->x - prev->x);
+    else
+        sb_add(b, "null");
+    sb_add(b, ",\n     \"series\": [");
+    for (int i = 0; i < r->nperiods; i++) {
+        sb_add(b, i ? ", {\"as_of\": " : "{\"as_of\": ");
+        json_date(b, r->periods[i].as_of);
+        sb_add(b, ", \"value\": ");
+        json_val(b, &r->periods[i].vals[k]);
+        sb_addc(b, '}');
+    }
+    sb_add(b, "],\n     \"target\": ");
+    if (r->target_of[k] >= 0)
+        json_target(b, &r->targets[r->target_of[k]]);
+    else
+        sb_add(b, "null");
+    sb_add(b, ", \"status\": ");
+    json_string(b, status_names[e->status]);
+    sb_add(b, ", \"projection\": ");
+    if (e->has_proj) {
+        sb_add(b, "{\"value_at_by\": ");
+        json_number(b, e->proj_at_by);
+        sb_add(b, ", \"reached\": ");
+        if (e->reaches)
+            json_date(b, e->reach);
+        else
+            sb_add(b, "null");
+        sb_addc(b, '}');
+    } else {
+        sb_add(b, "null");
+    }
+    sb_addc(b, '}');
+}
+
+static void json_breakdowns(struct sb *b, const struct report *r)
+{
+    sb_add(b, "  \"breakdowns\": {");
+    for (int dim = 0; dim < N_DIMS; dim++) {
+        const struct breakdown *bd = &r->dims[dim];
+        sb_printf(b, "%s\n    \"%s\": [", dim ? "," : "", dim_ids[dim]);
+        for (int i = 0; i < bd->n; i++) {
+            const struct group_row *g = &bd->rows[i];
+            sb_add(b, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
+            json_string(b, g->id);
+            sb_add(b, ", \"name\": ");
+            json_string(b, g->name);
+            sb_add(b, ", \"indicators\": {");
+            bool first = true, any_suppressed = false;
+            for (int k = 0; k < N_KPIS; k++) {
+                if (!(kpis[k].flags & K_SCHOOL))
+                    continue;
+                sb_add(b, first ? "" : ", ");
+                first = false;
+                json_string(b, kpis[k].id);
+                sb_add(b, ": ");
+                json_val(b, &g->vals[k]);
+                any_suppressed |= g->vals[k].st == V_SUPPRESSED;
+            }
+            sb_addc(b, '}');
+            if (any_suppressed) {
+                sb_add(b, ", \"suppressed\": [");
+                first = true;
+                for (int k = 0; k < N_KPIS; k++)
+                    if ((kpis[k].flags & K_SCHOOL) && g->vals[k].st == V_SUPPRESSED) {
+                        sb_add(b, first ? "" : ", ");
+                        first = false;
+                        json_string(b, kpis[k].id);
+                    }
+                sb_addc(b, ']');
+            }
+            sb_addc(b, '}');
+        }
+        sb_add(b, bd->n ? "\n    ]" : "]");
+    }
+    sb_add(b, "\n  }\n");
+}
+
+static void render_json(struct sb *b, const struct report *r)
+{
+    sb_add(b, "{\n  \"format\": \"cpreport-indicators/1\",\n  \"as_of\": ");
+    json_date(b, r->latest->as_of);
+    sb_add(b, ",\n  \"label\": ");
+    if (r->latest->label)
+        json_string(b, r->latest->label);
+    else
+        sb_add(b, "null");
+    sb_add(b, ",\n  \"snapshots\": [");
+    for (int i = 0; i < r->nperiods; i++) {
+        sb_add(b, i ? ", " : "");
+        json_date(b, r->periods[i].as_of);
+    }
+    sb_add(b, "],\n  \"indicators\": [\n");
+    for (int k = 0; k < N_KPIS; k++) {
+        json_indicator(b, r, k);
+        sb_add(b, k + 1 < N_KPIS ? ",\n" : "\n");
+    }
+    sb_add(b, "  ],\n");
+    json_breakdowns(b, r);
+    sb_add(b, "}\n");
+}
+
+/* ===================================================================== *
+ *  Writing outputs: all or nothing                                       *
+ * ===================================================================== */
+
+struct output {
+    int fmt;
+    const char *path;            /* NULL: standard output */
+    struct sb text;
+    char *tmp;                   /* the temporary file, until renamed */
+};
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Writes o->text beside o->path as a temporary file (o->tmp), or straight
+ * to a device or pipe, which cannot be replaced. False after saying why. */
+static bool write_temp(struct output *o)
+{
+    struct stat st;
+    bool exists = stat(o->path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
+        int fd = open(o->path, O_WRONLY | O_TRUNC);
+        bool ok = fd >= 0 && write_all(fd, o->text.buf, o->text.len);
+        int err = errno;
+        if (fd >= 0 && close(fd) && ok) {
+            ok = false;
+            err = errno;
+        }
+        if (!ok)
+            fprintf(stderr, "%s: %s: cannot write: %s\n", progname, o->path, strerror(err));
+        return ok;
+    }
+    const char *slash = strrchr(o->path, '/');
+    size_t dirlen = slash ? (size_t)(slash - o->path + 1) : 0;
+    o->tmp = xmalloc(dirlen + 32);
+    snprintf(o->tmp, dirlen + 32, "%.*s.cpreport-XXXXXX", (int)dirlen, o->path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", progname, o->path,
+                strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return false;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    bool ok = fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) == 0 &&
+              write_all(fd, o->text.buf, o->text.len) && fsync(fd) == 0;
+    int err = errno;
+    if (close(fd) && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok)
+        fprintf(stderr, "%s: %s: cannot write: %s\n", progname, o->path, strerror(err));
+    return ok;
+}
+
+static void drop_temps(struct output *outs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (outs[i].tmp)
+            unlink(outs[i].tmp);
+        free(outs[i].tmp);
+        outs[i].tmp = NULL;
+    }
+}
+
+/* Every file is written to its temporary first; only when all are whole
+ * are they renamed into place, so a failure leaves the old reports. */
+static int write_outputs(struct output *outs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (outs[i].path && !write_temp(&outs[i])) {
+            drop_temps(outs, n);
+            return EXIT_WRITE;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (outs[i].tmp && rename(outs[i].tmp, outs[i].path)) {
+            fprintf(stderr, "%s: %s: cannot replace: %s\n", progname, outs[i].path, strerror(errno));
+            drop_temps(outs, n);
+            return EXIT_WRITE;
+        }
+        free(outs[i].tmp);
+        outs[i].tmp = NULL;
+    }
+    for (int i = 0; i < n; i++)
+        if (!outs[i].path)
+            fwrite(outs[i].text.buf, 1, outs[i].text.len, stdout);
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, "%s: standard output: cannot write: %s\n", progname, strerror(errno));
+        return EXIT_WRITE;
+    }
+    return EXIT_OK;
+}
+
+/* ===================================================================== *
+ *  Command line                                                          *
+ * ===================================================================== */
+
+static const char usage_text[] =
+    "Usage: cpreport [options] SNAPSHOT...\n"
+    "       cpreport targets\n"
+    "\n"
+    "Reads partnership snapshots (JSON, format cpreport/1; '-' is standard input),\n"
+    "computes the strategy's indicators for the latest one, compares them with the\n"
+    "earlier ones and with the targets, and writes a report.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE     write the report to FILE, in the format its extension\n"
+    "                        names (.md, .html, .json); may be repeated\n"
+    "  -f, --format FORMAT   format for standard output: md (default), html, json\n"
+    "  -h, --help            show this help\n"
+    "  -V, --version         show the version\n"
+    "\n"
+    "Commands:\n"
+    "  targets               print the built-in targets as a targets file\n"
+    "\n"
+    "Exit status: 0 done; 2 bad usage or bad input; 3 an output could not be written.\n";
+
+struct options {
+    const char **files;
+    int nfiles;
+    struct output outs[16];
+    int nouts;
+    int stdout_fmt;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", progname);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help'.\n", progname);
+    return EXIT_BAD_INPUT;
+}
+
+static int format_from_path(const char *path)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return -1;
+    if (!ascii_casecmp(dot, ".md") || !ascii_casecmp(dot, ".markdown"))
+        return F_MD;
+    if (!ascii_casecmp(dot, ".html") || !ascii_casecmp(dot, ".htm"))
+        return F_HTML;
+    return !ascii_casecmp(dot, ".json") ? F_JSON : -1;
+}
+
+/* The value of an option given as "--opt VALUE", "--opt=VALUE" or "-oVALUE". */
+static const char *option_value(int argc, char **argv, int *i, const char *arg, size_t namelen)
+{
+    if (arg[namelen] == '=')
+        return arg + namelen + 1;
+    if (arg[1] != '-' && arg[2])
+        return arg + 2;
+    return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+static bool option_is(const char *arg, const char *shortname, const char *longname, size_t *namelen)
+{
+    size_t n = strlen(longname);
+    if (shortname && !strncmp(arg, shortname, 2) && arg[1] != '-') {
+        *namelen = 2;
+        return true;
+    }
+    if (!strncmp(arg, longname, n) && (arg[n] == 0 || arg[n] == '=')) {
+        *namelen = n;
+        return true;
+    }
+    return false;
+}
+
+/* Fills o from argv; returns -1 to go on, or an exit status. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    bool only_files = false, stdin_used = false;
+    o->files = xmalloc(sizeof *o->files * (size_t)argc);
+    o->stdout_fmt = F_MD;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *val;
+        size_t nl;
+        if (only_files || arg[0] != '-' || !arg[1]) {
+            if (!strcmp(arg, "-")) {
+                if (stdin_used)
+                    return usage_error("standard input ('-') can be read only once");
+                stdin_used = true;
+            }
+            if (o->nfiles == MAX_SNAPSHOTS)
+                return usage_error("more than %d snapshots", MAX_SNAPSHOTS);
+            o->files[o->nfiles++] = arg;
+        } else if (!strcmp(arg, "--")) {
+            only_files = true;
+        } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            fputs(usage_text, stdout);
+            return fflush(stdout) || ferror(stdout) ? EXIT_WRITE : EXIT_OK;
+        } else if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
+            printf("cpreport %s\n", CPREPORT_VERSION);
+            return fflush(stdout) || ferror(stdout) ? EXIT_WRITE : EXIT_OK;
+        } else if (option_is(arg, "-o", "--output", &nl)) {
+            if (!(val = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("%s needs a file name", arg);
+            int fmt = format_from_path(val);
+            if (fmt < 0)
+                return usage_error("cannot tell the format of '%s' (use .md, .html or .json)", val);
+            if (o->nouts == (int)(sizeof o->outs / sizeof o->outs[0]))
+                return usage_error("too many outputs");
+            o->outs[o->nouts++] = (struct output){fmt, val, {NULL, 0, 0}, NULL};
+        } else if (option_is(arg, "-f", "--format", &nl)) {
+            if (!(val = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("%s needs a format", arg);
+            int f = 0;
+            while (format_names[f] && strcmp(format_names[f], val))
+                f++;
+            if (!format_names[f])
+                return usage_error("unknown format '%s' (use md, html or json)", val);
+            o->stdout_fmt = f;
+        } else {
+            return usage_error("unknown option '%s'", arg);
+        }
+    }
+    if (!o->nfiles)
+        return usage_error("no snapshot given");
+    return -1;
+}
+
+/* ===================================================================== *
+ *  Putting it together                                                   *
+ * ===================================================================== */
+
+static int cmp_period(const void *pa, const void *pb)
+{
+    const struct period *a = pa, *b = pb;
+    return (a->as_of > b->as_of) - (a->as_of < b->as_of);
+}
+
+static void targets_default(struct report *r)
+{
+    int n = (int)(sizeof default_targets / sizeof default_targets[0]);
+    r->targets = xcalloc((size_t)n, sizeof *r->targets);
+    for (int i = 0; i < n; i++) {
+        struct target *t = &r->targets[r->ntargets++];
+        t->kpi = kpi_lookup(default_targets[i].kpi);
+        t->has_min = !strcmp(default_targets[i].bound, "min");
+        t->has_max = !t->has_min;
+        *(t->has_min ? &t->min : &t->max) = default_targets[i].value;
+        t->has_by = default_targets[i].by && parse_date(default_targets[i].by, &t->by);
+        t->source = default_targets[i].source;
+    }
+}
+
+/* `cpreport targets`: the built-in targets as a file --targets reads. */
+static int print_targets(void)
+{
+    struct report r;
+    memset(&r, 0, sizeof r);
+    targets_default(&r);
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, "{\n  \"format\": \"cpreport-targets/1\",\n  \"targets\": [\n");
+    for (int i = 0; i < r.ntargets; i++) {
+        const struct target *t = &r.targets[i];
+        sb_add(&b, "    {\"kpi\": ");
+        json_string(&b, kpis[t->kpi].id);
+        sb_printf(&b, ", \"%s\": ", t->has_min ? "min" : "max");
+        json_number(&b, t->has_min ? t->min : t->max);
+        if (t->has_by) {
+            sb_add(&b, ", \"by\": ");
+            json_date(&b, t->by);
+        }
+        sb_add(&b, ", \"source\": ");
+        json_string(&b, t->source);
+        sb_add(&b, i + 1 < r.ntargets ? "},\n" : "}\n");
+    }
+    sb_add(&b, "  ]\n}\n");
+    struct output out = {F_JSON, NULL, b, NULL};
+    int rc = write_outputs(&out, 1);
+    sb_free(&b);
+    free(r.targets);
+    return rc;
+}
+
+/* Loads every snapshot, keeping each one's values and only the latest
+ * whole, so memory is bounded by the largest file. Returns false when any
+ * could not be loaded (all are tried, so all problems are named). */
+static bool load_all(struct report *r, const struct options *o)
+{
+    bool ok = true;
+    r->periods = xcalloc((size_t)o->nfiles, sizeof *r->periods);
+    for (int i = 0; i < o->nfiles; i++) {
+        const char *name = strcmp(o->files[i], "-") ? o->files[i] : "<stdin>";
+        struct snapshot *s = load_snapshot(strcmp(o->files[i], "-") ? o->files[i] : "-");
+        if (!s) {
+            ok = false;
+            continue;
+        }
+        s->file = name;
+        for (int m = 0; m < N_MEASURES; m++)
+            s->year[m] = results_year(s, m);
+        struct period *p = &r->periods[r->nperiods++];
+        struct view all = {s, NULL, 0};
+        p->file = name;
+        p->as_of = s->as_of;
+        compute_view(&all, p->vals);
+        if (!r->latest || s->as_of > r->latest->as_of) {
+            snapshot_free(r->latest);
+            r->latest = s;
+        } else {
+            snapshot_free(s);
+        }
+    }
+    if (!ok)
+        return false;
+    qsort(r->periods, (size_t)r->nperiods, sizeof *r->periods, cmp_period);
+    for (int i = 1; i < r->nperiods; i++) {
+        if (r->periods[i].as_of == r->periods[i - 1].as_of) {
+            char d[16];
+            fprintf(stderr, "%s: %s: as_of %s is the same as in %s; each snapshot must describe another date\n",
+                    progname, r->periods[i].file, iso_date(r->periods[i].as_of, d), r->periods[i - 1].file);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static void report_free(struct report *r)
+{
+    for (int d = 0; d < N_DIMS; d++)
+        free(r->dims[d].rows);
+    snapshot_free(r->latest);
+    free(r->periods);
+    free(r->targets);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "targets")) {
+        if (argc > 2)
+            return usage_error("'targets' takes no arguments");
+        return print_targets();
+    }
+    struct options o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_args(argc, argv, &o);
+    if (rc >= 0) {
+        free(o.files);
+        return rc;
+    }
+    cJSON_Hooks hooks = {json_malloc, json_free};
+    cJSON_InitHooks(&hooks);
+
+    struct report r;
+    memset(&r, 0, sizeof r);
+    rc = EXIT_BAD_INPUT;
+    if (load_all(&r, &o)) {
+        targets_default(&r);
+        for (int k = 0; k < N_KPIS; k++)
+            r.target_of[k] = -1;
+        for (int i = r.ntargets - 1; i >= 0; i--)
+            r.target_of[r.targets[i].kpi] = i;
+        for (int k = 0; k < N_KPIS; k++)
+            if (r.target_of[k] >= 0)
+                r.evals[k] = evaluate(&r.targets[r.target_of[k]], r.periods, r.nperiods);
+        for (int d = 0; d < N_DIMS; d++)
+            r.dims[d] = compute_breakdown(r.latest, d);
+        if (!o.nouts)
+            o.outs[o.nouts++] = (struct output){o.stdout_fmt, NULL, {NULL, 0, 0}, NULL};
+        for (int i = 0; i < o.nouts; i++) {
+            sb_init(&o.outs[i].text);
+            if (o.outs[i].fmt == F_MD)
+                render_markdown(&o.outs[i].text, &r);
+            else if (o.outs[i].fmt == F_HTML)
+                render_html(&o.outs[i].text, &r);
+            else
+                render_json(&o.outs[i].text, &r);
+        }
+        rc = write_outputs(o.outs, o.nouts);
+        for (int i = 0; i < o.nouts; i++)
+            sb_free(&o.outs[i].text);
+    }
+    report_free(&r);
+    free(o.files);
+    return rc;
+}

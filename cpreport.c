@@ -1607,9 +1607,10 @@ static void snapshot_free(struct snapshot *s)
     free(s);
 }
 
-/* Loads one snapshot file strictly. Returns NULL after naming every
- * problem on stderr; warnings do not stop it. */
-static struct snapshot *load_snapshot(const char *path)
+/* Reads and parses a JSON file strictly; the tree lives in json_arena
+ * until the caller frees that. NULL after naming the problem, as
+ * NAME:LINE:COL for invalid JSON. `name` is the file as the user knows it. */
+static cJSON *parse_json_file(const char *path, const char *name)
 {
     size_t len;
     char *buf = read_input(path, &len);
@@ -1621,10 +1622,10 @@ static struct snapshot *load_snapshot(const char *path)
     cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1) : NULL;
     if (!root) {
         long line, col;
+        char what[48];
         if (bad < 0) {
             bad = end ? end - buf : cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - buf : 0;
             unsigned char c = (unsigned char)buf[bad];
-            static char what[48];
             if ((size_t)bad >= len)
                 why = "unexpected end of input";
             else if (c > 0x20 && c < 0x7F)
@@ -1633,21 +1634,29 @@ static struct snapshot *load_snapshot(const char *path)
                 why = "unexpected character";
         }
         line_col(buf, bad, &line, &col);
-        fprintf(stderr, "%s: %s:%ld:%ld: invalid JSON: %s\n", progname, path, line, col, why);
-        free(buf);
+        fprintf(stderr, "%s: %s:%ld:%ld: invalid JSON: %s\n", progname, name, line, col, why);
         arena_free(&json_arena);
-        return NULL;
     }
+    free(buf);
+    return root;
+}
+
+/* Loads one snapshot file strictly. Returns NULL after naming every
+ * problem on stderr; warnings do not stop it. */
+static struct snapshot *load_snapshot(const char *path, const char *name)
+{
+    cJSON *root = parse_json_file(path, name);
+    if (!root)
+        return NULL;
     struct snapshot *s = xcalloc(1, sizeof *s);
     struct loader L = {.s = s};
-    diag_init(&L.d, path);
-    s->file = path;
+    diag_init(&L.d, name);
+    s->file = name;
     load_tree(&L, root);
     free(L.hub_ix);
     free(L.trust_ix);
     free(L.prog_ix);
     arena_free(&json_arena);
-    free(buf);
     diag_finish(&L.d);
     if (L.d.errors) {
         snapshot_free(s);
@@ -2314,6 +2323,92 @@ static const struct {
      "2030 strategy: disadvantaged pupils outperform national averages"},
 };
 
+/* The indicator ids, NULL-terminated, for "did you mean" hints. */
+static const char *const *kpi_ids(void)
+{
+    static const char *ids[N_KPIS + 1];
+    for (int k = 0; k < N_KPIS; k++)
+        ids[k] = kpis[k].id;
+    return ids;
+}
+
+static const char *const targets_file_keys[] = {"format", "targets", NULL};
+static const char *const target_keys[] = {"kpi", "min", "max", "by", "source", NULL};
+
+#define TARGETS_FORMAT "cpreport-targets/1"
+
+static void load_target(struct loader *L, const cJSON *o, int i, void *ctx)
+{
+    struct target *t = &((struct target *)ctx)[i];
+    const char *id;
+    char q[64];
+    t->kpi = -1;
+    check_keys(L, o, target_keys);
+    if (get_string(L, o, "kpi", REQUIRED, &id) && (t->kpi = kpi_lookup(id)) < 0) {
+        const char *near = nearest_name(id, kpi_ids());
+        size_t old = path_key(&L->d, "kpi");
+        if (near)
+            diag_error(&L->d, "%s is not an indicator id (did you mean \"%s\"?)", quoted(id, q), near);
+        else
+            diag_error(&L->d, "%s is not an indicator id (README lists them)", quoted(id, q));
+        path_pop(&L->d, old);
+    }
+    t->has_min = get_number(L, o, "min", OPTIONAL, false, -1e15, 1e15, &t->min);
+    t->has_max = get_number(L, o, "max", OPTIONAL, false, -1e15, 1e15, &t->max);
+    bool min_given = field(L, o, "min", OPTIONAL), max_given = field(L, o, "max", OPTIONAL);
+    if (min_given && max_given)
+        diag_error(&L->d, "give either \"min\" or \"max\", not both");
+    else if (!min_given && !max_given)
+        diag_error(&L->d, "missing a bound: \"min\" or \"max\"");
+    t->has_by = get_date(L, o, "by", OPTIONAL, true, &t->by);
+    if (!get_string(L, o, "source", OPTIONAL, &t->source))
+        t->source = "targets file";
+}
+
+/* Reads a targets file into *out (its strings owned by *owner). False
+ * after naming every problem. */
+static bool load_targets(const char *path, struct target **out, int *n, struct snapshot **owner)
+{
+    cJSON *root = parse_json_file(path, path);
+    if (!root)
+        return false;
+    struct snapshot *s = xcalloc(1, sizeof *s);
+    struct loader L = {.s = s};
+    const char *format;
+    const cJSON *arr;
+    char q[64];
+    s->as_of = LONG_MIN;
+    diag_init(&L.d, path);
+    *n = 0;
+    *out = NULL;
+    if (!cJSON_IsObject(root)) {
+        diag_error(&L.d, "expected an object at the top level, got %s", describe(root, q));
+    } else {
+        check_keys(&L, root, targets_file_keys);
+        if (get_string(&L, root, "format", REQUIRED, &format) && strcmp(format, TARGETS_FORMAT)) {
+            size_t old = path_key(&L.d, "format");
+            diag_error(&L.d, "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
+                       TARGETS_FORMAT);
+            path_pop(&L.d, old);
+        } else if ((arr = get_array(&L, root, "targets", REQUIRED))) {
+            *out = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof **out);
+            *n = each_object(&L, arr, "targets", load_target, *out);
+            for (int i = 0; i < *n; i++)
+                for (int j = 0; j < i; j++)
+                    if ((*out)[i].kpi >= 0 && (*out)[i].kpi == (*out)[j].kpi) {
+                        size_t old = path_push(&L.d, "targets[%d].kpi", i);
+                        diag_error(&L.d, "\"%s\" already has a target in targets[%d]", kpis[(*out)[i].kpi].id, j);
+                        path_pop(&L.d, old);
+                        break;
+                    }
+        }
+    }
+    arena_free(&json_arena);
+    diag_finish(&L.d);
+    *owner = s;
+    return L.d.errors == 0;
+}
+
 enum status { ST_NO_TARGET, ST_MET, ST_ON_TRACK, ST_AT_RISK, ST_OFF_TRACK, ST_NA, ST_SUPPRESSED };
 static const char *const status_names[] = {"no target", "met",           "on track",  "at risk",
                                            "off track", "not available", "suppressed"};
@@ -2673,6 +2768,7 @@ struct report {
     struct snapshot *latest;     /* the only snapshot kept whole */
     struct target *targets;
     int ntargets;
+    struct snapshot *targets_owner; /* owns the strings of a targets file */
     int target_of[N_KPIS];       /* index into targets, or -1 */
     struct eval evals[N_KPIS];
     struct breakdown dims[N_DIMS];
@@ -3485,6 +3581,10 @@ static const char usage_text[] =
     "  -o, --output FILE     write the report to FILE, in the format its extension\n"
     "                        names (.md, .html, .json); may be repeated\n"
     "  -f, --format FORMAT   format for standard output: md (default), html, json\n"
+    "      --targets FILE    targets to report against, instead of the built-in ones\n"
+    "                        (format: cpreport targets)\n"
+    "      --min-cohort N    suppress results resting on fewer than N pupils (6)\n"
+    "      --change-years N  compare results with N years earlier (5)\n"
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n"
     "\n"
@@ -3499,6 +3599,7 @@ struct options {
     struct output outs[16];
     int nouts;
     int stdout_fmt;
+    const char *targets_file;
 };
 
 #if defined(__GNUC__)
@@ -3595,6 +3696,19 @@ static int parse_args(int argc, char **argv, struct options *o)
             if (!format_names[f])
                 return usage_error("unknown format '%s' (use md, html or json)", val);
             o->stdout_fmt = f;
+        } else if (option_is(arg, NULL, "--targets", &nl)) {
+            if (!(o->targets_file = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("%s needs a file name", arg);
+        } else if (option_is(arg, NULL, "--min-cohort", &nl) || option_is(arg, NULL, "--change-years", &nl)) {
+            bool cohort = arg[2] == 'm';
+            char *end;
+            if (!(val = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("%.*s needs a number", (int)nl, arg);
+            long n = strtol(val, &end, 10);
+            if (end == val || *end || n < 1 || n > (cohort ? 1000 : 50))
+                return usage_error("%.*s takes a whole number from 1 to %d, not '%s'", (int)nl, arg,
+                                   cohort ? 1000 : 50, val);
+            *(cohort ? &opt_min_cohort : &opt_change_years) = (int)n;
         } else {
             return usage_error("unknown option '%s'", arg);
         }
@@ -3669,12 +3783,11 @@ static bool load_all(struct report *r, const struct options *o)
     r->periods = xcalloc((size_t)o->nfiles, sizeof *r->periods);
     for (int i = 0; i < o->nfiles; i++) {
         const char *name = strcmp(o->files[i], "-") ? o->files[i] : "<stdin>";
-        struct snapshot *s = load_snapshot(strcmp(o->files[i], "-") ? o->files[i] : "-");
+        struct snapshot *s = load_snapshot(o->files[i], name);
         if (!s) {
             ok = false;
             continue;
         }
-        s->file = name;
         for (int m = 0; m < N_MEASURES; m++)
             s->year[m] = results_year(s, m);
         struct period *p = &r->periods[r->nperiods++];
@@ -3708,6 +3821,7 @@ static void report_free(struct report *r)
     for (int d = 0; d < N_DIMS; d++)
         free(r->dims[d].rows);
     snapshot_free(r->latest);
+    snapshot_free(r->targets_owner);
     free(r->periods);
     free(r->targets);
 }
@@ -3732,8 +3846,12 @@ int main(int argc, char **argv)
     struct report r;
     memset(&r, 0, sizeof r);
     rc = EXIT_BAD_INPUT;
-    if (load_all(&r, &o)) {
+    bool targets_ok = true;
+    if (o.targets_file)
+        targets_ok = load_targets(o.targets_file, &r.targets, &r.ntargets, &r.targets_owner);
+    else
         targets_default(&r);
+    if (load_all(&r, &o) && targets_ok) {
         for (int k = 0; k < N_KPIS; k++)
             r.target_of[k] = -1;
         for (int i = r.ntargets - 1; i >= 0; i--)

@@ -2246,7 +2246,7 @@ static const struct kpi kpis[] = {
     MEASURE_ROWS(maths, "ks2_disadv_maths", "ks2_disadv_maths", "KS2 maths score", U_SCORE, U_POINTS),
     MEASURE_ROWS(gps, "ks2_disadv_gps", "ks2_disadv_gps", "KS2 grammar, punctuation and spelling score", U_SCORE, U_POINTS),
     {"impact.ofsted_inspected", G_IMPACT, "Schools inspected in the last 12 months", U_COUNT, K_SCHOOL,
-     k_inspected, NULL, "left out of the transitions below: %ld of the %ld without four-point grades"},
+     k_inspected, NULL, "%ld of the %ld had no four-point grades and are left out of the transitions"},
     {"impact.ofsted_outstanding_kept_pct", G_IMPACT, "Outstanding schools that stayed outstanding", U_PCT,
      K_SCHOOL, k_of_kept, n_of_kept, "%ld of %ld schools"},
     {"impact.ofsted_good_to_outstanding_pct", G_IMPACT, "Good schools now outstanding", U_PCT, K_SCHOOL,

@@ -112,6 +112,12 @@ static void *xrealloc(void *p, size_t n)
     return p;
 }
 
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
 /* A growing string. Never NULL after sb_init; grows by half. */
 struct sb {
     char *buf;
@@ -2414,11 +2420,28 @@ static const char *const status_names[] = {"no target", "met",           "on tra
                                            "off track", "not available", "suppressed"};
 
 /* One snapshot's values, kept after its data has been freed. */
+struct survey_val {
+    char *id;
+    struct val v;
+};
+
 struct period {
     const char *file;
     long as_of;
     struct val vals[N_KPIS];
+    struct survey_val *surveys;  /* agreed / respondents, by survey id */
+    int nsurveys;
 };
+
+/* The share agreeing with survey `id` in period p; not available when the
+ * survey was not run then. */
+static struct val survey_val(const struct period *p, const char *id)
+{
+    for (int i = 0; i < p->nsurveys; i++)
+        if (!strcmp(p->surveys[i].id, id))
+            return p->surveys[i].v;
+    return na();
+}
 
 /* A target's verdict. proj_* are set when two or more snapshots give a
  * least-squares line; reach is the date the line meets the bound, when it
@@ -3056,6 +3079,40 @@ static void render_breakdown(struct doc *d, const struct report *r, int group, i
     doc_table_end(d);
 }
 
+/* The series of one area over the last snapshots, oldest first. Only
+ * with three or more: with two, the headline table's previous and change
+ * columns already are the series. */
+#define SERIES_SHOWN 6
+
+static void render_series(struct doc *d, const struct report *r, int group)
+{
+    if (r->nperiods < 3)
+        return;
+    int first = r->nperiods > SERIES_SHOWN ? r->nperiods - SERIES_SHOWN : 0;
+    const char *headers[SERIES_SHOWN + 1];
+    char dates[SERIES_SHOWN][16], align[SERIES_SHOWN + 2], title[80];
+    headers[0] = "Indicator";
+    align[0] = 'l';
+    for (int i = first; i < r->nperiods; i++) {
+        headers[i - first + 1] = iso_date(r->periods[i].as_of, dates[i - first]);
+        align[i - first + 1] = 'r';
+    }
+    align[r->nperiods - first + 1] = 0;
+    snprintf(title, sizeof title, "%s over time", group_titles[group]);
+    doc_heading(d, 3, title);
+    doc_table_begin(d, NULL, headers, align);
+    struct cells cs = {.n = 0};
+    for (int k = 0; k < N_KPIS; k++) {
+        if (kpis[k].group != group)
+            continue;
+        cells_add(&cs, kpis[k].label, false);
+        for (int i = first; i < r->nperiods; i++)
+            fmt_val(cells_next(&cs, -1, false), &r->periods[i].vals[k], kpis[k].unit, currency_of(r));
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+}
+
 /* A count and its share of a whole, as two cells. */
 static void cells_count_share(struct cells *cs, long n, long of)
 {
@@ -3228,6 +3285,7 @@ static void render_body(struct doc *d, const struct report *r)
             continue;
         doc_heading(d, 2, group_titles[g]);
         render_headline(d, r, g);
+        render_series(d, r, g);
         if (g == G_DEPTH)
             render_engagement(d, r);
         if (g == G_IMPACT)
@@ -3325,28 +3383,40 @@ static void json_target(struct sb *b, const struct target *t)
     sb_addc(b, '}');
 }
 
-static void json_indicator(struct sb *b, const struct report *r, int k)
+/* One indicator as the JSON output describes it: a row of kpis[] or a
+ * survey. series has one value per period. */
+struct indicator {
+    const char *id, *label;
+    int group, unit;
+    bool has_base;
+    const struct val *series;
+    const struct val *national;  /* NULL when there is no comparator */
+    const struct target *target; /* NULL when none */
+    const struct eval *eval;
+};
+
+static void json_indicator(struct sb *b, const struct report *r, const struct indicator *in)
 {
-    const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
-    const struct eval *e = &r->evals[k];
+    const struct val *v = &in->series[r->nperiods - 1];
+    const struct val *prev = r->nperiods > 1 ? &in->series[r->nperiods - 2] : NULL;
+    const struct eval *e = in->eval;
     sb_add(b, "    {\"id\": ");
-    json_string(b, kpis[k].id);
+    json_string(b, in->id);
     sb_add(b, ", \"group\": ");
-    json_string(b, group_ids[kpis[k].group]);
+    json_string(b, group_ids[in->group]);
     sb_add(b, ", \"label\": ");
-    json_string(b, kpis[k].label);
+    json_string(b, in->label);
     sb_add(b, ", \"unit\": ");
-    json_string(b, unit_names[kpis[k].unit]);
+    json_string(b, unit_names[in->unit]);
     sb_add(b, ",\n     \"value\": ");
     json_val(b, v);
-    if (kpis[k].national) {
-        struct val nv = national_val(r, k);
+    if (in->national) {
         sb_add(b, ", \"national\": ");
-        json_val(b, &nv);
+        json_val(b, in->national);
     }
     if (v->st == V_SUPPRESSED)
         sb_add(b, ", \"suppressed\": true");
-    if (kpis[k].note && v->st == V_OK)
+    if (in->has_base && v->st == V_OK)
         sb_printf(b, ", \"base\": {\"count\": %ld, \"of\": %ld}", v->num, v->den);
     sb_add(b, ", \"previous\": ");
     if (prev)
@@ -3363,12 +3433,12 @@ static void json_indicator(struct sb *b, const struct report *r, int k)
         sb_add(b, i ? ", {\"as_of\": " : "{\"as_of\": ");
         json_date(b, r->periods[i].as_of);
         sb_add(b, ", \"value\": ");
-        json_val(b, &r->periods[i].vals[k]);
+        json_val(b, &in->series[i]);
         sb_addc(b, '}');
     }
     sb_add(b, "],\n     \"target\": ");
-    if (r->target_of[k] >= 0)
-        json_target(b, &r->targets[r->target_of[k]]);
+    if (in->target)
+        json_target(b, in->target);
     else
         sb_add(b, "null");
     sb_add(b, ", \"status\": ");
@@ -3387,6 +3457,38 @@ static void json_indicator(struct sb *b, const struct report *r, int k)
         sb_add(b, "null");
     }
     sb_addc(b, '}');
+}
+
+/* Every row of kpis[], then every survey of the latest snapshot. */
+static void json_indicators(struct sb *b, const struct report *r)
+{
+    struct val *series = xcalloc((size_t)r->nperiods, sizeof *series);
+    static const struct eval no_target = {ST_NO_TARGET, false, false, 0, 0};
+    const struct snapshot *s = r->latest;
+    char id[MAX_TEXT_BYTES + 32];
+    for (int k = 0; k < N_KPIS + s->nsurveys; k++) {
+        struct indicator in = {NULL, NULL, G_IMPACT, U_PCT, true, series, NULL, NULL, &no_target};
+        struct val nat;
+        if (k < N_KPIS) {
+            for (int i = 0; i < r->nperiods; i++)
+                series[i] = r->periods[i].vals[k];
+            nat = national_val(r, k);
+            in = (struct indicator){kpis[k].id, kpis[k].label, kpis[k].group, kpis[k].unit,
+                                    kpis[k].note != NULL, series, kpis[k].national ? &nat : NULL,
+                                    r->target_of[k] >= 0 ? &r->targets[r->target_of[k]] : NULL,
+                                    &r->evals[k]};
+        } else {
+            const struct survey *sv = &s->surveys[k - N_KPIS];
+            snprintf(id, sizeof id, "impact.survey.%s_pct", sv->id);
+            for (int i = 0; i < r->nperiods; i++)
+                series[i] = survey_val(&r->periods[i], sv->id);
+            in.id = id;
+            in.label = sv->question;
+        }
+        json_indicator(b, r, &in);
+        sb_add(b, k + 1 < N_KPIS + s->nsurveys ? ",\n" : "\n");
+    }
+    free(series);
 }
 
 static void json_breakdowns(struct sb *b, const struct report *r)
@@ -3447,10 +3549,7 @@ static void render_json(struct sb *b, const struct report *r)
         json_date(b, r->periods[i].as_of);
     }
     sb_add(b, "],\n  \"indicators\": [\n");
-    for (int k = 0; k < N_KPIS; k++) {
-        json_indicator(b, r, k);
-        sb_add(b, k + 1 < N_KPIS ? ",\n" : "\n");
-    }
+    json_indicators(b, r);
     sb_add(b, "  ],\n");
     json_breakdowns(b, r);
     sb_add(b, "}\n");
@@ -3795,6 +3894,10 @@ static bool load_all(struct report *r, const struct options *o)
         p->file = name;
         p->as_of = s->as_of;
         compute_view(&all, p->vals);
+        p->surveys = xcalloc((size_t)s->nsurveys + 1, sizeof *p->surveys);
+        for (int k = 0; k < s->nsurveys; k++)
+            p->surveys[p->nsurveys++] = (struct survey_val){
+                xstrdup(s->surveys[k].id), pct(s->surveys[k].agreed, s->surveys[k].respondents)};
         if (!r->latest || s->as_of > r->latest->as_of) {
             snapshot_free(r->latest);
             r->latest = s;
@@ -3822,6 +3925,11 @@ static void report_free(struct report *r)
         free(r->dims[d].rows);
     snapshot_free(r->latest);
     snapshot_free(r->targets_owner);
+    for (int i = 0; i < r->nperiods; i++) {
+        for (int k = 0; k < r->periods[i].nsurveys; k++)
+            free(r->periods[i].surveys[k].id);
+        free(r->periods[i].surveys);
+    }
     free(r->periods);
     free(r->targets);
 }

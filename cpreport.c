@@ -2295,10 +2295,14 @@ static void compute_view(const struct view *v, struct val *out)
  *  Targets, trends and projections                                       *
  * ===================================================================== */
 
+/* A target on one indicator: a floor ("min") or a ceiling ("max"). Its
+ * error bound fails a check; its warning bound, stricter, only warns.
+ * Either may be absent, not both. A required target fails when the value
+ * is not available or suppressed. */
 struct target {
     int kpi;
-    bool has_min, has_max, has_by;
-    double min, max;
+    bool is_max, has_error, has_warn, has_by, required;
+    double error, warn;
     long by;
     const char *source;
 };
@@ -2339,7 +2343,8 @@ static const char *const *kpi_ids(void)
 }
 
 static const char *const targets_file_keys[] = {"format", "targets", NULL};
-static const char *const target_keys[] = {"kpi", "min", "max", "by", "source", NULL};
+static const char *const target_keys[] = {"kpi", "min", "max", "warn_min", "warn_max", "by",
+                                          "source", "required", NULL};
 
 #define TARGETS_FORMAT "cpreport-targets/1"
 
@@ -2359,14 +2364,26 @@ static void load_target(struct loader *L, const cJSON *o, int i, void *ctx)
             diag_error(&L->d, "%s is not an indicator id (README lists them)", quoted(id, q));
         path_pop(&L->d, old);
     }
-    t->has_min = get_number(L, o, "min", OPTIONAL, false, -1e15, 1e15, &t->min);
-    t->has_max = get_number(L, o, "max", OPTIONAL, false, -1e15, 1e15, &t->max);
-    bool min_given = field(L, o, "min", OPTIONAL), max_given = field(L, o, "max", OPTIONAL);
-    if (min_given && max_given)
-        diag_error(&L->d, "give either \"min\" or \"max\", not both");
-    else if (!min_given && !max_given)
-        diag_error(&L->d, "missing a bound: \"min\" or \"max\"");
+    /* Floors and ceilings do not mix in one entry. */
+    bool floor = field(L, o, "min", OPTIONAL) || field(L, o, "warn_min", OPTIONAL);
+    bool ceiling = field(L, o, "max", OPTIONAL) || field(L, o, "warn_max", OPTIONAL);
+    if (floor && ceiling) {
+        diag_error(&L->d, "give a floor (\"min\", \"warn_min\") or a ceiling (\"max\", \"warn_max\"), not both");
+    } else if (!floor && !ceiling) {
+        diag_error(&L->d, "missing a bound: \"min\", \"max\", \"warn_min\" or \"warn_max\"");
+    } else {
+        t->is_max = ceiling;
+        t->has_error = get_number(L, o, ceiling ? "max" : "min", OPTIONAL, false, -1e15, 1e15, &t->error);
+        t->has_warn = get_number(L, o, ceiling ? "warn_max" : "warn_min", OPTIONAL, false, -1e15, 1e15, &t->warn);
+        if (t->has_error && t->has_warn && (ceiling ? t->warn > t->error : t->warn < t->error)) {
+            size_t old = path_key(&L->d, ceiling ? "warn_max" : "warn_min");
+            diag_error(&L->d, "%.15g is %s than %s (%.15g): the warning bound must be the stricter",
+                       t->warn, ceiling ? "more" : "less", ceiling ? "max" : "min", t->error);
+            path_pop(&L->d, old);
+        }
+    }
     t->has_by = get_date(L, o, "by", OPTIONAL, true, &t->by);
+    get_bool(L, o, "required", OPTIONAL, &t->required);
     if (!get_string(L, o, "source", OPTIONAL, &t->source))
         t->source = "targets file";
 }
@@ -2478,8 +2495,9 @@ static bool fit_line(const struct period *p, int n, int k, double *a, double *b,
     return true;
 }
 
-/* Status of target t over the periods (sorted by as_of, latest last). */
-static struct eval evaluate(const struct target *t, const struct period *p, int n)
+/* Status of target t against its error bound, or its warning bound when
+ * `warn`, over the periods (sorted by as_of, latest last). */
+static struct eval evaluate(const struct target *t, bool warn, const struct period *p, int n)
 {
     struct eval e = {ST_NO_TARGET, false, false, 0, 0};
     const struct val *v = &p[n - 1].vals[t->kpi];
@@ -2488,7 +2506,7 @@ static struct eval evaluate(const struct target *t, const struct period *p, int 
         return e;
     }
     /* A maximum is a minimum of the negated values. */
-    double sign = t->has_min ? 1 : -1, bound = t->has_min ? t->min : t->max;
+    double sign = t->is_max ? -1 : 1, bound = warn ? t->warn : t->error;
     double a, b, t0;
     if (t->has_by && fit_line(p, n, t->kpi, &a, &b, &t0)) {
         e.has_proj = true;
@@ -2688,15 +2706,29 @@ static void fmt_val(struct sb *b, const struct val *v, int unit, const char *cur
         sb_add(b, v->st == V_SUPPRESSED ? "suppressed" : "not available");
 }
 
-/* The target in words: "at least 500,000 by 31 August 2027". */
+/* A bound in the indicator's unit ("0.0 pp" rather than "+0.0 pp"). */
+static void fmt_bound(struct sb *b, double x, int unit, const char *currency)
+{
+    fmt_figure(b, x, unit == U_PP || unit == U_POINTS ? U_SCORE : unit, currency, false);
+    if (unit == U_PP)
+        sb_add(b, " pp");
+}
+
+/* The target in words: "at least 500,000 by 31 August 2027", "at least
+ * 40.0% (warning below 45.0%)". */
 static void fmt_target(struct sb *b, const struct target *t, int unit, const char *currency)
 {
     char d[32];
-    sb_add(b, t->has_min ? "at least " : "at most ");
-    fmt_figure(b, t->has_min ? t->min : t->max, unit == U_PP || unit == U_POINTS ? U_SCORE : unit,
-               currency, false);
-    if (unit == U_PP)
-        sb_add(b, " pp");
+    if (t->has_error) {
+        sb_add(b, t->is_max ? "at most " : "at least ");
+        fmt_bound(b, t->error, unit, currency);
+    }
+    if (t->has_warn) {
+        sb_add(b, t->has_error ? (t->is_max ? " (warning above " : " (warning below ")
+                               : (t->is_max ? "at most " : "at least "));
+        fmt_bound(b, t->warn, unit, currency);
+        sb_add(b, t->has_error ? ")" : " (warning only)");
+    }
     if (t->has_by)
         sb_printf(b, " by %s", long_date(t->by, d));
 }
@@ -3369,17 +3401,34 @@ static void json_date(struct sb *b, long days)
     json_string(b, iso_date(days, d));
 }
 
-static void json_target(struct sb *b, const struct target *t)
+/* The target's fields as a targets file writes them, without braces. */
+static void json_target_fields(struct sb *b, const struct target *t)
 {
-    sb_printf(b, "{\"%s\": ", t->has_min ? "min" : "max");
-    json_number(b, t->has_min ? t->min : t->max);
+    const char *sep = "";
+    if (t->has_error) {
+        sb_printf(b, "\"%s\": ", t->is_max ? "max" : "min");
+        json_number(b, t->error);
+        sep = ", ";
+    }
+    if (t->has_warn) {
+        sb_printf(b, "%s\"%s\": ", sep, t->is_max ? "warn_max" : "warn_min");
+        json_number(b, t->warn);
+    }
     sb_add(b, ", \"by\": ");
     if (t->has_by)
         json_date(b, t->by);
     else
         sb_add(b, "null");
+    if (t->required)
+        sb_add(b, ", \"required\": true");
     sb_add(b, ", \"source\": ");
     json_string(b, t->source);
+}
+
+static void json_target(struct sb *b, const struct target *t)
+{
+    sb_addc(b, '{');
+    json_target_fields(b, t);
     sb_addc(b, '}');
 }
 
@@ -3834,9 +3883,9 @@ static void targets_default(struct report *r)
     for (int i = 0; i < n; i++) {
         struct target *t = &r->targets[r->ntargets++];
         t->kpi = kpi_lookup(default_targets[i].kpi);
-        t->has_min = !strcmp(default_targets[i].bound, "min");
-        t->has_max = !t->has_min;
-        *(t->has_min ? &t->min : &t->max) = default_targets[i].value;
+        t->is_max = !strcmp(default_targets[i].bound, "max");
+        t->has_error = true;
+        t->error = default_targets[i].value;
         t->has_by = default_targets[i].by && parse_date(default_targets[i].by, &t->by);
         t->source = default_targets[i].source;
     }
@@ -3855,14 +3904,8 @@ static int print_targets(void)
         const struct target *t = &r.targets[i];
         sb_add(&b, "    {\"kpi\": ");
         json_string(&b, kpis[t->kpi].id);
-        sb_printf(&b, ", \"%s\": ", t->has_min ? "min" : "max");
-        json_number(&b, t->has_min ? t->min : t->max);
-        if (t->has_by) {
-            sb_add(&b, ", \"by\": ");
-            json_date(&b, t->by);
-        }
-        sb_add(&b, ", \"source\": ");
-        json_string(&b, t->source);
+        sb_add(&b, ", ");
+        json_target_fields(&b, t);
         sb_add(&b, i + 1 < r.ntargets ? "},\n" : "}\n");
     }
     sb_add(&b, "  ]\n}\n");
@@ -3966,7 +4009,8 @@ int main(int argc, char **argv)
             r.target_of[r.targets[i].kpi] = i;
         for (int k = 0; k < N_KPIS; k++)
             if (r.target_of[k] >= 0)
-                r.evals[k] = evaluate(&r.targets[r.target_of[k]], r.periods, r.nperiods);
+                r.evals[k] = evaluate(&r.targets[r.target_of[k]], !r.targets[r.target_of[k]].has_error,
+                                      r.periods, r.nperiods);
         for (int d = 0; d < N_DIMS; d++)
             r.dims[d] = compute_breakdown(r.latest, d);
         if (!o.nouts)

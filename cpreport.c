@@ -3605,6 +3605,290 @@ static void render_json(struct sb *b, const struct report *r)
 }
 
 /* ===================================================================== *
+ *  The CI gate: `cpreport check`                                         *
+ * ===================================================================== */
+
+enum verdict { VD_PASS, VD_WARN, VD_FAIL, VD_NA };
+static const char *const verdict_words[] = {"PASS", "WARN", "FAIL", "N/A"};
+static const char *const verdict_ids[] = {"pass", "warn", "fail", "not available"};
+
+enum fail_on { FAIL_ON_ERROR, FAIL_ON_WARN, FAIL_ON_NEVER };
+static const char *const fail_on_names[] = {"error", "warn", "never", NULL};
+
+/* One target's verdict and the sentence that explains it. */
+struct check_row {
+    const struct target *t;
+    int verdict;
+    struct eval err, warn;       /* against each bound, when it has one */
+    bool warn_decides;           /* the warning bound explains the verdict */
+    struct sb msg;
+};
+
+struct check {
+    struct check_row *rows;
+    int n, counts[4];
+};
+
+/* A status against one bound counts as broken: off track always, at risk
+ * only when the target has a date (an undated target must hold now). */
+static bool bound_broken(const struct eval *e, bool at_risk_counts)
+{
+    return e->status == ST_OFF_TRACK || (at_risk_counts && e->status == ST_AT_RISK);
+}
+
+/* "420,000 < 500,000 by 2027-08-31 (off track: projected 2028-03)" */
+static void check_message(struct sb *m, const struct report *r, const struct check_row *c)
+{
+    const struct target *t = c->t;
+    const struct val *v = &latest_period(r)->vals[t->kpi];
+    int unit = kpis[t->kpi].unit;
+    char d[16];
+    if (v->st != V_OK) {
+        sb_add(m, v->st == V_SUPPRESSED ? "suppressed" : "not available");
+        if (t->required)
+            sb_add(m, ", and the target is required");
+        return;
+    }
+    bool use_warn = c->warn_decides;
+    const struct eval *e = use_warn ? &c->warn : &c->err;
+    double bound = use_warn ? t->warn : t->error;
+    bool below = t->is_max ? v->x > bound : v->x < bound;
+    fmt_figure(m, v->x, unit, currency_of(r), false);
+    sb_printf(m, " %s ", below ? (t->is_max ? ">" : "<") : (t->is_max ? "<=" : ">="));
+    fmt_bound(m, bound, unit, currency_of(r));
+    if (t->has_by)
+        sb_printf(m, " by %s", iso_date(t->by, d));
+    if (t->has_by && e->status != ST_MET) {
+        sb_printf(m, " (%s", status_names[e->status]);
+        if (e->reaches)
+            sb_printf(m, ": projected %.7s", iso_date(e->reach, d));
+        else if (e->has_proj)
+            sb_add(m, ": not at the current trend");
+        sb_addc(m, ')');
+    }
+    if (use_warn && c->verdict == VD_WARN && t->has_error)
+        sb_add(m, " (warning bound)");
+}
+
+static void run_check(struct check *ck, const struct report *r)
+{
+    ck->rows = xcalloc((size_t)r->ntargets + 1, sizeof *ck->rows);
+    ck->n = r->ntargets;
+    for (int i = 0; i < r->ntargets; i++) {
+        struct check_row *c = &ck->rows[i];
+        const struct target *t = &r->targets[i];
+        const struct val *v = &latest_period(r)->vals[t->kpi];
+        c->t = t;
+        if (t->has_error)
+            c->err = evaluate(t, false, r->periods, r->nperiods);
+        if (t->has_warn)
+            c->warn = evaluate(t, true, r->periods, r->nperiods);
+        bool err_off = t->has_error && bound_broken(&c->err, false);
+        bool err_at_risk = t->has_error && bound_broken(&c->err, true) && !err_off;
+        bool warn_broken = t->has_warn && bound_broken(&c->warn, t->has_by);
+        if (v->st != V_OK)
+            c->verdict = t->required ? VD_FAIL : VD_NA;
+        else
+            c->verdict = err_off ? VD_FAIL : err_at_risk || warn_broken ? VD_WARN : VD_PASS;
+        /* The bound that explains it: the error bound, unless only the
+         * warning bound is broken, or all pass and there is a warning bound. */
+        c->warn_decides = t->has_warn && (!t->has_error || (c->verdict == VD_WARN && !err_at_risk) ||
+                                          c->verdict == VD_PASS);
+        ck->counts[c->verdict]++;
+        sb_init(&c->msg);
+        check_message(&c->msg, r, c);
+    }
+}
+
+static void check_free(struct check *ck)
+{
+    for (int i = 0; i < ck->n; i++)
+        sb_free(&ck->rows[i].msg);
+    free(ck->rows);
+}
+
+/* The exit status the verdicts call for. */
+static int check_status(const struct check *ck, int fail_on)
+{
+    if (fail_on == FAIL_ON_NEVER)
+        return EXIT_OK;
+    return ck->counts[VD_FAIL] || (fail_on == FAIL_ON_WARN && ck->counts[VD_WARN]) ? EXIT_FAIL : EXIT_OK;
+}
+
+/* GitHub's workflow commands end a property at ':' or ',' and a message at
+ * a line break, so those are percent-encoded. */
+static void gh_escape(struct sb *b, const char *s, bool property)
+{
+    for (; *s; s++) {
+        if (*s == '%' || *s == '\r' || *s == '\n' || (property && (*s == ':' || *s == ',')))
+            sb_printf(b, "%%%02X", (unsigned char)*s);
+        else
+            sb_addc(b, *s);
+    }
+}
+
+/* The human lines: verdict, id and message, aligned; then the summary. */
+static void render_check_text(struct sb *b, const struct report *r, const struct check *ck, bool colour,
+                              bool github)
+{
+    static const char *const colours[] = {"\033[32m", "\033[33m", "\033[1;31m", "\033[2m"};
+    int width = 0;
+    for (int i = 0; i < ck->n; i++) {
+        int w = (int)strlen(kpis[ck->rows[i].t->kpi].id);
+        width = w > width ? w : width;
+    }
+    for (int i = 0; i < ck->n; i++) {
+        const struct check_row *c = &ck->rows[i];
+        sb_printf(b, "%s%-4s%s  %-*s  %s\n", colour ? colours[c->verdict] : "", verdict_words[c->verdict],
+                  colour ? "\033[0m" : "", width, kpis[c->t->kpi].id, c->msg.buf);
+    }
+    sb_printf(b, "%d passed, %d warned, %d failed", ck->counts[VD_PASS], ck->counts[VD_WARN], ck->counts[VD_FAIL]);
+    if (ck->counts[VD_NA])
+        sb_printf(b, " (%d not available)", ck->counts[VD_NA]);
+    sb_addc(b, '\n');
+    for (int i = 0; github && i < ck->n; i++) {
+        const struct check_row *c = &ck->rows[i];
+        if (c->verdict != VD_FAIL && c->verdict != VD_WARN)
+            continue;
+        sb_printf(b, "::%s title=", c->verdict == VD_FAIL ? "error" : "warning");
+        gh_escape(b, "cpreport ", true);
+        gh_escape(b, kpis[c->t->kpi].id, true);
+        sb_add(b, "::");
+        gh_escape(b, c->msg.buf, false);
+        sb_addc(b, '\n');
+    }
+    (void)r;
+}
+
+/* The Markdown summary for $GITHUB_STEP_SUMMARY. */
+static void render_check_markdown(struct sb *b, const struct report *r, const struct check *ck)
+{
+    static const char *const headers[] = {"Verdict", "Indicator", "Check"};
+    struct doc d = {F_MD, b, 0, NULL};
+    struct cells cs = {.n = 0};
+    char title[80];
+    snprintf(title, sizeof title, "cpreport check: %d passed, %d warned, %d failed", ck->counts[VD_PASS],
+             ck->counts[VD_WARN], ck->counts[VD_FAIL]);
+    doc_heading(&d, 2, title);
+    doc_table_begin(&d, NULL, headers, "lll");
+    for (int i = 0; i < ck->n; i++) {
+        cells_add(&cs, verdict_words[ck->rows[i].verdict], ck->rows[i].verdict == VD_FAIL);
+        cells_add(&cs, kpis[ck->rows[i].t->kpi].label, false);
+        cells_add(&cs, ck->rows[i].msg.buf, false);
+        cells_emit(&d, &cs);
+    }
+    doc_table_end(&d);
+    (void)r;
+}
+
+/* SOURCE_DATE_EPOCH as an ISO 8601 time, when it is set and valid. */
+static bool source_date(char out[32])
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    if (!env || !*env)
+        return false;
+    errno = 0;
+    long long secs = strtoll(env, &end, 10);
+    if (*end || errno || secs < 0 || secs > 7258118400LL)
+        return false;
+    int y, m, d;
+    civil_from_days((long)(secs / 86400), &y, &m, &d);
+    long rem = (long)(secs % 86400);
+    snprintf(out, 32, "%04d-%02d-%02dT%02ld:%02ld:%02ld", y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
+    return true;
+}
+
+/* JUnit XML as GitHub Actions, GitLab and Jenkins read it: one testsuite,
+ * one testcase per target. XML text and attributes use html_escape, whose
+ * entities are XML's too. */
+static void render_junit(struct sb *b, const struct report *r, const struct check *ck)
+{
+    char ts[32];
+    int skipped = ck->counts[VD_NA];
+    sb_add(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    sb_printf(b, "<testsuites name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\">\n",
+              ck->n, ck->counts[VD_FAIL], skipped);
+    sb_printf(b, "  <testsuite name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\"",
+              ck->n, ck->counts[VD_FAIL], skipped);
+    if (source_date(ts))
+        sb_printf(b, " timestamp=\"%s\"", ts);
+    sb_add(b, ">\n");
+    for (int i = 0; i < ck->n; i++) {
+        const struct check_row *c = &ck->rows[i];
+        const struct kpi *k = &kpis[c->t->kpi];
+        sb_add(b, "    <testcase name=\"");
+        html_escape(b, k->id);
+        sb_printf(b, "\" classname=\"cpreport.%s\"", group_ids[k->group]);
+        if (c->verdict == VD_PASS) {
+            sb_add(b, "/>\n");
+            continue;
+        }
+        sb_add(b, ">\n      ");
+        if (c->verdict == VD_FAIL)
+            sb_add(b, "<failure message=\"");
+        else if (c->verdict == VD_NA)
+            sb_add(b, "<skipped message=\"");
+        else
+            sb_add(b, "<system-out>WARN ");
+        html_escape(b, c->msg.buf);
+        if (c->verdict == VD_FAIL) {
+            sb_add(b, "\" type=\"");
+            html_escape(b, status_names[c->warn_decides ? c->warn.status : c->err.status]);
+            sb_add(b, "\">");
+            html_escape(b, c->msg.buf);
+            sb_add(b, "</failure>\n");
+        } else {
+            sb_add(b, c->verdict == VD_NA ? "\"/>\n" : "</system-out>\n");
+        }
+        sb_add(b, "    </testcase>\n");
+    }
+    sb_add(b, "  </testsuite>\n</testsuites>\n");
+    (void)r;
+}
+
+/* Every target, passes too: value, bounds, statuses, verdict. */
+static void render_check_json(struct sb *b, const struct report *r, const struct check *ck, int fail_on)
+{
+    char ts[32];
+    sb_add(b, "{\n  \"format\": \"cpreport-check/1\",\n  \"as_of\": ");
+    json_date(b, r->latest->as_of);
+    if (source_date(ts)) {
+        sb_add(b, ",\n  \"generated\": ");
+        json_string(b, ts);
+    }
+    sb_printf(b, ",\n  \"fail_on\": \"%s\",\n  \"exit_status\": %d,\n", fail_on_names[fail_on],
+              check_status(ck, fail_on));
+    sb_printf(b, "  \"summary\": {\"passed\": %d, \"warned\": %d, \"failed\": %d, \"not_available\": %d},\n",
+              ck->counts[VD_PASS], ck->counts[VD_WARN], ck->counts[VD_FAIL], ck->counts[VD_NA]);
+    sb_add(b, "  \"targets\": [");
+    for (int i = 0; i < ck->n; i++) {
+        const struct check_row *c = &ck->rows[i];
+        const struct val *v = &latest_period(r)->vals[c->t->kpi];
+        sb_add(b, i ? ",\n    {\"kpi\": " : "\n    {\"kpi\": ");
+        json_string(b, kpis[c->t->kpi].id);
+        sb_add(b, ", \"unit\": ");
+        json_string(b, unit_names[kpis[c->t->kpi].unit]);
+        sb_add(b, ", \"value\": ");
+        json_val(b, v);
+        if (v->st == V_SUPPRESSED)
+            sb_add(b, ", \"suppressed\": true");
+        sb_add(b, ",\n     \"target\": ");
+        json_target(b, c->t);
+        sb_add(b, ",\n     \"status\": ");
+        json_string(b, c->t->has_error ? status_names[c->err.status] : "no target");
+        sb_add(b, ", \"warning_status\": ");
+        json_string(b, c->t->has_warn ? status_names[c->warn.status] : "no target");
+        sb_add(b, ", \"verdict\": ");
+        json_string(b, verdict_ids[c->verdict]);
+        sb_add(b, ", \"message\": ");
+        json_string(b, c->msg.buf);
+        sb_addc(b, '}');
+    }
+    sb_add(b, ck->n ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+/* ===================================================================== *
  *  Writing outputs: all or nothing                                       *
  * ===================================================================== */
 
@@ -3718,7 +4002,9 @@ static int write_outputs(struct output *outs, int n)
  * ===================================================================== */
 
 static const char usage_text[] =
-    "Usage: cpreport [options] SNAPSHOT...\n"
+    "Usage: cpreport [report] [options] SNAPSHOT...\n"
+    "       cpreport check [--targets FILE] [--junit FILE] [--json FILE] [--fail-on LEVEL] SNAPSHOT...\n"
+    "       cpreport validate [--targets FILE] SNAPSHOT...\n"
     "       cpreport targets\n"
     "\n"
     "Reads partnership snapshots (JSON, format cpreport/1; '-' is standard input),\n"
@@ -3736,10 +4022,25 @@ static const char usage_text[] =
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n"
     "\n"
+    "\n"
     "Commands:\n"
+    "  report                (the default) write the report\n"
+    "  check                 evaluate every target against the latest snapshot, one\n"
+    "                        line each, for CI; options:\n"
+    "      --junit FILE      also write JUnit XML\n"
+    "      --json FILE       also write every target's verdict as JSON\n"
+    "      --fail-on LEVEL   what makes it exit 1: error (default), warn, never\n"
+    "  validate              load and check the snapshots only\n"
     "  targets               print the built-in targets as a targets file\n"
     "\n"
-    "Exit status: 0 done; 2 bad usage or bad input; 3 an output could not be written.\n";
+    "Exit status: 0 done (check: nothing failed); 1 check: a target failed; 2 bad\n"
+    "usage or bad input; 3 an output could not be written.\n"
+    "Environment: NO_COLOR turns colour off; GITHUB_ACTIONS=true adds workflow\n"
+    "commands and GITHUB_STEP_SUMMARY receives a summary (check);\n"
+    "SOURCE_DATE_EPOCH dates the JUnit and JSON check files.\n";
+
+enum mode { MODE_REPORT, MODE_CHECK, MODE_VALIDATE };
+static const char *const mode_names[] = {"report", "check", "validate", NULL};
 
 struct options {
     const char **files;
@@ -3748,6 +4049,8 @@ struct options {
     int nouts;
     int stdout_fmt;
     const char *targets_file;
+    int mode, fail_on;
+    const char *junit_file, *check_json_file;
 };
 
 #if defined(__GNUC__)
@@ -3804,9 +4107,15 @@ static bool option_is(const char *arg, const char *shortname, const char *longna
 static int parse_args(int argc, char **argv, struct options *o)
 {
     bool only_files = false, stdin_used = false;
+    int first = 1;
     o->files = xmalloc(sizeof *o->files * (size_t)argc);
     o->stdout_fmt = F_MD;
-    for (int i = 1; i < argc; i++) {
+    for (int m = 0; argc > 1 && mode_names[m]; m++)
+        if (!strcmp(argv[1], mode_names[m])) {
+            o->mode = m;
+            first = 2;
+        }
+    for (int i = first; i < argc; i++) {
         const char *arg = argv[i], *val;
         size_t nl;
         if (only_files || arg[0] != '-' || !arg[1]) {
@@ -3826,6 +4135,27 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
             printf("cpreport %s\n", CPREPORT_VERSION);
             return fflush(stdout) || ferror(stdout) ? EXIT_WRITE : EXIT_OK;
+        } else if ((option_is(arg, "-o", "--output", &nl) || option_is(arg, "-f", "--format", &nl)) &&
+                   o->mode != MODE_REPORT) {
+            return usage_error("%.*s is for 'cpreport report'", (int)nl, arg);
+        } else if ((option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl) ||
+                    option_is(arg, NULL, "--fail-on", &nl)) &&
+                   o->mode != MODE_CHECK) {
+            return usage_error("%.*s is for 'cpreport check'", (int)nl, arg);
+        } else if (option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl)) {
+            bool junit = arg[3] == 'u';
+            if (!(val = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("%.*s needs a file name", (int)nl, arg);
+            *(junit ? &o->junit_file : &o->check_json_file) = val;
+        } else if (option_is(arg, NULL, "--fail-on", &nl)) {
+            int f = 0;
+            if (!(val = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("--fail-on needs a level");
+            while (fail_on_names[f] && strcmp(fail_on_names[f], val))
+                f++;
+            if (!fail_on_names[f])
+                return usage_error("unknown level '%s' for --fail-on (use error, warn or never)", val);
+            o->fail_on = f;
         } else if (option_is(arg, "-o", "--output", &nl)) {
             if (!(val = option_value(argc, argv, &i, arg, nl)))
                 return usage_error("%s needs a file name", arg);
@@ -3977,6 +4307,85 @@ static void report_free(struct report *r)
     free(r->targets);
 }
 
+/* The check's outputs: the lines on stdout, and the files asked for. */
+static int check_outputs(struct options *o, const struct report *r)
+{
+    struct check ck;
+    memset(&ck, 0, sizeof ck);
+    run_check(&ck, r);
+    const char *no_colour = getenv("NO_COLOR"), *gh = getenv("GITHUB_ACTIONS");
+    bool colour = isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
+    bool github = gh && !strcmp(gh, "true");
+    struct output outs[3];
+    int n = 0;
+    outs[n++] = (struct output){F_MD, NULL, {NULL, 0, 0}, NULL};
+    sb_init(&outs[0].text);
+    render_check_text(&outs[0].text, r, &ck, colour, github);
+    if (o->junit_file) {
+        outs[n] = (struct output){F_MD, o->junit_file, {NULL, 0, 0}, NULL};
+        sb_init(&outs[n].text);
+        render_junit(&outs[n++].text, r, &ck);
+    }
+    if (o->check_json_file) {
+        outs[n] = (struct output){F_JSON, o->check_json_file, {NULL, 0, 0}, NULL};
+        sb_init(&outs[n].text);
+        render_check_json(&outs[n++].text, r, &ck, o->fail_on);
+    }
+    int rc = write_outputs(outs, n);
+    const char *summary = getenv("GITHUB_STEP_SUMMARY");
+    if (rc == EXIT_OK && github && summary && *summary) {
+        /* The runner's file collects every step's summary: append. */
+        struct sb md;
+        sb_init(&md);
+        render_check_markdown(&md, r, &ck);
+        FILE *f = fopen(summary, "a");
+        if (!f || fwrite(md.buf, 1, md.len, f) != md.len || fclose(f)) {
+            fprintf(stderr, "%s: %s: cannot append the summary: %s\n", progname, summary, strerror(errno));
+            rc = EXIT_WRITE;
+        }
+        sb_free(&md);
+    }
+    if (rc == EXIT_OK)
+        rc = check_status(&ck, o->fail_on);
+    for (int i = 0; i < n; i++)
+        sb_free(&outs[i].text);
+    check_free(&ck);
+    return rc;
+}
+
+/* The report in every format asked for. */
+static int report_outputs(struct options *o, const struct report *r)
+{
+    if (!o->nouts)
+        o->outs[o->nouts++] = (struct output){o->stdout_fmt, NULL, {NULL, 0, 0}, NULL};
+    for (int i = 0; i < o->nouts; i++) {
+        sb_init(&o->outs[i].text);
+        if (o->outs[i].fmt == F_MD)
+            render_markdown(&o->outs[i].text, r);
+        else if (o->outs[i].fmt == F_HTML)
+            render_html(&o->outs[i].text, r);
+        else
+            render_json(&o->outs[i].text, r);
+    }
+    int rc = write_outputs(o->outs, o->nouts);
+    for (int i = 0; i < o->nouts; i++)
+        sb_free(&o->outs[i].text);
+    return rc;
+}
+
+/* `validate`: one line per snapshot that loaded. */
+static int validate_outputs(const struct report *r)
+{
+    char d[16];
+    for (int i = 0; i < r->nperiods; i++)
+        printf("%s: valid, as of %s\n", r->periods[i].file, iso_date(r->periods[i].as_of, d));
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, "%s: standard output: cannot write: %s\n", progname, strerror(errno));
+        return EXIT_WRITE;
+    }
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "targets")) {
@@ -4013,20 +4422,9 @@ int main(int argc, char **argv)
                                       r.periods, r.nperiods);
         for (int d = 0; d < N_DIMS; d++)
             r.dims[d] = compute_breakdown(r.latest, d);
-        if (!o.nouts)
-            o.outs[o.nouts++] = (struct output){o.stdout_fmt, NULL, {NULL, 0, 0}, NULL};
-        for (int i = 0; i < o.nouts; i++) {
-            sb_init(&o.outs[i].text);
-            if (o.outs[i].fmt == F_MD)
-                render_markdown(&o.outs[i].text, &r);
-            else if (o.outs[i].fmt == F_HTML)
-                render_html(&o.outs[i].text, &r);
-            else
-                render_json(&o.outs[i].text, &r);
-        }
-        rc = write_outputs(o.outs, o.nouts);
-        for (int i = 0; i < o.nouts; i++)
-            sb_free(&o.outs[i].text);
+        rc = o.mode == MODE_CHECK      ? check_outputs(&o, &r)
+             : o.mode == MODE_VALIDATE ? validate_outputs(&r)
+                                       : report_outputs(&o, &r);
     }
     report_free(&r);
     free(o.files);

@@ -677,61 +677,178 @@ static const char *describe(const cJSON *v, char out[64])
     return out;
 }
 
-/* Reads raw bytes before parsing: JSON must be UTF-8 without raw control
- * characters in strings, and "\u0000" or a bad "\u" escape would be
- * silently truncated or decoded to NUL by cJSON. Returns the offset of the
- * first problem and its description, or -1. */
-static long lex_check(const char *buf, size_t len, const char **why)
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_length(const unsigned char *p, size_t n)
 {
-    bool in_str = false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)buf[i];
-        if (c >= 0x80) {
-            size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-            if (!n || i + n > len) {
-                *why = "invalid UTF-8";
-                return (long)i;
-            }
-            unsigned cp = c & (0x7F >> n);
-            for (size_t k = 1; k < n; k++) {
-                unsigned char cc = (unsigned char)buf[i + k];
-                if ((cc & 0xC0) != 0x80) {
-                    *why = "invalid UTF-8";
-                    return (long)i;
-                }
-                cp = cp << 6 | (cc & 0x3F);
-            }
-            if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-                (cp >= 0xD800 && cp <= 0xDFFF)) {
-                *why = "invalid UTF-8";
-                return (long)i;
-            }
-            i += n - 1;
-        } else if (!in_str) {
-            in_str = c == '"';
-        } else if (c == '"') {
-            in_str = false;
-        } else if (c < 0x20) {
+    size_t len = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+                                  : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+    if (!len || len > n)
+        return 0;
+    unsigned cp = p[0] & (0x7F >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[k] & 0x3F);
+    }
+    bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    return overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : len;
+}
+
+/* Length of the JSON number at p, or 0 when it breaks the grammar that
+ * cJSON is lax about ("0123", "1.", "-.5"). */
+static size_t number_length(const char *p)
+{
+    const char *q = p + (*p == '-');
+    if (*q == '0')
+        q++;
+    else if (*q >= '1' && *q <= '9')
+        while (isdigit((unsigned char)*q))
+            q++;
+    else
+        return 0;
+    if (*q == '.') {
+        if (!isdigit((unsigned char)*++q))
+            return 0;
+        while (isdigit((unsigned char)*q))
+            q++;
+    }
+    if (*q == 'e' || *q == 'E') {
+        q += q[1] == '+' || q[1] == '-' ? 2 : 1;
+        if (!isdigit((unsigned char)*q))
+            return 0;
+        while (isdigit((unsigned char)*q))
+            q++;
+    }
+    return isdigit((unsigned char)*q) ? 0 : (size_t)(q - p);
+}
+
+/* cJSON's own limit: deeper input is refused, since parsing recurses. */
+#define MAX_NESTING 1000
+
+/* Length of the JSON string starting at the quote buf[i], or 0 with *why
+ * and *at set. Checks what cJSON lets through: UTF-8, raw control
+ * characters, escapes, and "\u0000" (which cJSON truncates the text at). */
+static size_t string_length(const char *buf, size_t len, size_t i, const char **why, size_t *at)
+{
+    for (size_t j = i + 1; j < len; j++) {
+        unsigned char c = (unsigned char)buf[j];
+        *at = j;
+        if (c == '"')
+            return j - i + 1;
+        if (c < 0x20) {
             *why = "control character in a string (write it as an escape)";
-            return (long)i;
-        } else if (c == '\\' && i + 1 < len) {
-            if (buf[i + 1] == 'u') {
-                bool hex = i + 5 < len;
+            return 0;
+        }
+        if (c >= 0x80) {
+            size_t n = utf8_length((const unsigned char *)buf + j, len - j);
+            if (!n) {
+                *why = "invalid UTF-8";
+                return 0;
+            }
+            j += n - 1;
+        } else if (c == '\\') {
+            char e = j + 1 < len ? buf[j + 1] : 0;
+            if (e == 'u') {
+                bool hex = j + 5 < len;
                 for (size_t k = 2; hex && k < 6; k++)
-                    hex = isxdigit((unsigned char)buf[i + k]);
+                    hex = isxdigit((unsigned char)buf[j + k]);
                 if (!hex) {
                     *why = "\\u must be followed by four hexadecimal digits";
-                    return (long)i;
+                    return 0;
                 }
-                if (!strncmp(buf + i + 2, "0000", 4)) {
+                if (!strncmp(buf + j + 2, "0000", 4)) {
                     *why = "\\u0000 (a NUL character) is not allowed in text";
-                    return (long)i;
+                    return 0;
                 }
+            } else if (!e || !strchr("\"\\/bfnrt", e)) {
+                *why = "invalid escape in a string";
+                return 0;
             }
-            i++;
+            j++;
         }
     }
-    return -1;
+    *at = len;
+    *why = "unexpected end of input in a string";
+    return 0;
+}
+
+/* Checks the JSON syntax before cJSON parses it, because cJSON accepts
+ * more than JSON ("0123", "1.", form feeds between tokens, trailing text
+ * with some calls) and points vaguely at errors. Returns the offset of the
+ * first problem and sets *why, or -1. buf[len] is NUL. */
+static long json_check(const char *buf, size_t len, const char **why)
+{
+    enum { VALUE, FIRST_VALUE, KEY, FIRST_KEY, COLON, NEXT, END } want = VALUE;
+    static char what[64];
+    char stack[MAX_NESTING];
+    int depth = 0;
+    size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3; /* a byte-order mark */
+    for (;;) {
+        while (i < len && strchr(" \t\r\n", buf[i]) && buf[i])
+            i++;
+        if (i == len) {
+            if (want == END)
+                return -1;
+            *why = "unexpected end of input";
+            return (long)i;
+        }
+        unsigned char c = (unsigned char)buf[i];
+        size_t n = 0, at = i;
+        if ((want == FIRST_VALUE && c == ']') || (want == FIRST_KEY && c == '}') ||
+            (want == NEXT && c == (stack[depth - 1] == '{' ? '}' : ']'))) {
+            depth--;
+            n = 1;
+        } else if (want == NEXT && c == ',') {
+            want = stack[depth - 1] == '{' ? KEY : VALUE;
+            i++;
+            continue;
+        } else if (want == COLON && c == ':') {
+            want = VALUE;
+            i++;
+            continue;
+        } else if ((want == KEY || want == FIRST_KEY) && c == '"') {
+            if (!(n = string_length(buf, len, i, why, &at)))
+                return (long)at;
+            want = COLON;
+            i += n;
+            continue;
+        } else if ((want == VALUE || want == FIRST_VALUE) && (c == '{' || c == '[')) {
+            if (depth == MAX_NESTING) {
+                *why = "nested more than 1000 deep";
+                return (long)i;
+            }
+            stack[depth++] = (char)c;
+            want = c == '{' ? FIRST_KEY : FIRST_VALUE;
+            i++;
+            continue;
+        } else if (want == VALUE || want == FIRST_VALUE) {
+            if (c == '"' && !(n = string_length(buf, len, i, why, &at)))
+                return (long)at;
+            if ((c == '-' || isdigit(c)) && !(n = number_length(buf + i))) {
+                *why = "invalid number";
+                return (long)i;
+            }
+            for (int k = 0; !n && k < 3; k++) {
+                static const char *const literals[] = {"true", "false", "null"};
+                size_t l = strlen(literals[k]);
+                if (!strncmp(buf + i, literals[k], l) && !isalnum((unsigned char)buf[i + l]))
+                    n = l;
+            }
+        }
+        if (!n) {
+            static const char *const expected[] = {"a value", "a value or ']'", "a key in double quotes",
+                                                   "a key in double quotes or '}'", "':' after the key",
+                                                   "',' or the closing bracket", "the end of the input"};
+            if (c > 0x20 && c < 0x7F)
+                snprintf(what, sizeof what, "expected %s, got '%c'", expected[want], c);
+            else
+                snprintf(what, sizeof what, "expected %s, got byte 0x%02X", expected[want], c);
+            *why = what;
+            return (long)i;
+        }
+        i += n;
+        want = depth ? NEXT : END;
+    }
 }
 
 /* Line and column (counted in characters) of a byte offset. */
@@ -771,8 +888,10 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
         bool repeated = false;
         for (const cJSON *p = obj->child; p != c && !repeated; p = p->next)
             repeated = !strcmp(p->string, c->string);
-        if (repeated)
+        if (repeated) {
+            diag_error(&L->d, "key %s appears more than once", quoted(c->string, q));
             continue;
+        }
         const char *near = nearest_name(c->string, known);
         if (near)
             diag_warn(&L->d, "unknown key %s ignored (did you mean \"%s\"?)", quoted(c->string, q), near);
@@ -811,7 +930,7 @@ static bool get_number(struct loader *L, const cJSON *obj, const char *key, bool
     const char *expected = whole ? (lo >= 0 ? "a whole number of 0 or more" : "a whole number")
                                  : "a number";
     double x = v->valuedouble;
-    if (!cJSON_IsNumber(v) || !isfinite(x) || (whole && (x != floor(x) || fabs(x) > 9e15))) {
+    if (!cJSON_IsNumber(v) || !isfinite(x) || (whole && x != floor(x))) {
         type_error(L, key, expected, v);
         return false;
     }
@@ -1040,7 +1159,7 @@ static void get_programmes(struct loader *L, const cJSON *obj, int audience, int
     {
         char q[64];
         size_t at = path_index(&L->d, i++);
-        if (!cJSON_IsString(el) || !*el->valuestring) {
+        if (!cJSON_IsString(el) || !*el->valuestring || strlen(el->valuestring) > MAX_TEXT_BYTES) {
             diag_error(&L->d, "expected a programme id, got %s", describe(el, q));
         } else {
             if (!L->s->has_catalogue && key_lookup(L->prog_ix, L->nprog_ix, el->valuestring) < 0) {
@@ -1430,10 +1549,16 @@ static void load_feedback(struct loader *L, const cJSON *o)
     size_t old = path_key(&L->d, "feedback");
     check_keys(L, o, feedback_keys);
     bool ok = get_count(L, o, "responses", REQUIRED, &s->feedback_responses);
-    ok &= get_number(L, o, "scale", REQUIRED, false, DBL_MIN, 1000, &s->feedback_scale);
-    if (ok)
-        ok &= get_number(L, o, "mean", REQUIRED, false, 0, s->feedback_scale, &s->feedback_mean);
-    s->has_feedback = ok;
+    bool scale = get_number(L, o, "scale", REQUIRED, false, 0, 1000, &s->feedback_scale);
+    if (scale && s->feedback_scale == 0) {
+        size_t at = path_key(&L->d, "scale");
+        diag_error(&L->d, "must be more than 0");
+        path_pop(&L->d, at);
+        scale = false;
+    }
+    /* The mean is checked against the scale when there is one. */
+    ok &= get_number(L, o, "mean", REQUIRED, false, 0, scale ? s->feedback_scale : 1000, &s->feedback_mean);
+    s->has_feedback = ok && scale;
     path_pop(&L->d, old);
 }
 
@@ -1623,7 +1748,7 @@ static cJSON *parse_json_file(const char *path, const char *name)
     if (!buf)
         return NULL;
     const char *why = NULL;
-    long bad = lex_check(buf, len, &why);
+    long bad = json_check(buf, len, &why);
     const char *end = NULL;
     cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1) : NULL;
     if (!root) {
@@ -1631,6 +1756,9 @@ static cJSON *parse_json_file(const char *path, const char *name)
         char what[48];
         if (bad < 0) {
             bad = end ? end - buf : cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - buf : 0;
+            /* cJSON points before the white space it skipped. */
+            while ((size_t)bad < len && strchr(" \t\r\n", buf[bad]))
+                bad++;
             unsigned char c = (unsigned char)buf[bad];
             if ((size_t)bad >= len)
                 why = "unexpected end of input";
@@ -2183,7 +2311,8 @@ enum { K_SCHOOL = 1, K_BREAKDOWN = 2 };
 /* One row per indicator: every renderer and the checks loop over this
  * table, so adding an indicator is adding a row and its function.
  * `national` gives the England figure shown beside it; `note` is a printf
- * format taking the value's num and den, printed under the table. */
+ * format taking the value's num and den, formatted as strings, printed
+ * under the table. */
 struct kpi {
     const char *id;
     int group;
@@ -2201,7 +2330,7 @@ struct kpi {
     {"impact." idname "_vs_national", G_IMPACT, "Disadvantaged " what " against national", vsunit,    \
      K_SCHOOL, k_##name##_vs, NULL, NULL},                                                            \
     {"impact." idname "_change", G_IMPACT, "Change in disadvantaged " what " (schools of 4+ years)",  \
-     vsunit, K_SCHOOL, k_##name##_change, k_##name##_change_nat, "resting on %ld pupils"},              \
+     vsunit, K_SCHOOL, k_##name##_change, k_##name##_change_nat, "resting on %s pupils"},              \
     {"impact." idname "_change_national", G_IMPACT, "National change in disadvantaged " what, vsunit, \
      0, k_##name##_change_nat, NULL, NULL},                                                           \
     {"impact." idname "_gap_to_other", G_IMPACT, "Disadvantaged " what " against national other pupils", \
@@ -2219,7 +2348,7 @@ static const struct kpi kpis[] = {
      K_SCHOOL, k_fsm_vs_national, NULL, NULL},
     {"breadth.send_pupils", G_BREADTH, "Pupils with SEND", U_COUNT, K_SCHOOL, k_send_pupils, NULL, NULL},
     {"breadth.send_pct", G_BREADTH, "SEND share", U_PCT, SB, k_send_pct, n_send,
-     "over the %ld of %ld schools that give SEND numbers"},
+     "over the %s of %s schools that give SEND numbers"},
     {"breadth.send_pct_vs_national", G_BREADTH, "SEND share against national", U_PP, K_SCHOOL,
      k_send_vs_national, NULL, NULL},
     {"breadth.target_area_schools_pct", G_BREADTH, "Schools in high-deprivation target areas", U_PCT,
@@ -2234,31 +2363,31 @@ static const struct kpi kpis[] = {
     {"depth.trust_programme_takeup_pct", G_DEPTH, "Trusts taking a trust programme", U_PCT, 0,
      k_trust_takeup, NULL, NULL},
     {"depth.school_renewal_pct", G_DEPTH, "School renewals", U_PCT, K_SCHOOL, k_school_renewal, NULL,
-     "%ld renewed of %ld due"},
+     "%s renewed of %s due"},
     {"depth.trust_renewal_pct", G_DEPTH, "Trust renewals", U_PCT, 0, k_trust_renewal, NULL,
-     "%ld renewed of %ld due"},
+     "%s renewed of %s due"},
     {"depth.mean_tenure_years", G_DEPTH, "Mean tenure of schools", U_YEARS, K_SCHOOL, k_tenure, NULL, NULL},
     {"depth.qar_reviews", G_DEPTH, "Quality Assurance Reviews", U_COUNT, K_SCHOOL, k_qar_reviews, NULL, NULL},
     {"depth.qar_full_team_pct", G_DEPTH, "Quality Assurance Reviews with full teams", U_PCT, K_SCHOOL,
-     k_qar_full_team, NULL, "%ld of %ld reviews"},
+     k_qar_full_team, NULL, "%s of %s reviews"},
     {"depth.areas_of_excellence", G_DEPTH, "Areas of Excellence", U_COUNT, K_SCHOOL,
-     k_areas_of_excellence, NULL, "from %ld of %ld reviews that give them"},
+     k_areas_of_excellence, NULL, "from %s of %s reviews that give them"},
     {"depth.lead_reviewers", G_DEPTH, "Lead reviewers", U_COUNT, 0, k_lead_reviewers, NULL, NULL},
     {"depth.feedback_mean", G_DEPTH, "Mean feedback score", U_NUMBER, 0, k_feedback, NULL,
-     "from %ld responses, on a scale of 1 to %ld"},
+     "from %s responses, on a scale up to %s"},
 
     MEASURE_ROWS(em4, "ks4_disadv_em4_pct", "ks4_disadv_em4", "KS4 English and maths grade 4+", U_PCT, U_PP),
     MEASURE_ROWS(reading, "ks2_disadv_reading", "ks2_disadv_reading", "KS2 reading score", U_SCORE, U_POINTS),
     MEASURE_ROWS(maths, "ks2_disadv_maths", "ks2_disadv_maths", "KS2 maths score", U_SCORE, U_POINTS),
     MEASURE_ROWS(gps, "ks2_disadv_gps", "ks2_disadv_gps", "KS2 grammar, punctuation and spelling score", U_SCORE, U_POINTS),
     {"impact.ofsted_inspected", G_IMPACT, "Schools inspected in the last 12 months", U_COUNT, K_SCHOOL,
-     k_inspected, NULL, "%ld of the %ld had no four-point grades and are left out of the transitions"},
+     k_inspected, NULL, "%s of the %s had no four-point grades and are left out of the transitions"},
     {"impact.ofsted_outstanding_kept_pct", G_IMPACT, "Outstanding schools that stayed outstanding", U_PCT,
-     K_SCHOOL, k_of_kept, n_of_kept, "%ld of %ld schools"},
+     K_SCHOOL, k_of_kept, n_of_kept, "%s of %s schools"},
     {"impact.ofsted_good_to_outstanding_pct", G_IMPACT, "Good schools now outstanding", U_PCT, K_SCHOOL,
-     k_of_good_up, n_of_good_up, "%ld of %ld schools"},
+     k_of_good_up, n_of_good_up, "%s of %s schools"},
     {"impact.ofsted_ri_to_good_pct", G_IMPACT, "Schools below good now good or better", U_PCT, K_SCHOOL,
-     k_of_ri_up, n_of_ri_up, "%ld of %ld schools"},
+     k_of_ri_up, n_of_ri_up, "%s of %s schools"},
 
     {"finance.income", G_FINANCIAL, "Income", U_MONEY, 0, k_income, NULL, NULL},
     {"finance.expenditure", G_FINANCIAL, "Expenditure", U_MONEY, 0, k_expenditure, NULL, NULL},
@@ -2518,7 +2647,7 @@ static struct eval evaluate(const struct target *t, bool warn, const struct peri
     }
     if (sign * v->x >= sign * bound)
         e.status = ST_MET;
-    else if (!t->has_by || p[n - 1].as_of >= t->by)
+    else if (!t->has_by || p[n - 1].as_of > t->by)
         e.status = ST_OFF_TRACK;
     else if (!e.has_proj)
         e.status = ST_AT_RISK;      /* one snapshot, date still ahead */
@@ -2767,6 +2896,24 @@ static void md_escape(struct sb *b, const char *s)
     }
 }
 
+/* Markdown text that starts a line: as md_escape, and what would open a
+ * block there (indentation, a list marker, a setext underline) is made
+ * plain. */
+static void md_escape_block(struct sb *b, const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t digits = strspn(s, "0123456789");
+    if (strchr("-+=", *s) && *s)
+        sb_addc(b, '\\');
+    else if (digits && digits <= 9 && (s[digits] == '.' || s[digits] == ')')) {
+        sb_addn(b, s, digits);
+        sb_addc(b, '\\');
+        s += digits;
+    }
+    md_escape(b, s);
+}
+
 /* HTML text and attribute values (always double-quoted). */
 static void html_escape(struct sb *b, const char *s)
 {
@@ -2892,7 +3039,7 @@ static void doc_para(struct doc *d, const char *text)
         doc_text(d, text);
         sb_add(d->b, "</p>\n");
     } else {
-        doc_text(d, text);
+        md_escape_block(d->b, text);
         sb_add(d->b, "\n\n");
     }
 }
@@ -2918,10 +3065,8 @@ static void doc_table_begin(struct doc *d, const char *caption, const char *cons
         sb_add(d->b, "</tr></thead>\n<tbody>\n");
         return;
     }
-    if (caption) {
-        doc_text(d, caption);
-        sb_add(d->b, "\n\n");
-    }
+    if (caption)
+        doc_para(d, caption);
     sb_add(d->b, "|");
     for (int i = 0; i < d->ncols; i++) {
         sb_addc(d->b, ' ');
@@ -3060,13 +3205,19 @@ static void render_headline(struct doc *d, const struct report *r, int group)
         const struct val *v = &latest_period(r)->vals[k];
         if (kpis[k].group != group || !kpis[k].note || v->st != V_OK)
             continue;
-        struct sb note;
+        struct sb note, num, den;
         sb_init(&note);
+        sb_init(&num);
+        sb_init(&den);
+        fmt_number(&num, (double)v->num, 0, false);
+        fmt_number(&den, (double)v->den, 0, false);
         sb_printf(&note, "%s: ", kpis[k].label);
-        sb_printf(&note, kpis[k].note, v->num, v->den);
+        sb_printf(&note, kpis[k].note, num.buf, den.buf);
         sb_addc(&note, '.');
         doc_para(d, note.buf);
         sb_free(&note);
+        sb_free(&num);
+        sb_free(&den);
     }
 }
 
@@ -3218,7 +3369,8 @@ static void render_engagement(struct doc *d, const struct report *r)
 /* The results years behind the impact figures, and the surveys. */
 static void render_impact_notes(struct doc *d, const struct report *r)
 {
-    static const char *const headers[] = {"Survey question", "Respondents", "Agreed", "Share agreeing"};
+    static const char *const headers[] = {"Survey question", "Respondents", "Agreed", "Share agreeing",
+                                          "Previous", "Change"};
     const struct snapshot *s = r->latest;
     struct sb t;
     sb_init(&t);
@@ -3242,7 +3394,7 @@ static void render_impact_notes(struct doc *d, const struct report *r)
         return;
     struct cells cs = {.n = 0};
     doc_heading(d, 3, "What leaders say");
-    doc_table_begin(d, NULL, headers, "lrrr");
+    doc_table_begin(d, NULL, headers, "lrrrrr");
     for (int i = 0; i < s->nsurveys; i++) {
         const struct survey *sv = &s->surveys[i];
         struct val share = pct(sv->agreed, sv->respondents);
@@ -3250,6 +3402,13 @@ static void render_impact_notes(struct doc *d, const struct report *r)
         fmt_number(cells_next(&cs, -1, false), (double)sv->respondents, 0, false);
         fmt_number(cells_next(&cs, -1, false), (double)sv->agreed, 0, false);
         fmt_val(cells_next(&cs, -1, false), &share, U_PCT, NULL);
+        struct sb *prev = cells_next(&cs, -1, false), *change = cells_next(&cs, -1, false);
+        if (r->nperiods > 1) {
+            struct val p = survey_val(&r->periods[r->nperiods - 2], sv->id);
+            fmt_val(prev, &p, U_PCT, NULL);
+            if (p.st == V_OK && share.st == V_OK)
+                fmt_figure(change, share.x - p.x, U_PCT, NULL, true);
+        }
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -3465,7 +3624,7 @@ static void json_indicator(struct sb *b, const struct report *r, const struct in
     }
     if (v->st == V_SUPPRESSED)
         sb_add(b, ", \"suppressed\": true");
-    if (in->has_base && v->st == V_OK)
+    if (in->has_base && v->st == V_OK && v->den > 0)
         sb_printf(b, ", \"base\": {\"count\": %ld, \"of\": %ld}", v->num, v->den);
     sb_add(b, ", \"previous\": ");
     if (prev)
@@ -3914,6 +4073,22 @@ static bool write_all(int fd, const char *p, size_t n)
     return true;
 }
 
+/* Flushes standard output; a full disk or closed pipe is exit 3. */
+static int finish_stdout(void)
+{
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, "%s: standard output: cannot write: %s\n", progname, strerror(errno));
+        return EXIT_WRITE;
+    }
+    return EXIT_OK;
+}
+
+static bool is_device(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 /* Writes o->text beside o->path as a temporary file (o->tmp), or straight
  * to a device or pipe, which cannot be replaced. False after saying why. */
 static bool write_temp(struct output *o)
@@ -3968,14 +4143,18 @@ static void drop_temps(struct output *outs, int n)
     }
 }
 
-/* Every file is written to its temporary first; only when all are whole
- * are they renamed into place, so a failure leaves the old reports. */
+/* Every file is written to its temporary first, devices and pipes after
+ * them; only when all are whole are the files renamed into place, so a
+ * failure leaves the old reports. (Two renames cannot be one step: if the
+ * second fails, the first report is already new.) */
 static int write_outputs(struct output *outs, int n)
 {
-    for (int i = 0; i < n; i++) {
-        if (outs[i].path && !write_temp(&outs[i])) {
-            drop_temps(outs, n);
-            return EXIT_WRITE;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < n; i++) {
+            if (outs[i].path && is_device(outs[i].path) == pass && !write_temp(&outs[i])) {
+                drop_temps(outs, n);
+                return EXIT_WRITE;
+            }
         }
     }
     for (int i = 0; i < n; i++) {
@@ -3990,11 +4169,7 @@ static int write_outputs(struct output *outs, int n)
     for (int i = 0; i < n; i++)
         if (!outs[i].path)
             fwrite(outs[i].text.buf, 1, outs[i].text.len, stdout);
-    if (fflush(stdout) || ferror(stdout)) {
-        fprintf(stderr, "%s: standard output: cannot write: %s\n", progname, strerror(errno));
-        return EXIT_WRITE;
-    }
-    return EXIT_OK;
+    return finish_stdout();
 }
 
 /* ===================================================================== *
@@ -4014,7 +4189,8 @@ static const char usage_text[] =
     "Options:\n"
     "  -o, --output FILE     write the report to FILE, in the format its extension\n"
     "                        names (.md, .html, .json); may be repeated\n"
-    "  -f, --format FORMAT   format for standard output: md (default), html, json\n"
+    "  -f, --format FORMAT   format for standard output and for -o files without an\n"
+    "                        extension: md (default), html, json\n"
     "      --targets FILE    targets to report against, instead of the built-in ones\n"
     "                        (format: cpreport targets)\n"
     "      --min-cohort N    suppress results resting on fewer than N pupils (6)\n"
@@ -4067,11 +4243,16 @@ static int usage_error(const char *fmt, ...)
     return EXIT_BAD_INPUT;
 }
 
+/* The format an output file's extension names; NO_EXTENSION for a name
+ * without one (such as /dev/stdout), which takes --format's; -1 when the
+ * extension is not one of ours. */
+#define NO_EXTENSION (-2)
+
 static int format_from_path(const char *path)
 {
     const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
     if (!dot || (slash && dot < slash))
-        return -1;
+        return NO_EXTENSION;
     if (!ascii_casecmp(dot, ".md") || !ascii_casecmp(dot, ".markdown"))
         return F_MD;
     if (!ascii_casecmp(dot, ".html") || !ascii_casecmp(dot, ".htm"))
@@ -4131,10 +4312,10 @@ static int parse_args(int argc, char **argv, struct options *o)
             only_files = true;
         } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             fputs(usage_text, stdout);
-            return fflush(stdout) || ferror(stdout) ? EXIT_WRITE : EXIT_OK;
+            return finish_stdout();
         } else if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
             printf("cpreport %s\n", CPREPORT_VERSION);
-            return fflush(stdout) || ferror(stdout) ? EXIT_WRITE : EXIT_OK;
+            return finish_stdout();
         } else if ((option_is(arg, "-o", "--output", &nl) || option_is(arg, "-f", "--format", &nl)) &&
                    o->mode != MODE_REPORT) {
             return usage_error("%.*s is for 'cpreport report'", (int)nl, arg);
@@ -4160,7 +4341,7 @@ static int parse_args(int argc, char **argv, struct options *o)
             if (!(val = option_value(argc, argv, &i, arg, nl)))
                 return usage_error("%s needs a file name", arg);
             int fmt = format_from_path(val);
-            if (fmt < 0)
+            if (fmt == -1)
                 return usage_error("cannot tell the format of '%s' (use .md, .html or .json)", val);
             if (o->nouts == (int)(sizeof o->outs / sizeof o->outs[0]))
                 return usage_error("too many outputs");
@@ -4193,6 +4374,9 @@ static int parse_args(int argc, char **argv, struct options *o)
     }
     if (!o->nfiles)
         return usage_error("no snapshot given");
+    for (int i = 0; i < o->nouts; i++)
+        if (o->outs[i].fmt == NO_EXTENSION)
+            o->outs[i].fmt = o->stdout_fmt;
     return -1;
 }
 
@@ -4379,11 +4563,7 @@ static int validate_outputs(const struct report *r)
     char d[16];
     for (int i = 0; i < r->nperiods; i++)
         printf("%s: valid, as of %s\n", r->periods[i].file, iso_date(r->periods[i].as_of, d));
-    if (fflush(stdout) || ferror(stdout)) {
-        fprintf(stderr, "%s: standard output: cannot write: %s\n", progname, strerror(errno));
-        return EXIT_WRITE;
-    }
-    return EXIT_OK;
+    return finish_stdout();
 }
 
 int main(int argc, char **argv)

@@ -169,7 +169,8 @@ REPORT_INPUTS ?= testdata/*.json
 
 report: cpreport
 	@mkdir -p out
-	./cpreport $(REPORT_INPUTS) -o out/report.md -o out/report.html -o out/report.json $(REPORT_ARGS)
+	./cpreport $(REPORT_INPUTS) -o out/report.md -o out/report.html -o out/report.json \
+	  --by hub --out-dir out/hubs $(REPORT_ARGS)
 
 # --- test --------------------------------------------------------------------
 deps:

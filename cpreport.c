@@ -2115,12 +2115,19 @@ static struct val k_high_need(const struct agg *a)
 
 /* --- depth --- */
 
+/* Programme data is absent when there is no catalogue and no school or
+ * trust names a programme. */
+static bool has_programmes(const struct snapshot *s) { return s->has_catalogue || s->nprogs > 0; }
+
 static struct val k_programmes_per_school(const struct agg *a)
 {
-    return a->schools ? value((double)a->programmes / (double)a->schools) : na();
+    return a->schools && has_programmes(a->s) ? value((double)a->programmes / (double)a->schools) : na();
 }
 
-static struct val k_multi_programme(const struct agg *a) { return pct(a->multi_programme, a->schools); }
+static struct val k_multi_programme(const struct agg *a)
+{
+    return has_programmes(a->s) ? pct(a->multi_programme, a->schools) : na();
+}
 
 static struct val k_trust_takeup(const struct agg *a)
 {
@@ -2131,7 +2138,7 @@ static struct val k_trust_takeup(const struct agg *a)
         active++;
         taking += a->s->trusts[i].nprogs > 0;
     }
-    return a->s->has_trusts ? pct(taking, active) : na();
+    return a->s->has_trusts && has_programmes(a->s) ? pct(taking, active) : na();
 }
 
 static struct val k_school_renewal(const struct agg *a) { return pct(a->renewed, a->renewed + a->lapsed); }
@@ -2671,12 +2678,18 @@ static const char *const dim_titles[] = {"Region", "Hub", "Trust", "Phase"};
 
 struct group_row {
     const char *id, *name;
+    const int *idx;              /* its schools, lapsed ones too */
+    int n;
     struct val vals[N_KPIS];
 };
 
+/* The groups with an active school, and the names of those without. */
 struct breakdown {
     struct group_row *rows;
     int n;
+    const char **empty;
+    int nempty;
+    int *idx;                    /* owns the rows' school lists */
 };
 
 /* The group a school belongs to in dim d: 0..groups-1, where the last is
@@ -2721,26 +2734,34 @@ static struct breakdown compute_breakdown(const struct snapshot *s, int d)
         int g = group_key(s, &s->schools[i], d);
         idx[start[g] + fill[g]++] = i;
     }
-    struct breakdown bd = {xcalloc((size_t)ng, sizeof *bd.rows), 0};
+    struct breakdown bd = {xcalloc((size_t)ng, sizeof *bd.rows), 0, xcalloc((size_t)ng, sizeof *bd.empty), 0, idx};
     bool has_none = d == D_HUB || d == D_TRUST, none_added = false;
     for (int g = 0; g < ng; g++) {
-        if (!active[g])
-            continue;
-        struct group_row *r = &bd.rows[bd.n++];
         bool none = has_none && g == ng - 1;
+        const char *id, *name;
         if (none) {
-            none_added = true;
-            r->id = "none";
-            r->name = d == D_HUB ? "No hub" : "No trust";
+            id = "none";
+            name = d == D_HUB ? "No hub" : "No trust";
         } else if (d == D_HUB || d == D_TRUST) {
-            r->id = d == D_HUB ? s->hubs[g].id : s->trusts[g].id;
-            r->name = d == D_HUB ? s->hubs[g].name : s->trusts[g].name;
-            if (!r->name)
-                r->name = r->id;
+            id = d == D_HUB ? s->hubs[g].id : s->trusts[g].id;
+            name = d == D_HUB ? s->hubs[g].name : s->trusts[g].name;
+            if (!name)
+                name = id;
         } else {
-            r->id = r->name = d == D_REGION ? region_names[g] : phase_names[g];
+            id = name = d == D_REGION ? region_names[g] : phase_names[g];
         }
-        struct view v = {s, idx + start[g], start[g + 1] - start[g]};
+        if (!active[g]) {
+            if (!none)
+                bd.empty[bd.nempty++] = name;
+            continue;
+        }
+        struct group_row *r = &bd.rows[bd.n++];
+        none_added |= none;
+        r->id = id;
+        r->name = name;
+        r->idx = idx + start[g];
+        r->n = start[g + 1] - start[g];
+        struct view v = {s, r->idx, r->n};
         compute_view(&v, r->vals);
     }
     if (has_none)
@@ -2748,8 +2769,14 @@ static struct breakdown compute_breakdown(const struct snapshot *s, int d)
     free(start);
     free(fill);
     free(active);
-    free(idx);
     return bd;
+}
+
+static void breakdown_free(struct breakdown *bd)
+{
+    free(bd->rows);
+    free(bd->empty);
+    free(bd->idx);
 }
 
 /* ===================================================================== *
@@ -2964,6 +2991,26 @@ static void json_number(struct sb *b, double x)
  *  The report: what was loaded and computed, shared by every renderer    *
  * ===================================================================== */
 
+/* One output: rendered into text, then written (see write_outputs). */
+struct output {
+    int fmt;
+    const char *path;            /* NULL: standard output */
+    struct sb text;
+    char *tmp;                   /* the temporary file, until renamed */
+    char *owned_path;            /* path, when the program made it */
+};
+
+/* An output of format fmt to path, its text empty. */
+static struct output output_to(int fmt, const char *path)
+{
+    struct output o;
+    memset(&o, 0, sizeof o);
+    o.fmt = fmt;
+    o.path = path;
+    sb_init(&o.text);
+    return o;
+}
+
 struct report {
     struct period *periods;      /* sorted by as_of; the latest is last */
     int nperiods;
@@ -3009,6 +3056,7 @@ struct cell {
     const char *text;
     int status;                  /* -1 when not a status */
     bool strong;
+    const char *href;            /* a link (a name we made, never input), or NULL */
 };
 
 static void doc_text(struct doc *d, const char *text)
@@ -3096,7 +3144,14 @@ static void doc_row(struct doc *d, const struct cell *cells)
                 sb_printf(d->b, "<span class=\"chip %s\">", status_classes[c->status]);
             if (c->strong)
                 sb_add(d->b, "<strong>");
+            if (c->href) {
+                sb_add(d->b, "<a href=\"");
+                html_escape(d->b, c->href);
+                sb_add(d->b, "\">");
+            }
             doc_text(d, c->text ? c->text : "");
+            if (c->href)
+                sb_add(d->b, "</a>");
             if (c->strong)
                 sb_add(d->b, "</strong>");
             if (c->status >= 0)
@@ -3113,7 +3168,11 @@ static void doc_row(struct doc *d, const struct cell *cells)
         if (c->text && *c->text) {
             if (c->strong)
                 sb_add(d->b, "**");
+            if (c->href)
+                sb_addc(d->b, '[');
             doc_text(d, c->text);
+            if (c->href)
+                sb_printf(d->b, "](%s)", c->href);
             if (c->strong)
                 sb_add(d->b, "**");
         }
@@ -3138,8 +3197,15 @@ static struct sb *cells_next(struct cells *cs, int status, bool strong)
 {
     struct sb *t = &cs->text[cs->n];
     sb_init(t);
-    cs->c[cs->n++] = (struct cell){NULL, status, strong};
+    cs->c[cs->n++] = (struct cell){NULL, status, strong, NULL};
     return t;
+}
+
+/* A cell linking to href, which must outlive the row. */
+static void cells_link(struct cells *cs, const char *text, const char *href)
+{
+    sb_add(cells_next(cs, -1, false), text);
+    cs->c[cs->n - 1].href = href;
 }
 
 static void cells_add(struct cells *cs, const char *text, bool strong)
@@ -3490,16 +3556,11 @@ static void render_body(struct doc *d, const struct report *r)
     }
 }
 
-static void render_markdown(struct sb *b, const struct report *r)
+/* The whole report below its title. */
+static void report_body(struct doc *d, const void *ctx)
 {
-    struct doc d = {F_MD, b, 0, NULL};
-    struct sb title;
-    sb_init(&title);
-    report_title(&title, r);
-    doc_heading(&d, 1, title.buf);
-    sb_free(&title);
-    render_intro(&d, r);
-    render_body(&d, r);
+    render_intro(d, ctx);
+    render_body(d, ctx);
 }
 
 /* Inline, so the file stands alone; print rules keep tables whole on A4. */
@@ -3523,23 +3584,33 @@ static const char html_style[] =
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;margin:0;font-size:10pt}"
     "table,figure{break-inside:avoid}thead{display:table-header-group}h2,h3{break-after:avoid}}\n";
 
-static void render_html(struct sb *b, const struct report *r)
+/* A page in Markdown or HTML: the title as its first heading, then what
+ * body() lays out. */
+static void render_page(struct sb *b, int fmt, const char *title, void (*body)(struct doc *, const void *),
+                        const void *ctx)
 {
-    struct doc d = {F_HTML, b, 0, NULL};
+    struct doc d = {fmt, b, 0, NULL};
+    if (fmt == F_HTML) {
+        sb_add(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+        html_escape(b, title);
+        sb_add(b, "</title>\n<style>\n");
+        sb_add(b, html_style);
+        sb_add(b, "</style>\n</head>\n<body>\n<main>\n");
+    }
+    doc_heading(&d, 1, title);
+    body(&d, ctx);
+    if (fmt == F_HTML)
+        sb_add(b, "</main>\n</body>\n</html>\n");
+}
+
+static void render_report(struct sb *b, int fmt, const struct report *r)
+{
     struct sb title;
     sb_init(&title);
     report_title(&title, r);
-    sb_add(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
-              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    html_escape(b, title.buf);
-    sb_add(b, "</title>\n<style>\n");
-    sb_add(b, html_style);
-    sb_add(b, "</style>\n</head>\n<body>\n<main>\n");
-    doc_heading(&d, 1, title.buf);
+    render_page(b, fmt, title.buf, report_body, r);
     sb_free(&title);
-    render_intro(&d, r);
-    render_body(&d, r);
-    sb_add(b, "</main>\n</body>\n</html>\n");
 }
 
 /* ===================================================================== *
@@ -3761,6 +3832,325 @@ static void render_json(struct sb *b, const struct report *r)
     sb_add(b, "  ],\n");
     json_breakdowns(b, r);
     sb_add(b, "}\n");
+}
+
+/* ===================================================================== *
+ *  A report for every hub, region, trust or phase                        *
+ * ===================================================================== */
+
+static const char *const format_exts[] = {"md", "html", "json"};
+
+struct group_ctx {
+    const struct report *r;
+    int dim;
+    const struct group_row *g;
+};
+
+static void group_title(struct sb *b, const struct report *r, int dim, const char *name)
+{
+    char d[32];
+    sb_printf(b, "%s report: %s, ", dim_titles[dim], name);
+    sb_add(b, r->latest->label ? r->latest->label : long_date(r->latest->as_of, d));
+}
+
+/* Indicator, the group, the partnership, national: for each per-school
+ * indicator of the breadth, depth and impact areas. */
+static void group_body(struct doc *d, const void *ctx)
+{
+    const struct group_ctx *c = ctx;
+    const struct report *r = c->r;
+    const struct snapshot *s = r->latest;
+    struct agg all;
+    struct view v = {s, c->g->idx, c->g->n};
+    aggregate(&all, &v);
+    char date[32];
+    struct sb t;
+    sb_init(&t);
+    sb_printf(&t, "As of %s: ", long_date(s->as_of, date));
+    fmt_number(&t, (double)all.schools, 0, false);
+    sb_add(&t, all.schools == 1 ? " active school and " : " active schools and ");
+    fmt_number(&t, (double)all.pupils, 0, false);
+    sb_printf(&t, " pupils, compared with the whole partnership and with national figures. A results figure "
+                  "resting on fewer than %d pupils is suppressed.", opt_min_cohort);
+    doc_para(d, t.buf);
+    sb_free(&t);
+    const char *headers[] = {"Indicator", c->g->name, "Partnership", "National"};
+    struct cells cs = {.n = 0};
+    for (int group = G_BREADTH; group <= G_IMPACT; group++) {
+        doc_heading(d, 2, group_titles[group]);
+        doc_table_begin(d, NULL, headers, "lrrr");
+        for (int k = 0; k < N_KPIS; k++) {
+            if (kpis[k].group != group || !(kpis[k].flags & K_SCHOOL))
+                continue;
+            struct val nat = national_val(r, k);
+            cells_add(&cs, kpis[k].label, false);
+            fmt_val(cells_next(&cs, -1, false), &c->g->vals[k], kpis[k].unit, currency_of(r));
+            fmt_val(cells_next(&cs, -1, false), &latest_period(r)->vals[k], kpis[k].unit, currency_of(r));
+            if (kpis[k].national)
+                fmt_val(cells_next(&cs, -1, false), &nat, kpis[k].unit, currency_of(r));
+            else
+                cells_add(&cs, "", false);
+            cells_emit(d, &cs);
+        }
+        doc_table_end(d);
+    }
+    static const char *const school_headers[] = {"School", "URN", "Phase", "Pupils", "FSM share", "Programmes"};
+    doc_heading(d, 2, "Schools");
+    doc_table_begin(d, NULL, school_headers, "lrlrrr");
+    for (int i = 0; i < c->g->n; i++) {
+        const struct school *sc = &s->schools[c->g->idx[i]];
+        if (!school_active(sc))
+            continue;
+        struct val fsm = pct(sc->fsm, sc->pupils);
+        cells_add(&cs, sc->name, false);
+        sb_printf(cells_next(&cs, -1, false), "%ld", sc->urn);
+        cells_add(&cs, phase_names[sc->phase], false);
+        fmt_number(cells_next(&cs, -1, false), (double)sc->pupils, 0, false);
+        fmt_val(cells_next(&cs, -1, false), &fsm, U_PCT, NULL);
+        fmt_number(cells_next(&cs, -1, false), sc->nprogs, 0, false);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+}
+
+static void render_group_json(struct sb *b, const struct group_ctx *c)
+{
+    const struct report *r = c->r;
+    sb_add(b, "{\n  \"format\": \"cpreport-group/1\",\n  \"dimension\": ");
+    json_string(b, dim_ids[c->dim]);
+    sb_add(b, ",\n  \"id\": ");
+    json_string(b, c->g->id);
+    sb_add(b, ",\n  \"name\": ");
+    json_string(b, c->g->name);
+    sb_add(b, ",\n  \"as_of\": ");
+    json_date(b, r->latest->as_of);
+    sb_add(b, ",\n  \"indicators\": [");
+    bool first = true;
+    for (int k = 0; k < N_KPIS; k++) {
+        if (!(kpis[k].flags & K_SCHOOL))
+            continue;
+        struct val nat = national_val(r, k);
+        sb_add(b, first ? "\n    {\"id\": " : ",\n    {\"id\": ");
+        first = false;
+        json_string(b, kpis[k].id);
+        sb_add(b, ", \"unit\": ");
+        json_string(b, unit_names[kpis[k].unit]);
+        sb_add(b, ", \"value\": ");
+        json_val(b, &c->g->vals[k]);
+        if (c->g->vals[k].st == V_SUPPRESSED)
+            sb_add(b, ", \"suppressed\": true");
+        sb_add(b, ", \"partnership\": ");
+        json_val(b, &latest_period(r)->vals[k]);
+        sb_add(b, ", \"national\": ");
+        json_val(b, &nat);
+        sb_addc(b, '}');
+    }
+    sb_add(b, "\n  ],\n  \"schools\": [");
+    first = true;
+    for (int i = 0; i < c->g->n; i++) {
+        const struct school *sc = &r->latest->schools[c->g->idx[i]];
+        if (!school_active(sc))
+            continue;
+        sb_printf(b, "%s\n    {\"urn\": %ld, \"name\": ", first ? "" : ",", sc->urn);
+        first = false;
+        json_string(b, sc->name);
+        sb_addc(b, '}');
+    }
+    sb_add(b, "\n  ]\n}\n");
+}
+
+/* A file name from a group's id that any file system takes: lower-case
+ * letters, digits and hyphens, at most 60 bytes. */
+static char *safe_name(const char *id)
+{
+    struct sb b;
+    sb_init(&b);
+    for (const char *p = id; *p && b.len < 60; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isalnum(c) && c < 0x80)
+            sb_addc(&b, (char)tolower(c));
+        else if (b.len && b.buf[b.len - 1] != '-')
+            sb_addc(&b, '-');
+    }
+    while (b.len && b.buf[b.len - 1] == '-')
+        b.buf[--b.len] = 0;
+    if (!b.len)
+        sb_add(&b, "group");
+    return b.buf;
+}
+
+static uint64_t fnv1a(const void *data, size_t n, uint64_t h)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+
+struct named {
+    char *name;
+    int row;
+};
+
+static int cmp_named(const void *pa, const void *pb)
+{
+    const struct named *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    return c ? c : a->row - b->row;
+}
+
+/* File names for the rows of bd, unique even where two ids look alike
+ * ("EMS" and "ems", "St Mary's" and "St Marys") or name a device on
+ * Windows ("con"): those get the hash of their id appended. */
+static char **group_file_names(const struct breakdown *bd)
+{
+    static const char *const reserved[] = {"con", "prn", "aux", "nul", "index", NULL};
+    struct named *nm = xcalloc((size_t)bd->n + 1, sizeof *nm);
+    for (int i = 0; i < bd->n; i++)
+        nm[i] = (struct named){safe_name(bd->rows[i].id), i};
+    qsort(nm, (size_t)bd->n, sizeof *nm, cmp_named);
+    char **names = xcalloc((size_t)bd->n + 1, sizeof *names);
+    for (int i = 0; i < bd->n; i++) {
+        bool clash = (i > 0 && !strcmp(nm[i].name, nm[i - 1].name)) ||
+                     (i + 1 < bd->n && !strcmp(nm[i].name, nm[i + 1].name));
+        bool numbered_device = strlen(nm[i].name) == 4 && isdigit((unsigned char)nm[i].name[3]) &&
+                               (!strncmp(nm[i].name, "com", 3) || !strncmp(nm[i].name, "lpt", 3));
+        clash |= numbered_device;
+        for (int k = 0; reserved[k] && !clash; k++)
+            clash = !strcmp(nm[i].name, reserved[k]);
+        const char *id = bd->rows[nm[i].row].id;
+        struct sb b;
+        sb_init(&b);
+        sb_add(&b, nm[i].name);
+        if (clash)
+            sb_printf(&b, "-%016llx", (unsigned long long)fnv1a(id, strlen(id), FNV_OFFSET));
+        names[nm[i].row] = b.buf;
+    }
+    for (int i = 0; i < bd->n; i++)
+        free(nm[i].name);
+    free(nm);
+    return names;
+}
+
+struct index_ctx {
+    const struct report *r;
+    int dim;
+    char **names;
+    bool formats[3];
+    int fmt;                     /* the index's own format */
+};
+
+/* The index: every group with its key figures and links to its reports,
+ * then the groups with no active school, which get none. */
+static void index_body(struct doc *d, const void *ctx)
+{
+    const struct index_ctx *x = ctx;
+    const struct breakdown *bd = &x->r->dims[x->dim];
+    const char *headers[8] = {dim_titles[x->dim], "Schools", "Pupils", "FSM share"};
+    char align[9] = "lrrr";
+    int nh = 4;
+    static const char *const format_titles[] = {"Markdown", "HTML", "JSON"};
+    int first_fmt = x->formats[x->fmt] ? x->fmt : -1;
+    for (int f = 0; f < 3; f++) {
+        if (x->formats[f] && f != first_fmt) {
+            headers[nh] = format_titles[f];
+            align[nh++] = 'l';
+        }
+        if (first_fmt < 0 && x->formats[f])
+            first_fmt = f;
+    }
+    align[nh] = 0;
+    char date[32];
+    struct sb t;
+    sb_init(&t);
+    sb_printf(&t, "As of %s: a report for every %s with an active school, comparing it with the whole "
+                  "partnership and with national figures.",
+              long_date(x->r->latest->as_of, date), dim_ids[x->dim]);
+    doc_para(d, t.buf);
+    doc_table_begin(d, NULL, headers, align);
+    struct cells cs = {.n = 0};
+    struct sb *hrefs = xcalloc((size_t)bd->n * 3 + 1, sizeof *hrefs);
+    for (int i = 0; i < bd->n; i++) {
+        const struct group_row *g = &bd->rows[i];
+        for (int f = 0; f < 3; f++) {
+            sb_init(&hrefs[i * 3 + f]);
+            sb_printf(&hrefs[i * 3 + f], "%s.%s", x->names[i], format_exts[f]);
+        }
+        cells_link(&cs, g->name, hrefs[i * 3 + first_fmt].buf);
+        for (int c = 1; c < 4; c++)
+            fmt_val(cells_next(&cs, -1, false), &g->vals[kpi_lookup(c == 1 ? "breadth.schools" : c == 2 ? "breadth.pupils" : "breadth.fsm_pct")],
+                    c == 3 ? U_PCT : U_COUNT, NULL);
+        for (int f = 0; f < 3; f++)
+            if (x->formats[f] && f != first_fmt)
+                cells_link(&cs, hrefs[i * 3 + f].buf, hrefs[i * 3 + f].buf);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+    for (int i = 0; i < bd->n * 3; i++)
+        sb_free(&hrefs[i]);
+    free(hrefs);
+    if (bd->nempty) {
+        sb_free(&t);
+        sb_init(&t);
+        sb_printf(&t, "No report for %d %s%s with no active school: ", bd->nempty, dim_ids[x->dim],
+                  bd->nempty == 1 ? "" : "s");
+        for (int i = 0; i < bd->nempty; i++)
+            sb_printf(&t, "%s%s", i ? ", " : "", bd->empty[i]);
+        sb_addc(&t, '.');
+        doc_para(d, t.buf);
+    }
+    sb_free(&t);
+}
+
+/* Adds the group reports of dimension dim, in every format of formats[],
+ * and their index (HTML, and Markdown when Markdown is asked for), to
+ * *outs. Paths are DIR/NAME.EXT. */
+static void add_group_outputs(struct output **outs, int *n, const struct report *r, int dim, const char *dir,
+                              const bool formats[3], char ***names_out)
+{
+    const struct breakdown *bd = &r->dims[dim];
+    char **names = group_file_names(bd);
+    *names_out = names;
+    *outs = xrealloc(*outs, sizeof **outs * (size_t)(*n + bd->n * 3 + 2));
+    for (int i = 0; i < bd->n; i++) {
+        struct group_ctx c = {r, dim, &bd->rows[i]};
+        for (int f = 0; f < 3; f++) {
+            if (!formats[f])
+                continue;
+            struct output *o = &(*outs)[(*n)++];
+            struct sb path;
+            sb_init(&path);
+            sb_printf(&path, "%s/%s.%s", dir, names[i], format_exts[f]);
+            *o = output_to(f, path.buf);
+            o->owned_path = path.buf;
+            if (f == F_JSON) {
+                render_group_json(&o->text, &c);
+            } else {
+                struct sb title;
+                sb_init(&title);
+                group_title(&title, r, dim, bd->rows[i].name);
+                render_page(&o->text, f, title.buf, group_body, &c);
+                sb_free(&title);
+            }
+        }
+    }
+    for (int f = F_MD; f <= F_HTML; f++) {
+        if (f == F_MD && !formats[F_MD])
+            continue;
+        struct index_ctx x = {r, dim, names, {formats[0], formats[1], formats[2]}, f};
+        struct output *o = &(*outs)[(*n)++];
+        struct sb path, title;
+        sb_init(&path);
+        sb_printf(&path, "%s/index.%s", dir, format_exts[f]);
+        *o = output_to(f, path.buf);
+        o->owned_path = path.buf;
+        sb_init(&title);
+        sb_printf(&title, "Reports by %s", dim_ids[dim]);
+        render_page(&o->text, f, title.buf, index_body, &x);
+        sb_free(&title);
+    }
 }
 
 /* ===================================================================== *
@@ -4051,13 +4441,6 @@ static void render_check_json(struct sb *b, const struct report *r, const struct
  *  Writing outputs: all or nothing                                       *
  * ===================================================================== */
 
-struct output {
-    int fmt;
-    const char *path;            /* NULL: standard output */
-    struct sb text;
-    char *tmp;                   /* the temporary file, until renamed */
-};
-
 static bool write_all(int fd, const char *p, size_t n)
 {
     while (n) {
@@ -4195,6 +4578,9 @@ static const char usage_text[] =
     "                        (format: cpreport targets)\n"
     "      --min-cohort N    suppress results resting on fewer than N pupils (6)\n"
     "      --change-years N  compare results with N years earlier (5)\n"
+    "      --by GROUPING     also write a report for every region, hub, trust or\n"
+    "                        phase, in the same formats, with an index page\n"
+    "      --out-dir DIR     the folder for those reports (made if missing)\n"
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n"
     "\n"
@@ -4227,6 +4613,8 @@ struct options {
     const char *targets_file;
     int mode, fail_on;
     const char *junit_file, *check_json_file;
+    int by;                      /* a dimension for group reports, or -1 */
+    const char *out_dir;
 };
 
 #if defined(__GNUC__)
@@ -4291,6 +4679,7 @@ static int parse_args(int argc, char **argv, struct options *o)
     int first = 1;
     o->files = xmalloc(sizeof *o->files * (size_t)argc);
     o->stdout_fmt = F_MD;
+    o->by = -1;
     for (int m = 0; argc > 1 && mode_names[m]; m++)
         if (!strcmp(argv[1], mode_names[m])) {
             o->mode = m;
@@ -4316,7 +4705,8 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
             printf("cpreport %s\n", CPREPORT_VERSION);
             return finish_stdout();
-        } else if ((option_is(arg, "-o", "--output", &nl) || option_is(arg, "-f", "--format", &nl)) &&
+        } else if ((option_is(arg, "-o", "--output", &nl) || option_is(arg, "-f", "--format", &nl) ||
+                    option_is(arg, NULL, "--by", &nl) || option_is(arg, NULL, "--out-dir", &nl)) &&
                    o->mode != MODE_REPORT) {
             return usage_error("%.*s is for 'cpreport report'", (int)nl, arg);
         } else if ((option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl) ||
@@ -4345,7 +4735,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return usage_error("cannot tell the format of '%s' (use .md, .html or .json)", val);
             if (o->nouts == (int)(sizeof o->outs / sizeof o->outs[0]))
                 return usage_error("too many outputs");
-            o->outs[o->nouts++] = (struct output){fmt, val, {NULL, 0, 0}, NULL};
+            o->outs[o->nouts++] = output_to(fmt, val);
         } else if (option_is(arg, "-f", "--format", &nl)) {
             if (!(val = option_value(argc, argv, &i, arg, nl)))
                 return usage_error("%s needs a format", arg);
@@ -4355,6 +4745,17 @@ static int parse_args(int argc, char **argv, struct options *o)
             if (!format_names[f])
                 return usage_error("unknown format '%s' (use md, html or json)", val);
             o->stdout_fmt = f;
+        } else if (option_is(arg, NULL, "--by", &nl)) {
+            if (!(val = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("--by needs region, hub, trust or phase");
+            o->by = 0;
+            while (o->by < N_DIMS && strcmp(dim_ids[o->by], val))
+                o->by++;
+            if (o->by == N_DIMS)
+                return usage_error("unknown grouping '%s' for --by (use region, hub, trust or phase)", val);
+        } else if (option_is(arg, NULL, "--out-dir", &nl)) {
+            if (!(o->out_dir = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("--out-dir needs a folder");
         } else if (option_is(arg, NULL, "--targets", &nl)) {
             if (!(o->targets_file = option_value(argc, argv, &i, arg, nl)))
                 return usage_error("%s needs a file name", arg);
@@ -4374,6 +4775,8 @@ static int parse_args(int argc, char **argv, struct options *o)
     }
     if (!o->nfiles)
         return usage_error("no snapshot given");
+    if ((o->by >= 0) != (o->out_dir != NULL))
+        return usage_error("--by and --out-dir go together");
     for (int i = 0; i < o->nouts; i++)
         if (o->outs[i].fmt == NO_EXTENSION)
             o->outs[i].fmt = o->stdout_fmt;
@@ -4423,7 +4826,9 @@ static int print_targets(void)
         sb_add(&b, i + 1 < r.ntargets ? "},\n" : "}\n");
     }
     sb_add(&b, "  ]\n}\n");
-    struct output out = {F_JSON, NULL, b, NULL};
+    struct output out = output_to(F_JSON, NULL);
+    sb_free(&out.text);
+    out.text = b;
     int rc = write_outputs(&out, 1);
     sb_free(&b);
     free(r.targets);
@@ -4479,7 +4884,7 @@ static bool load_all(struct report *r, const struct options *o)
 static void report_free(struct report *r)
 {
     for (int d = 0; d < N_DIMS; d++)
-        free(r->dims[d].rows);
+        breakdown_free(&r->dims[d]);
     snapshot_free(r->latest);
     snapshot_free(r->targets_owner);
     for (int i = 0; i < r->nperiods; i++) {
@@ -4502,17 +4907,14 @@ static int check_outputs(struct options *o, const struct report *r)
     bool github = gh && !strcmp(gh, "true");
     struct output outs[3];
     int n = 0;
-    outs[n++] = (struct output){F_MD, NULL, {NULL, 0, 0}, NULL};
-    sb_init(&outs[0].text);
+    outs[n++] = output_to(F_MD, NULL);
     render_check_text(&outs[0].text, r, &ck, colour, github);
     if (o->junit_file) {
-        outs[n] = (struct output){F_MD, o->junit_file, {NULL, 0, 0}, NULL};
-        sb_init(&outs[n].text);
+        outs[n] = output_to(F_MD, o->junit_file);
         render_junit(&outs[n++].text, r, &ck);
     }
     if (o->check_json_file) {
-        outs[n] = (struct output){F_JSON, o->check_json_file, {NULL, 0, 0}, NULL};
-        sb_init(&outs[n].text);
+        outs[n] = output_to(F_JSON, o->check_json_file);
         render_check_json(&outs[n++].text, r, &ck, o->fail_on);
     }
     int rc = write_outputs(outs, n);
@@ -4537,23 +4939,42 @@ static int check_outputs(struct options *o, const struct report *r)
     return rc;
 }
 
-/* The report in every format asked for. */
+/* The report in every format asked for, and with --by the report of
+ * every group in the same formats; all written, or none. */
 static int report_outputs(struct options *o, const struct report *r)
 {
     if (!o->nouts)
-        o->outs[o->nouts++] = (struct output){o->stdout_fmt, NULL, {NULL, 0, 0}, NULL};
-    for (int i = 0; i < o->nouts; i++) {
-        sb_init(&o->outs[i].text);
-        if (o->outs[i].fmt == F_MD)
-            render_markdown(&o->outs[i].text, r);
-        else if (o->outs[i].fmt == F_HTML)
-            render_html(&o->outs[i].text, r);
+        o->outs[o->nouts++] = output_to(o->stdout_fmt, NULL);
+    int n = o->nouts;
+    struct output *outs = xmalloc(sizeof *outs * (size_t)n);
+    bool formats[3] = {false, false, false};
+    char **names = NULL;
+    for (int i = 0; i < n; i++) {
+        outs[i] = o->outs[i];
+        formats[outs[i].fmt] = true;
+        if (outs[i].fmt == F_JSON)
+            render_json(&outs[i].text, r);
         else
-            render_json(&o->outs[i].text, r);
+            render_report(&outs[i].text, outs[i].fmt, r);
     }
-    int rc = write_outputs(o->outs, o->nouts);
-    for (int i = 0; i < o->nouts; i++)
-        sb_free(&o->outs[i].text);
+    int rc = EXIT_OK;
+    if (o->by >= 0) {
+        add_group_outputs(&outs, &n, r, o->by, o->out_dir, formats, &names);
+        if (mkdir(o->out_dir, 0777) && errno != EEXIST) {
+            fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, o->out_dir, strerror(errno));
+            rc = EXIT_WRITE;
+        }
+    }
+    if (rc == EXIT_OK)
+        rc = write_outputs(outs, n);
+    for (int i = 0; i < n; i++) {
+        sb_free(&outs[i].text);
+        free(outs[i].owned_path);
+    }
+    for (int i = 0; names && i < r->dims[o->by].n; i++)
+        free(names[i]);
+    free(names);
+    free(outs);
     return rc;
 }
 

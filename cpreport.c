@@ -3532,6 +3532,460 @@ static void render_intro(struct doc *d, const struct report *r)
     sb_free(&t);
 }
 
+/* ---- The executive summary: sentences made from the figures ---- */
+
+static const struct val *kpi_now(const struct report *r, const char *id)
+{
+    return &latest_period(r)->vals[kpi_lookup(id)];
+}
+
+/* "on track for 500,000 by 31 August 2027", from a target's evaluation. */
+static void summary_target(struct sb *b, const struct report *r, const char *id)
+{
+    int k = kpi_lookup(id);
+    if (r->target_of[k] < 0)
+        return;
+    const struct target *t = &r->targets[r->target_of[k]];
+    const struct eval *e = &r->evals[k];
+    char d[32];
+    static const char *const phrases[] = {"", "meeting its target of ", "on track for ", "at risk of missing ",
+                                          "off track for "};
+    if (e->status < ST_MET || e->status > ST_OFF_TRACK || !(t->has_error || t->has_warn))
+        return;
+    sb_printf(b, "; %s", phrases[e->status]);
+    fmt_bound(b, t->has_error ? t->error : t->warn, kpis[k].unit, currency_of(r));
+    if (t->has_by && e->status != ST_MET)
+        sb_printf(b, " by %s", long_date(t->by, d));
+}
+
+/* "7.1 points above the national 24.0%". */
+static void summary_vs(struct sb *b, double diff, const char *unit_word)
+{
+    fmt_number(b, fabs(diff), 1, false);
+    sb_printf(b, " %s %s", unit_word, diff >= 0 ? "above" : "below");
+}
+
+/* Four to six sentences, each only where its figures are available. */
+static int summary_sentences(const struct report *r, struct sb out[6])
+{
+    int n = 0;
+    const char *cur = currency_of(r);
+    const struct val *pupils = kpi_now(r, "breadth.pupils"), *prev = previous_val(r, kpi_lookup("breadth.pupils"));
+    struct sb *s = &out[n++];
+    sb_init(s);
+    if (prev && prev->st == V_OK && prev->x > 0) {
+        double change = 100 * (pupils->x - prev->x) / prev->x;
+        sb_add(s, change > 0 ? "Pupils reached rose " : change < 0 ? "Pupils reached fell " : "Pupils reached stayed at ");
+        if (change != 0) {
+            fmt_number(s, fabs(change), 1, false);
+            sb_add(s, "% to ");
+        }
+    } else {
+        sb_add(s, "Pupils reached: ");
+    }
+    fmt_number(s, pupils->x, 0, false);
+    summary_target(s, r, "breadth.pupils");
+    sb_add(s, ".");
+
+    const struct val *schools = kpi_now(r, "breadth.schools"), *trusts = kpi_now(r, "breadth.trusts"),
+                     *hubs = kpi_now(r, "breadth.hubs"), *target = kpi_now(r, "breadth.target_area_schools_pct");
+    s = &out[n++];
+    sb_init(s);
+    sb_add(s, "They are in ");
+    fmt_number(s, schools->x, 0, false);
+    sb_add(s, schools->x == 1 ? " school" : " schools");
+    if (trusts->st == V_OK) {
+        sb_add(s, hubs->st == V_OK ? ", " : " and ");
+        fmt_number(s, trusts->x, 0, false);
+        sb_add(s, trusts->x == 1 ? " trust" : " trusts");
+    }
+    if (hubs->st == V_OK) {
+        sb_add(s, " and ");
+        fmt_number(s, hubs->x, 0, false);
+        sb_add(s, hubs->x == 1 ? " hub" : " hubs");
+    }
+    if (target->st == V_OK) {
+        sb_add(s, "; ");
+        fmt_figure(s, target->x, U_PCT, cur, false);
+        sb_add(s, " of the schools are in high-deprivation target areas");
+    }
+    sb_add(s, ".");
+
+    const struct val *fsm = kpi_now(r, "breadth.fsm_pct");
+    if (fsm->st == V_OK) {
+        s = &out[n++];
+        sb_init(s);
+        fmt_figure(s, fsm->x, U_PCT, cur, false);
+        sb_add(s, " of these pupils are eligible for free school meals");
+        if (r->latest->has_nat_fsm) {
+            sb_add(s, ", ");
+            summary_vs(s, fsm->x - r->latest->nat_fsm, "points");
+            sb_add(s, " the national ");
+            fmt_figure(s, r->latest->nat_fsm, U_PCT, cur, false);
+        }
+        sb_add(s, ".");
+    }
+
+    const struct val *em4 = kpi_now(r, "impact.ks4_disadv_em4_pct"), *vs = kpi_now(r, "impact.ks4_disadv_em4_vs_national"),
+                     *ch = kpi_now(r, "impact.ks4_disadv_em4_change"),
+                     *chn = kpi_now(r, "impact.ks4_disadv_em4_change_national");
+    if (em4->st == V_OK) {
+        s = &out[n++];
+        sb_init(s);
+        sb_add(s, "At KS4, ");
+        fmt_figure(s, em4->x, U_PCT, cur, false);
+        sb_printf(s, " of disadvantaged pupils achieved grade 4 or above in English and maths in %d",
+                  r->latest->year[M_KS4_EM4]);
+        if (vs->st == V_OK) {
+            sb_add(s, ", ");
+            summary_vs(s, vs->x, "points");
+            sb_add(s, " the national figure");
+        }
+        if (ch->st == V_OK) {
+            sb_printf(s, "; in schools of four or more years it changed by ");
+            fmt_figure(s, ch->x, U_PP, cur, true);
+            sb_printf(s, " since %d", r->latest->year[M_KS4_EM4] - opt_change_years);
+            if (chn->st == V_OK) {
+                sb_add(s, ", against ");
+                fmt_figure(s, chn->x, U_PP, cur, true);
+                sb_add(s, " nationally");
+            }
+        }
+        sb_add(s, ".");
+    }
+
+    const struct val *renew = kpi_now(r, "depth.school_renewal_pct"), *full = kpi_now(r, "depth.qar_full_team_pct"),
+                     *qar = kpi_now(r, "depth.qar_reviews");
+    if (renew->st == V_OK || full->st == V_OK) {
+        s = &out[n++];
+        sb_init(s);
+        if (renew->st == V_OK) {
+            fmt_figure(s, renew->x, U_PCT, cur, false);
+            sb_add(s, " of schools due for renewal renewed");
+        }
+        if (full->st == V_OK) {
+            sb_add(s, renew->st == V_OK ? ", and " : "");
+            fmt_figure(s, full->x, U_PCT, cur, false);
+            sb_add(s, " of ");
+            fmt_number(s, qar->x, 0, false);
+            sb_add(s, " Quality Assurance Reviews had full teams");
+        }
+        sb_add(s, ".");
+    }
+
+    const struct val *raised = kpi_now(r, "finance.fundraised_pct");
+    if (raised->st == V_OK) {
+        s = &out[n++];
+        sb_init(s);
+        sb_add(s, "Fundraised income was ");
+        fmt_figure(s, raised->x, U_PCT, cur, false);
+        sb_add(s, " of the total");
+        summary_target(s, r, "finance.fundraised_pct");
+        sb_add(s, ".");
+    }
+    return n;
+}
+
+static void render_summary(struct doc *d, const struct report *r)
+{
+    struct sb sentences[6], all;
+    int n = summary_sentences(r, sentences);
+    sb_init(&all);
+    for (int i = 0; i < n; i++) {
+        sb_printf(&all, "%s%s", i ? " " : "", sentences[i].buf);
+        sb_free(&sentences[i]);
+    }
+    doc_heading(d, 2, "Summary");
+    doc_para(d, all.buf);
+    sb_free(&all);
+}
+
+/* ---- Charts: inline SVG, drawn here, HTML only ---- */
+
+/* A bar: its label, value and style (0: partnership, dark; 1: comparator,
+ * light and outlined, so the two differ in greyscale too). */
+struct bar {
+    const char *label;
+    struct val v;
+    int series;
+};
+
+static int chart_count;         /* ids for aria-labelledby, unique per page */
+
+static void svg_open(struct sb *b, int w, int h, const char *title, const char *desc)
+{
+    chart_count++;
+    sb_printf(b, "<figure class=\"chart\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+                 "aria-labelledby=\"chart%d-t chart%d-d\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">\n",
+              chart_count, chart_count, w, h, w, h);
+    sb_printf(b, "<title id=\"chart%d-t\">", chart_count);
+    html_escape(b, title);
+    sb_printf(b, "</title>\n<desc id=\"chart%d-d\">", chart_count);
+    html_escape(b, desc);
+    sb_add(b, "</desc>\n<text class=\"ct\" x=\"0\" y=\"16\">");
+    html_escape(b, title);
+    sb_add(b, "</text>\n");
+}
+
+static void svg_close(struct sb *b, const char *legend)
+{
+    sb_add(b, "</svg>\n");
+    if (legend)
+        sb_printf(b, "<figcaption>%s</figcaption>\n", legend);
+    sb_add(b, "</figure>\n");
+}
+
+/* SVG text does not wrap: labels longer than this many characters are
+ * cut with an ellipsis (the chart's text alternative has them whole). */
+#define LABEL_CHARS 38
+
+/* Text at (x, y); cut to `max` characters when max > 0. */
+static void svg_text_max(struct sb *b, double x, double y, const char *anchor, const char *cls, const char *text,
+                         size_t max)
+{
+    sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">", x, y, anchor, cls);
+    size_t n = 0, chars = 0;
+    while (text[n] && (!max || chars < max))
+        chars += ((unsigned char)text[++n] & 0xC0) != 0x80;
+    if (text[n]) {
+        char *cut = memcpy(xmalloc(n + 1), text, n);
+        cut[n] = 0;
+        html_escape(b, cut);
+        sb_add(b, "\xE2\x80\xA6");   /* … */
+        free(cut);
+    } else {
+        html_escape(b, text);
+    }
+    sb_add(b, "</text>\n");
+}
+
+static void svg_text(struct sb *b, double x, double y, const char *anchor, const char *cls, const char *text)
+{
+    svg_text_max(b, x, y, anchor, cls, text, 0);
+}
+
+/* Horizontal bars with a labelled value axis. The text alternative lists
+ * every figure. */
+static void svg_bars(struct sb *b, const char *title, const char *axis, const struct bar *bars, int n, int unit,
+                     const char *currency, const char *legend)
+{
+    enum { W = 660, LEFT = 270, RIGHT = 70, ROW = 22, TOP = 30 };
+    double lo = 0, hi = 0;
+    for (int i = 0; i < n; i++)
+        if (bars[i].v.st == V_OK) {
+            lo = bars[i].v.x < lo ? bars[i].v.x : lo;
+            hi = bars[i].v.x > hi ? bars[i].v.x : hi;
+        }
+    if (hi - lo <= 0)
+        hi = lo + 1;
+    int h = TOP + ROW * n + 48;
+    struct sb desc, t;
+    sb_init(&desc);
+    sb_init(&t);
+    for (int i = 0; i < n; i++) {
+        sb_printf(&desc, "%s%s: ", i ? "; " : "", bars[i].label);
+        fmt_val(&desc, &bars[i].v, unit, currency);
+    }
+    sb_addc(&desc, '.');
+    svg_open(b, W, h, title, desc.buf);
+    double span = W - LEFT - RIGHT, zero = LEFT + (0 - lo) / (hi - lo) * span;
+    for (int i = 0; i < n; i++) {
+        double y = TOP + ROW * i;
+        svg_text_max(b, LEFT - 6, y + 15, "end", "cl", bars[i].label, LABEL_CHARS);
+        t.len = 0;
+        t.buf[0] = 0;
+        fmt_val(&t, &bars[i].v, unit, currency);
+        if (bars[i].v.st != V_OK) {
+            svg_text(b, zero + 4, y + 15, "start", "cv", t.buf);
+            continue;
+        }
+        double x = LEFT + (bars[i].v.x - lo) / (hi - lo) * span;
+        double x0 = x < zero ? x : zero, w = fabs(x - zero);
+        sb_printf(b, "<rect class=\"bar%d\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>\n", bars[i].series, x0,
+                  y + 4, w < 1 ? 1 : w, ROW - 8);
+        /* Right of the bar, or right of zero for a negative one, clear of
+         * the category labels. */
+        svg_text(b, (x >= zero ? x : zero) + 4, y + 15, "start", "cv", t.buf);
+    }
+    /* The value axis, with the ends and zero marked. */
+    double ay = TOP + ROW * n + 4;
+    sb_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", LEFT, ay, LEFT + span, ay);
+    sb_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\"/>\n", zero, TOP, zero, ay);
+    double ticks[3] = {lo, 0, hi};
+    for (int k = 0; k < 3; k++) {
+        if (k == 1 && (lo == 0 || hi == 0))
+            continue;
+        t.len = 0;
+        t.buf[0] = 0;
+        fmt_figure(&t, ticks[k], unit, currency, false);
+        svg_text(b, LEFT + (ticks[k] - lo) / (hi - lo) * span, ay + 14, "middle", "cl", t.buf);
+    }
+    svg_text(b, LEFT + span / 2, ay + 34, "middle", "ca", axis);
+    svg_close(b, legend);
+    sb_free(&desc);
+    sb_free(&t);
+}
+
+/* Pupils reached per snapshot, the target line and the projection to the
+ * target's date. */
+static void svg_pupils(struct sb *b, const struct report *r)
+{
+    enum { W = 640, H = 280, L = 80, R = 20, T = 36, B = 56 };
+    int k = kpi_lookup("breadth.pupils");
+    const struct target *t = r->target_of[k] >= 0 ? &r->targets[r->target_of[k]] : NULL;
+    const struct eval *e = &r->evals[k];
+    double t0 = (double)r->periods[0].as_of, t1 = (double)latest_period(r)->as_of, ymax = 0;
+    bool proj = t && t->has_by && e->has_proj;
+    if (t && t->has_by && (double)t->by > t1)
+        t1 = (double)t->by;
+    if (t1 <= t0)
+        t1 = t0 + 365;
+    for (int i = 0; i < r->nperiods; i++)
+        if (r->periods[i].vals[k].x > ymax)
+            ymax = r->periods[i].vals[k].x;
+    double bound = t ? (t->has_error ? t->error : t->warn) : 0;
+    ymax = fmax(ymax, fmax(bound, proj ? e->proj_at_by : 0)) * 1.1;
+    if (ymax <= 0)
+        ymax = 1;
+    struct sb desc, s;
+    sb_init(&desc);
+    sb_init(&s);
+    char d[32];
+    for (int i = 0; i < r->nperiods; i++) {
+        sb_printf(&desc, "%s%s: ", i ? "; " : "", long_date(r->periods[i].as_of, d));
+        fmt_val(&desc, &r->periods[i].vals[k], U_COUNT, NULL);
+    }
+    if (t) {
+        sb_add(&desc, ". Target: ");
+        fmt_target(&desc, t, U_COUNT, NULL);
+    }
+    if (proj) {
+        sb_add(&desc, "; the trend gives ");
+        fmt_number(&desc, e->proj_at_by, 0, false);
+        sb_printf(&desc, " by %s", long_date(t->by, d));
+    }
+    sb_addc(&desc, '.');
+    svg_open(b, W, H, "Pupils reached", desc.buf);
+#define PX(day) (L + ((double)(day) - t0) / (t1 - t0) * (W - L - R))
+#define PY(v) (T + (1 - (v) / ymax) * (H - T - B))
+    sb_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", L, H - B, W - R, H - B);
+    sb_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", L, T, L, H - B);
+    for (int tick = 0; tick <= 2; tick++) {
+        s.len = 0;
+        s.buf[0] = 0;
+        fmt_number(&s, ymax * tick / 2, 0, false);
+        svg_text(b, L - 6, PY(ymax * tick / 2) + 4, "end", "cl", s.buf);
+    }
+    if (t) {
+        sb_printf(b, "<line class=\"target\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n", L, PY(bound), W - R,
+                  PY(bound));
+        s.len = 0;
+        s.buf[0] = 0;
+        sb_add(&s, "Target ");
+        fmt_number(&s, bound, 0, false);
+        svg_text(b, W - R, PY(bound) - 5, "end", "cl", s.buf);
+    }
+    if (proj)
+        sb_printf(b, "<line class=\"projection\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                  PX(latest_period(r)->as_of), PY(latest_period(r)->vals[k].x), PX(t->by), PY(e->proj_at_by));
+    sb_add(b, "<polyline class=\"series\" points=\"");
+    for (int i = 0; i < r->nperiods; i++)
+        sb_printf(b, "%s%.1f,%.1f", i ? " " : "", PX(r->periods[i].as_of), PY(r->periods[i].vals[k].x));
+    sb_add(b, "\"/>\n");
+    for (int i = 0; i < r->nperiods; i++) {
+        sb_printf(b, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n", PX(r->periods[i].as_of),
+                  PY(r->periods[i].vals[k].x));
+        svg_text(b, PX(r->periods[i].as_of), H - B + 16, "middle", "cl", iso_date(r->periods[i].as_of, d));
+    }
+    if (t && t->has_by)
+        svg_text(b, PX(t->by), H - B + 16, PX(t->by) > W - R - 40 ? "end" : "middle", "cl", iso_date(t->by, d));
+    svg_text(b, L + (W - L - R) / 2.0, H - 12, "middle", "ca", "Snapshot date");
+    sb_printf(b, "<text class=\"ca\" transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">Pupils</text>\n",
+              (H - B + T) / 2);
+#undef PX
+#undef PY
+    svg_close(b, "Solid line: pupils reached at each snapshot. Dashed: the target, and the least-squares trend "
+                 "to the target's date.");
+    sb_free(&desc);
+    sb_free(&s);
+}
+
+/* The breadth charts: pupils, shares against national, and pupils by
+ * region and by hub. */
+static void render_breadth_charts(struct doc *d, const struct report *r)
+{
+    const struct snapshot *s = r->latest;
+    svg_pupils(d->b, r);
+    struct bar shares[4] = {{"Free school meals: partnership", *kpi_now(r, "breadth.fsm_pct"), 0},
+                            {"Free school meals: national", s->has_nat_fsm ? value(s->nat_fsm) : na(), 1},
+                            {"SEND: partnership", *kpi_now(r, "breadth.send_pct"), 0},
+                            {"SEND: national", s->has_nat_send ? value(s->nat_send) : na(), 1}};
+    svg_bars(d->b, "Free school meals and SEND shares against national", "Share of pupils", shares, 4, U_PCT, NULL,
+             "Dark bars: the partnership. Light bars: England.");
+    int pupils = kpi_lookup("breadth.pupils"), schools = kpi_lookup("breadth.schools");
+    for (int dim = D_REGION; dim <= D_HUB; dim++) {
+        const struct breakdown *bd = &r->dims[dim];
+        struct bar *bars = xcalloc((size_t)bd->n + 1, sizeof *bars);
+        struct sb *labels = xcalloc((size_t)bd->n + 1, sizeof *labels);
+        for (int i = 0; i < bd->n; i++) {
+            sb_init(&labels[i]);
+            sb_printf(&labels[i], "%s (", bd->rows[i].name);
+            fmt_number(&labels[i], bd->rows[i].vals[schools].x, 0, false);
+            sb_add(&labels[i], bd->rows[i].vals[schools].x == 1 ? " school)" : " schools)");
+            bars[i] = (struct bar){labels[i].buf, bd->rows[i].vals[pupils], 0};
+        }
+        char title[64];
+        snprintf(title, sizeof title, "Pupils and schools by %s", dim_ids[dim]);
+        svg_bars(d->b, title, "Pupils reached", bars, bd->n, U_COUNT, NULL, NULL);
+        for (int i = 0; i < bd->n; i++)
+            sb_free(&labels[i]);
+        free(labels);
+        free(bars);
+    }
+}
+
+/* Changes over the window for disadvantaged pupils, against national. */
+static void render_impact_chart(struct doc *d, const struct report *r)
+{
+    static const char *const ids[][3] = {
+        {"impact.ks4_disadv_em4_change", "impact.ks4_disadv_em4_change_national", "KS4 grade 4+ (points)"},
+        {"impact.ks2_disadv_reading_change", "impact.ks2_disadv_reading_change_national", "KS2 reading"},
+        {"impact.ks2_disadv_maths_change", "impact.ks2_disadv_maths_change_national", "KS2 maths"},
+        {"impact.ks2_disadv_gps_change", "impact.ks2_disadv_gps_change_national", "KS2 GPS"}};
+    struct bar bars[8];
+    struct sb labels[8];
+    for (int i = 0; i < 8; i++) {
+        sb_init(&labels[i]);
+        sb_printf(&labels[i], "%s: %s", ids[i / 2][2], i % 2 ? "national" : "partnership");
+        bars[i] = (struct bar){labels[i].buf, *kpi_now(r, ids[i / 2][i % 2]), i % 2};
+    }
+    char title[96];
+    snprintf(title, sizeof title, "Change for disadvantaged pupils over %d years, against national change",
+             opt_change_years);
+    svg_bars(d->b, title, "Change (percentage points for KS4, scaled-score points for KS2)", bars, 8, U_POINTS, NULL,
+             "Dark bars: partnership schools of four or more years. Light bars: England.");
+    for (int i = 0; i < 8; i++)
+        sb_free(&labels[i]);
+}
+
+/* The income mix, each source's share of income. */
+static void render_finance_chart(struct doc *d, const struct report *r)
+{
+    const struct snapshot *s = r->latest;
+    if (!s->nincome)
+        return;
+    double total = 0;
+    for (int i = 0; i < s->nincome; i++)
+        total += s->income[i].amount;
+    struct bar *bars = xcalloc((size_t)s->nincome, sizeof *bars);
+    for (int i = 0; i < s->nincome; i++)
+        bars[i] = (struct bar){s->income[i].name, total > 0 ? value(100 * s->income[i].amount / total) : na(),
+                               s->income[i].fundraised};
+    svg_bars(d->b, "Income by source", "Share of income", bars, s->nincome, U_PCT, NULL,
+             "Light bars: fundraised income. Dark bars: other income.");
+    free(bars);
+}
+
 static void render_body(struct doc *d, const struct report *r)
 {
     for (int g = 0; g < N_GROUPS; g++) {
@@ -3542,6 +3996,12 @@ static void render_body(struct doc *d, const struct report *r)
             continue;
         doc_heading(d, 2, group_titles[g]);
         render_headline(d, r, g);
+        if (d->fmt == F_HTML && g == G_BREADTH)
+            render_breadth_charts(d, r);
+        if (d->fmt == F_HTML && g == G_IMPACT)
+            render_impact_chart(d, r);
+        if (d->fmt == F_HTML && g == G_FINANCIAL)
+            render_finance_chart(d, r);
         render_series(d, r, g);
         if (g == G_DEPTH)
             render_engagement(d, r);
@@ -3560,6 +4020,7 @@ static void render_body(struct doc *d, const struct report *r)
 static void report_body(struct doc *d, const void *ctx)
 {
     render_intro(d, ctx);
+    render_summary(d, ctx);
     render_body(d, ctx);
 }
 
@@ -3579,8 +4040,16 @@ static const char html_style[] =
     "font-weight:bold}\n"
     ".met::before{content:\"\\2714  \"}.on-track::before{content:\"\\2197  \"}"
     ".at-risk::before{content:\"\\26A0  \"}.off-track::before{content:\"\\2716  \"}\n"
+    "figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto}"
+    "figcaption{font-size:.85rem;color:#444}\n"
+    "svg text{fill:currentColor;font-size:12px}svg .ct{font-weight:bold;font-size:14px}\n"
+    ".bar0{fill:#1d4f91}.bar1{fill:#c9d6ea;stroke:#1d4f91;stroke-width:1}"
+    ".axis{stroke:#555;stroke-width:1}.series{fill:none;stroke:#1d4f91;stroke-width:2.5}"
+    ".point{fill:#1d4f91}.target{stroke:#9b1c1c;stroke-width:1.5;stroke-dasharray:6 4}"
+    ".projection{stroke:#1d4f91;stroke-width:2;stroke-dasharray:3 3}\n"
     "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}th,td{border-color:#555}"
-    ".chip{color:#111}}\n"
+    ".chip{color:#111}figcaption{color:#bbb}.bar0,.point{fill:#8fb3e8}.series,.projection{stroke:#8fb3e8}"
+    ".bar1{fill:#33445e;stroke:#8fb3e8}.axis{stroke:#aaa}.target{stroke:#f08080}}\n"
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;margin:0;font-size:10pt}"
     "table,figure{break-inside:avoid}thead{display:table-header-group}h2,h3{break-after:avoid}}\n";
 
@@ -3590,6 +4059,7 @@ static void render_page(struct sb *b, int fmt, const char *title, void (*body)(s
                         const void *ctx)
 {
     struct doc d = {fmt, b, 0, NULL};
+    chart_count = 0;
     if (fmt == F_HTML) {
         sb_add(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");

@@ -483,6 +483,24 @@ static const char *long_date(long days, char out[32])
     return out;
 }
 
+/* SOURCE_DATE_EPOCH as an ISO 8601 time, when it is set and valid. */
+static bool source_date(char out[32])
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    if (!env || !*env)
+        return false;
+    errno = 0;
+    long long secs = strtoll(env, &end, 10);
+    if (*end || errno || secs < 0 || secs > 7258118400LL)
+        return false;
+    int y, m, d;
+    civil_from_days((long)(secs / 86400), &y, &m, &d);
+    long rem = (long)(secs % 86400);
+    snprintf(out, 32, "%04d-%02d-%02dT%02ld:%02ld:%02ld", y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
+    return true;
+}
+
 /* ===================================================================== *
  *  The data model: one snapshot, copied out of its cJSON tree            *
  * ===================================================================== */
@@ -3049,6 +3067,7 @@ struct doc {
     struct sb *b;
     int ncols;
     const char *align;           /* one of 'l' or 'r' per column */
+    bool inline_styles;          /* HTML for email: styles on the tags */
 };
 
 /* A cell: its text, and for status cells the status (for HTML styling). */
@@ -3092,13 +3111,25 @@ static void doc_para(struct doc *d, const char *text)
     }
 }
 
+/* Attributes of a table cell: a class on a page; inline styles in an
+ * email, whose clients drop style sheets. */
+static void cell_attrs(struct doc *d, char align, bool head)
+{
+    if (d->inline_styles)
+        sb_printf(d->b, " style=\"padding:4px 8px;border-bottom:%s;text-align:%s;vertical-align:top\"",
+                  head ? "2px solid #555" : "1px solid #ccc", align == 'r' ? "right" : "left");
+    else if (align == 'r')
+        sb_add(d->b, " class=\"num\"");
+}
+
 static void doc_table_begin(struct doc *d, const char *caption, const char *const *headers,
                             const char *align)
 {
     d->align = align;
     d->ncols = (int)strlen(align);
     if (d->fmt == F_HTML) {
-        sb_add(d->b, "<table>\n");
+        sb_add(d->b, d->inline_styles ? "<table style=\"border-collapse:collapse;margin:8px 0 16px\">\n"
+                                      : "<table>\n");
         if (caption) {
             sb_add(d->b, "<caption>");
             doc_text(d, caption);
@@ -3106,7 +3137,9 @@ static void doc_table_begin(struct doc *d, const char *caption, const char *cons
         }
         sb_add(d->b, "<thead><tr>");
         for (int i = 0; i < d->ncols; i++) {
-            sb_printf(d->b, "<th scope=\"col\"%s>", align[i] == 'r' ? " class=\"num\"" : "");
+            sb_add(d->b, "<th scope=\"col\"");
+            cell_attrs(d, align[i], true);
+            sb_addc(d->b, '>');
             doc_text(d, headers[i]);
             sb_add(d->b, "</th>");
         }
@@ -3130,6 +3163,10 @@ static void doc_table_begin(struct doc *d, const char *caption, const char *cons
 /* CSS class of a status, for the chips. */
 static const char *const status_classes[] = {"none", "met", "on-track", "at-risk",
                                              "off-track", "na", "na"};
+/* The shapes that tell statuses apart without colour, as the page's
+ * style sheet draws them. */
+static const char *const status_symbols[] = {"", "\xE2\x9C\x94 ", "\xE2\x86\x97 ", "\xE2\x9A\xA0 ",
+                                             "\xE2\x9C\x96 ", "", ""};
 
 static void doc_row(struct doc *d, const struct cell *cells)
 {
@@ -3138,9 +3175,12 @@ static void doc_row(struct doc *d, const struct cell *cells)
         for (int i = 0; i < d->ncols; i++) {
             const struct cell *c = &cells[i];
             const char *tag = i == 0 ? "th" : "td";
-            sb_printf(d->b, "<%s%s%s>", tag, i == 0 ? " scope=\"row\"" : "",
-                      d->align[i] == 'r' ? " class=\"num\"" : "");
-            if (c->status >= 0)
+            sb_printf(d->b, "<%s%s", tag, i == 0 ? " scope=\"row\"" : "");
+            cell_attrs(d, d->align[i], false);
+            sb_addc(d->b, '>');
+            if (c->status >= 0 && d->inline_styles)
+                sb_printf(d->b, "<span style=\"white-space:nowrap\">%s", status_symbols[c->status]);
+            else if (c->status >= 0)
                 sb_printf(d->b, "<span class=\"chip %s\">", status_classes[c->status]);
             if (c->strong)
                 sb_add(d->b, "<strong>");
@@ -4048,7 +4088,7 @@ static const char html_style[] =
     ".point{fill:#1d4f91}.target{stroke:#9b1c1c;stroke-width:1.5;stroke-dasharray:6 4}"
     ".projection{stroke:#1d4f91;stroke-width:2;stroke-dasharray:3 3}\n"
     "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}th,td{border-color:#555}"
-    ".chip{color:#111}figcaption{color:#bbb}.bar0,.point{fill:#8fb3e8}.series,.projection{stroke:#8fb3e8}"
+    ".chip{color:#111}.chip.none,.chip.na{color:#eee}figcaption{color:#bbb}.bar0,.point{fill:#8fb3e8}.series,.projection{stroke:#8fb3e8}"
     ".bar1{fill:#33445e;stroke:#8fb3e8}.axis{stroke:#aaa}.target{stroke:#f08080}}\n"
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;margin:0;font-size:10pt}"
     "table,figure{break-inside:avoid}thead{display:table-header-group}h2,h3{break-after:avoid}}\n";
@@ -4058,7 +4098,7 @@ static const char html_style[] =
 static void render_page(struct sb *b, int fmt, const char *title, void (*body)(struct doc *, const void *),
                         const void *ctx)
 {
-    struct doc d = {fmt, b, 0, NULL};
+    struct doc d = {fmt, b, 0, NULL, false};
     chart_count = 0;
     if (fmt == F_HTML) {
         sb_add(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -4624,6 +4664,205 @@ static void add_group_outputs(struct output **outs, int *n, const struct report 
 }
 
 /* ===================================================================== *
+ *  Ready to send: one RFC 5322 message (--eml)                           *
+ * ===================================================================== */
+
+struct mail {
+    const char *from, *subject;
+    const char **to;
+    int nto;
+};
+
+/* The summary a mail client shows: title, summary sentences, and the
+ * indicators that have targets. Markdown for text/plain; for text/html,
+ * tables with inline styles only (clients drop style sheets, SVG and
+ * scripts, and clip long messages). */
+static void mail_summary_body(struct doc *d, const void *ctx)
+{
+    static const char *const headers[] = {"Indicator", "Value", "Target", "Status"};
+    const struct report *r = ctx;
+    render_intro(d, r);
+    render_summary(d, r);
+    doc_heading(d, 2, "Targets");
+    doc_table_begin(d, NULL, headers, "lrll");
+    struct cells cs = {.n = 0};
+    for (int k = 0; k < N_KPIS; k++) {
+        if (r->target_of[k] < 0)
+            continue;
+        const struct target *t = &r->targets[r->target_of[k]];
+        cells_add(&cs, kpis[k].label, false);
+        fmt_val(cells_next(&cs, -1, false), &latest_period(r)->vals[k], kpis[k].unit, currency_of(r));
+        fmt_target(cells_next(&cs, -1, false), t, kpis[k].unit, currency_of(r));
+        fmt_status(cells_next(&cs, r->evals[k].status, false), &r->evals[k], t);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+    doc_para(d, "The full report is attached: report.html for reading and printing, report.md as text.");
+}
+
+static void mail_summary(struct sb *b, int fmt, const struct report *r)
+{
+    struct sb title;
+    sb_init(&title);
+    report_title(&title, r);
+    if (fmt == F_HTML) {
+        struct doc d = {F_HTML, b, 0, NULL, true};
+        sb_add(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+        html_escape(b, title.buf);
+        sb_add(b, "</title>\n</head>\n<body style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;"
+                  "color:#1b1b1b;background:#ffffff\">\n");
+        doc_heading(&d, 1, title.buf);
+        mail_summary_body(&d, r);
+        sb_add(b, "</body>\n</html>\n");
+    } else {
+        render_page(b, F_MD, title.buf, mail_summary_body, r);
+    }
+    sb_free(&title);
+}
+
+/* Base64 in lines of 76 characters, each ending CRLF (RFC 2045). */
+static void base64_lines(struct sb *b, const char *data, size_t n)
+{
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = (const unsigned char *)data;
+    for (size_t i = 0; i < n; i += 57) {
+        size_t line = n - i < 57 ? n - i : 57;
+        for (size_t j = 0; j < line; j += 3) {
+            unsigned v = (unsigned)p[i + j] << 16;
+            if (j + 1 < line)
+                v |= (unsigned)p[i + j + 1] << 8;
+            if (j + 2 < line)
+                v |= p[i + j + 2];
+            char q[4] = {digits[v >> 18 & 63], digits[v >> 12 & 63], j + 1 < line ? digits[v >> 6 & 63] : '=',
+                         j + 2 < line ? digits[v & 63] : '='};
+            sb_addn(b, q, 4);
+        }
+        sb_add(b, "\r\n");
+    }
+}
+
+/* A header field, folded where it would pass 78 characters. Text that
+ * is not plain printable ASCII is sent as RFC 2047 encoded words of whole
+ * UTF-8 characters, so a line break in it cannot start a new header. */
+static void mail_header(struct sb *b, const char *name, const char *value)
+{
+    bool plain = true;
+    for (const char *p = value; *p && plain; p++)
+        plain = *p >= 0x20 && *p < 0x7F;
+    sb_printf(b, "%s:", name);
+    if (plain && strlen(name) + strlen(value) + 2 <= 78) {
+        sb_printf(b, " %s\r\n", value);
+        return;
+    }
+    size_t i = 0, n = strlen(value);
+    while (i < n) {
+        size_t len = 0;
+        /* 45 bytes give 60 base64 characters: a word of 72. */
+        while (i + len < n && len < 45) {
+            size_t c = utf8_length((const unsigned char *)value + i + len, n - i - len);
+            if (!c)
+                c = 1;
+            if (len + c > 45)
+                break;
+            len += c;
+        }
+        struct sb w;
+        sb_init(&w);
+        base64_lines(&w, value + i, len);
+        w.len -= 2;         /* one word: no line end */
+        w.buf[w.len] = 0;
+        sb_printf(b, "%s=?UTF-8?B?%s?=", i ? "\r\n " : " ", w.buf);
+        sb_free(&w);
+        i += len;
+    }
+    sb_add(b, "\r\n");
+}
+
+static void mime_part(struct sb *b, const char *boundary, const char *type, const char *filename,
+                      const struct sb *content)
+{
+    sb_printf(b, "--%s\r\nContent-Type: %s; charset=UTF-8", boundary, type);
+    if (filename)
+        sb_printf(b, "; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"", filename, filename);
+    sb_add(b, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    base64_lines(b, content->buf, content->len);
+}
+
+/* RFC 5322 date, from SOURCE_DATE_EPOCH only: without it the message
+ * has no Date, which the sending server adds. */
+static bool mail_date(char out[40])
+{
+    static const char *const days[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char iso[32];
+    if (!source_date(iso))
+        return false;
+    long day = days_from_civil(atoi(iso), atoi(iso + 5), atoi(iso + 8));
+    snprintf(out, 40, "%s, %d %s %.4s %.8s +0000", days[((day % 7) + 7) % 7], atoi(iso + 8),
+             months[atoi(iso + 5) - 1], iso, iso + 11);
+    return true;
+}
+
+/* The whole message: multipart/mixed holding multipart/alternative (the
+ * summary as text and as HTML), then report.html and report.md. The
+ * boundaries and Message-ID come from a hash of the content, so the same
+ * report gives the same bytes. */
+static void render_eml(struct sb *b, const struct report *r, const struct mail *m)
+{
+    struct sb text, html, page, md, title, to;
+    sb_init(&text);
+    sb_init(&html);
+    sb_init(&page);
+    sb_init(&md);
+    sb_init(&title);
+    sb_init(&to);
+    mail_summary(&text, F_MD, r);
+    mail_summary(&html, F_HTML, r);
+    render_report(&page, F_HTML, r);
+    render_report(&md, F_MD, r);
+    report_title(&title, r);
+    uint64_t h = FNV_OFFSET;
+    const struct sb *parts[] = {&text, &html, &page, &md};
+    for (int i = 0; i < 4; i++)
+        h = fnv1a(parts[i]->buf, parts[i]->len, h);
+    char mixed[48], alt[48], date[40];
+    snprintf(mixed, sizeof mixed, "=_cpreport_mixed_%016llx", (unsigned long long)h);
+    snprintf(alt, sizeof alt, "=_cpreport_alt_%016llx", (unsigned long long)h);
+    const char *at = strrchr(m->from, '@');
+    struct sb id;
+    sb_init(&id);
+    sb_printf(&id, "<%016llx.cpreport@%.*s>", (unsigned long long)h, at ? (int)strcspn(at + 1, "> ") : 9,
+              at ? at + 1 : "localhost");
+
+    mail_header(b, "From", m->from);
+    for (int i = 0; i < m->nto; i++)
+        sb_printf(&to, "%s%s", i ? ", " : "", m->to[i]);
+    mail_header(b, "To", to.buf);
+    mail_header(b, "Subject", m->subject ? m->subject : title.buf);
+    if (mail_date(date))
+        mail_header(b, "Date", date);
+    mail_header(b, "Message-ID", id.buf);
+    sb_add(b, "MIME-Version: 1.0\r\n");
+    sb_printf(b, "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n", mixed);
+    sb_add(b, "This is a MIME message: the report is attached.\r\n");
+    sb_printf(b, "--%s\r\nContent-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n", mixed, alt);
+    mime_part(b, alt, "text/plain", NULL, &text);
+    mime_part(b, alt, "text/html", NULL, &html);
+    sb_printf(b, "--%s--\r\n", alt);
+    mime_part(b, mixed, "text/html", "report.html", &page);
+    mime_part(b, mixed, "text/markdown", "report.md", &md);
+    sb_printf(b, "--%s--\r\n", mixed);
+    sb_free(&text);
+    sb_free(&html);
+    sb_free(&page);
+    sb_free(&md);
+    sb_free(&title);
+    sb_free(&to);
+    sb_free(&id);
+}
+
+/* ===================================================================== *
  *  The CI gate: `cpreport check`                                         *
  * ===================================================================== */
 
@@ -4783,7 +5022,7 @@ static void render_check_text(struct sb *b, const struct report *r, const struct
 static void render_check_markdown(struct sb *b, const struct report *r, const struct check *ck)
 {
     static const char *const headers[] = {"Verdict", "Indicator", "Check"};
-    struct doc d = {F_MD, b, 0, NULL};
+    struct doc d = {F_MD, b, 0, NULL, false};
     struct cells cs = {.n = 0};
     char title[80];
     snprintf(title, sizeof title, "cpreport check: %d passed, %d warned, %d failed", ck->counts[VD_PASS],
@@ -4798,24 +5037,6 @@ static void render_check_markdown(struct sb *b, const struct report *r, const st
     }
     doc_table_end(&d);
     (void)r;
-}
-
-/* SOURCE_DATE_EPOCH as an ISO 8601 time, when it is set and valid. */
-static bool source_date(char out[32])
-{
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    char *end;
-    if (!env || !*env)
-        return false;
-    errno = 0;
-    long long secs = strtoll(env, &end, 10);
-    if (*end || errno || secs < 0 || secs > 7258118400LL)
-        return false;
-    int y, m, d;
-    civil_from_days((long)(secs / 86400), &y, &m, &d);
-    long rem = (long)(secs % 86400);
-    snprintf(out, 32, "%04d-%02d-%02dT%02ld:%02ld:%02ld", y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
-    return true;
 }
 
 /* JUnit XML as GitHub Actions, GitLab and Jenkins read it: one testsuite,
@@ -5051,6 +5272,9 @@ static const char usage_text[] =
     "      --by GROUPING     also write a report for every region, hub, trust or\n"
     "                        phase, in the same formats, with an index page\n"
     "      --out-dir DIR     the folder for those reports (made if missing)\n"
+    "      --eml FILE        also write the report as an email, ready for\n"
+    "                        'sendmail -t < FILE'; with --mail-from ADDRESS,\n"
+    "                        --mail-to ADDRESS (repeatable), --subject TEXT\n"
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n"
     "\n"
@@ -5085,6 +5309,8 @@ struct options {
     const char *junit_file, *check_json_file;
     int by;                      /* a dimension for group reports, or -1 */
     const char *out_dir;
+    const char *eml_file;
+    struct mail mail;
 };
 
 #if defined(__GNUC__)
@@ -5148,6 +5374,7 @@ static int parse_args(int argc, char **argv, struct options *o)
     bool only_files = false, stdin_used = false;
     int first = 1;
     o->files = xmalloc(sizeof *o->files * (size_t)argc);
+    o->mail.to = xmalloc(sizeof *o->mail.to * (size_t)argc);
     o->stdout_fmt = F_MD;
     o->by = -1;
     for (int m = 0; argc > 1 && mode_names[m]; m++)
@@ -5176,7 +5403,9 @@ static int parse_args(int argc, char **argv, struct options *o)
             printf("cpreport %s\n", CPREPORT_VERSION);
             return finish_stdout();
         } else if ((option_is(arg, "-o", "--output", &nl) || option_is(arg, "-f", "--format", &nl) ||
-                    option_is(arg, NULL, "--by", &nl) || option_is(arg, NULL, "--out-dir", &nl)) &&
+                    option_is(arg, NULL, "--by", &nl) || option_is(arg, NULL, "--out-dir", &nl) ||
+                    option_is(arg, NULL, "--eml", &nl) || option_is(arg, NULL, "--mail-from", &nl) ||
+                    option_is(arg, NULL, "--mail-to", &nl) || option_is(arg, NULL, "--subject", &nl)) &&
                    o->mode != MODE_REPORT) {
             return usage_error("%.*s is for 'cpreport report'", (int)nl, arg);
         } else if ((option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl) ||
@@ -5223,6 +5452,24 @@ static int parse_args(int argc, char **argv, struct options *o)
                 o->by++;
             if (o->by == N_DIMS)
                 return usage_error("unknown grouping '%s' for --by (use region, hub, trust or phase)", val);
+        } else if (option_is(arg, NULL, "--eml", &nl) || option_is(arg, NULL, "--subject", &nl)) {
+            if (!(val = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("%.*s needs a value", (int)nl, arg);
+            *(arg[2] == 'e' ? &o->eml_file : &o->mail.subject) = val;
+        } else if (option_is(arg, NULL, "--mail-from", &nl) || option_is(arg, NULL, "--mail-to", &nl)) {
+            if (!(val = option_value(argc, argv, &i, arg, nl)))
+                return usage_error("%.*s needs an address", (int)nl, arg);
+            /* Addresses go into headers as they are: printable ASCII only,
+             * so that nothing can start a header of its own. */
+            for (const char *p = val; *p; p++)
+                if (*p < 0x20 || *p >= 0x7F)
+                    return usage_error("%.*s takes a plain ASCII address, without line breaks", (int)nl, arg);
+            if (!strchr(val, '@'))
+                return usage_error("'%s' is not an email address", val);
+            if (arg[7] == 'f')
+                o->mail.from = val;
+            else
+                o->mail.to[o->mail.nto++] = val;
         } else if (option_is(arg, NULL, "--out-dir", &nl)) {
             if (!(o->out_dir = option_value(argc, argv, &i, arg, nl)))
                 return usage_error("--out-dir needs a folder");
@@ -5247,6 +5494,10 @@ static int parse_args(int argc, char **argv, struct options *o)
         return usage_error("no snapshot given");
     if ((o->by >= 0) != (o->out_dir != NULL))
         return usage_error("--by and --out-dir go together");
+    if (o->eml_file && (!o->mail.from || !o->mail.nto))
+        return usage_error("--eml needs --mail-from and at least one --mail-to");
+    if (!o->eml_file && (o->mail.from || o->mail.nto || o->mail.subject))
+        return usage_error("--mail-from, --mail-to and --subject go with --eml");
     for (int i = 0; i < o->nouts; i++)
         if (o->outs[i].fmt == NO_EXTENSION)
             o->outs[i].fmt = o->stdout_fmt;
@@ -5413,10 +5664,10 @@ static int check_outputs(struct options *o, const struct report *r)
  * every group in the same formats; all written, or none. */
 static int report_outputs(struct options *o, const struct report *r)
 {
-    if (!o->nouts)
+    if (!o->nouts && !o->eml_file)
         o->outs[o->nouts++] = output_to(o->stdout_fmt, NULL);
     int n = o->nouts;
-    struct output *outs = xmalloc(sizeof *outs * (size_t)n);
+    struct output *outs = xmalloc(sizeof *outs * (size_t)(n + 1));
     bool formats[3] = {false, false, false};
     char **names = NULL;
     for (int i = 0; i < n; i++) {
@@ -5426,6 +5677,10 @@ static int report_outputs(struct options *o, const struct report *r)
             render_json(&outs[i].text, r);
         else
             render_report(&outs[i].text, outs[i].fmt, r);
+    }
+    if (o->eml_file) {
+        outs[n] = output_to(F_MD, o->eml_file);
+        render_eml(&outs[n++].text, r, &o->mail);
     }
     int rc = EXIT_OK;
     if (o->by >= 0) {
@@ -5469,6 +5724,7 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0) {
         free(o.files);
+        free(o.mail.to);
         return rc;
     }
     cJSON_Hooks hooks = {json_malloc, json_free};
@@ -5499,5 +5755,6 @@ int main(int argc, char **argv)
     }
     report_free(&r);
     free(o.files);
+    free(o.mail.to);
     return rc;
 }

@@ -47,6 +47,11 @@ CJSON_C := $(CJSON_DIR)/cJSON.c
 SETUP := bash tests/setup.sh
 # Tools `make test` needs beyond the compilers.
 TEST_TOOLS := valgrind xmllint cmark-gfm python3
+# The browser test (tests/scripts/browser.sh) drives Debian's chromium with
+# Node.js (Debian's nodejs and npm only where there is no node). Optional:
+# where they cannot be installed, that test says so and skips.
+BROWSER_TOOLS := 'chromium?' 'node?' 'npm?'
+TEST_TOOLS += $(BROWSER_TOOLS)
 
 # build-tools and musl-tools are order-only prerequisites: their checks run
 # every time but never force a rebuild.

@@ -27,6 +27,10 @@ package_for() {
         xmllint) echo libxml2-utils ;;
         readelf) echo binutils ;;
         time) echo time ;;
+        # The browser test (tests/scripts/browser.sh).
+        chromium) echo chromium ;;
+        node) echo nodejs ;;
+        npm) echo npm ;;
         *) echo "$1" ;;
     esac
 }

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The HTML report in a real browser: Debian's chromium, headless, driven by
+# playwright-core (tests/browser/check.mjs). For the bundled testdata and the
+# golden fixture: loads with no console or page errors, fetches nothing but
+# itself, every chart (svg) has a non-empty box, every table is visible, dark
+# mode changes the background, a full-page screenshot goes to
+# tests/.work/browser/, and print to A4 PDF gives the pinned page count.
+#
+# Installs what it lacks: as root, Debian's chromium (and nodejs/npm when
+# there is no node) through tests/setup.sh, and playwright-core into
+# tests/browser/node_modules with `npm ci` whenever package-lock.json changed.
+# Skipped, with one "ok - SKIPPED" line saying why, only when no browser can
+# be installed.
+# shellcheck source=tests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# Print-to-PDF page ranges, measured with Debian's chromium 156 and the
+# DejaVu fonts on the report of commit 785c1fb (charts included): 15 and 11
+# A4 pages. One page either way allows for another machine's fonts; a change
+# beyond that means the report or its print stylesheet changed: look at the
+# PDF in tests/.work/browser/, then update these.
+PAGES_TESTDATA=14-16    # testdata/*.json (three snapshots)
+PAGES_FULL=10-12        # tests/fixtures/kpi/full-2024.json (one snapshot)
+
+SHOTS=$ROOT/tests/.work/browser
+BROWSER_DIR=$ROOT/tests/browser
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+started=$(date +%s)
+
+# --- chromium ----------------------------------------------------------------
+if [ ! -x "$CHROMIUM" ]; then
+    reason=""
+    if [ "$(id -u)" != 0 ]; then
+        reason="chromium is not installed and installing it needs root: apt-get install chromium"
+    elif ! type -P apt-get >/dev/null; then
+        reason="chromium is not installed and there is no apt-get"
+    else
+        out=$(bash "$ROOT/tests/setup.sh" deps 'chromium?' 2>&1)
+        if ! type -P chromium >/dev/null; then
+            reason="apt-get could not install Debian package chromium: $(printf '%s\n' "$out" | grep -v '^cpreport: installing' | head -n 3 | tr '\n' ' ')"
+        elif [ ! -x "$CHROMIUM" ]; then
+            reason="Debian's chromium is $(type -P chromium), but CHROMIUM=$CHROMIUM is not there"
+        fi
+    fi
+    if [ -n "$reason" ]; then
+        ok "SKIPPED: no browser could be installed (${reason% })"
+        exit 0
+    fi
+    ok "Debian's chromium installed ($(($(date +%s) - started)) s)"
+fi
+
+# --- node and npm -------------------------------------------------------------
+# Only when node is absent does Debian's nodejs come in: a node from
+# elsewhere (e.g. NodeSource, which bundles npm) is used as it is.
+if ! type -P node >/dev/null || ! type -P npm >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+        bash "$ROOT/tests/setup.sh" deps node npm >/dev/null 2>&1 || true
+    fi
+    if ! type -P node >/dev/null || ! type -P npm >/dev/null; then
+        not_ok "node and npm are installed (Debian packages nodejs and npm), to drive chromium" \
+            "node: $(type -P node || echo missing), npm: $(type -P npm || echo missing)"
+        exit 0
+    fi
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
+need_major=$(node -p 'require(process.argv[1]).engines.node.replace(/[^0-9]/g, "")' "$BROWSER_DIR/package.json" 2>/dev/null)
+if [ -z "$node_major" ] || [ -z "$need_major" ] || [ "$node_major" -lt "$need_major" ]; then
+    not_ok "node $(node --version 2>/dev/null) is recent enough for playwright-core (needs ${need_major:-?}+)"
+    exit 0
+fi
+
+# --- playwright-core -----------------------------------------------------------
+# npm ci again only when package-lock.json (or node) changed since the last
+# install; the lock file itself is the lock, so two runs never install at once.
+stamp=$BROWSER_DIR/node_modules/.cpreport-installed
+want_stamp="$(sha256sum <"$BROWSER_DIR/package-lock.json" | cut -d' ' -f1) node-$node_major"
+exec 8<"$BROWSER_DIR/package-lock.json"
+type -P flock >/dev/null && flock 8
+if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" ]; then
+    npm_log=$TMP/npm-ci.log
+    t0=$(date +%s)
+    if (cd "$BROWSER_DIR" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error) >"$npm_log" 2>&1; then
+        printf '%s\n' "$want_stamp" >"$stamp"
+        ok "playwright-core installed in tests/browser/node_modules (npm ci, $(($(date +%s) - t0)) s)"
+    else
+        not_ok "npm ci in tests/browser installs playwright-core" "$(tail -n 15 "$npm_log")"
+        exit 0
+    fi
+fi
+exec 8<&-
+
+# --- the reports -----------------------------------------------------------------
+check "cpreport writes the testdata report as HTML" \
+    "$CPREPORT" "$TESTDATA"/*.json -o "$TMP/report.html" || exit 0
+check "cpreport writes the full-2024 fixture report as HTML" \
+    "$CPREPORT" "$FIXTURES/kpi/full-2024.json" -o "$TMP/full.html" || exit 0
+
+# --- in the browser ----------------------------------------------------------------
+rm -rf "$SHOTS"
+mkdir -p "$SHOTS"
+cp "$TMP/report.html" "$TMP/full.html" "$SHOTS/"
+CHROMIUM=$CHROMIUM timeout -k 5 120 node "$BROWSER_DIR/check.mjs" --shots "$SHOTS" \
+    "$SHOTS/report.html=$PAGES_TESTDATA" "$SHOTS/full.html=$PAGES_FULL"
+status=$?
+if [ "$status" != 0 ]; then
+    not_ok "tests/browser/check.mjs ran to the end" "exit status $status$([ "$status" = 124 ] && echo ' (timed out after 120 s)')"
+fi
+echo "# browser test took $(($(date +%s) - started)) s; screenshots and PDFs in ${SHOTS#"$ROOT"/}"

@@ -171,11 +171,16 @@ $(B)/clang/cpreport: $(B)/clang/cpreport.o $(B)/clang/cJSON.o
 
 # --- report ------------------------------------------------------------------
 REPORT_INPUTS ?= testdata/*.json
+# The addresses of out/report.eml; set your own to send it with sendmail -t.
+MAIL_FROM ?= reports@example.org
+MAIL_TO ?= trustees@example.org
 
 report: cpreport
 	@mkdir -p out
 	./cpreport $(REPORT_INPUTS) -o out/report.md -o out/report.html -o out/report.json \
-	  --by hub --out-dir out/hubs $(REPORT_ARGS)
+	  --by hub --out-dir out/hubs \
+	  --eml out/report.eml --mail-from '$(MAIL_FROM)' $(foreach to,$(MAIL_TO),--mail-to '$(to)') \
+	  $(REPORT_ARGS)
 
 # --- test --------------------------------------------------------------------
 deps:

@@ -27,6 +27,11 @@
  * written.
  */
 
+/* POSIX.1-2008 with its XSI part, for realpath(). */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -391,6 +396,22 @@ static void diag_finish(struct diag *d)
                 d->warnings - MAX_PROBLEMS_SHOWN);
 }
 
+/* The explicit bidirectional controls (embeddings, overrides, isolates:
+ * U+202A..U+202E, U+2066..U+2069) reverse the text after them, so a name
+ * holding one could garble a terminal line or a report. Returns the code
+ * point when p starts with one (as UTF-8), else 0. */
+static unsigned bidi_control(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] != 0xE2)
+        return 0;
+    if (u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE)
+        return 0x2000 + (u[2] - 0x80);
+    if (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
+        return 0x2040 + (u[2] - 0x80);
+    return 0;
+}
+
 /* User text quoted for a message: control bytes escaped, cut at 40 bytes
  * (on a UTF-8 boundary), so a hostile value cannot garble the terminal. */
 static const char *quoted(const char *s, char out[64])
@@ -404,7 +425,10 @@ static const char *quoted(const char *s, char out[64])
             o += 3;
             break;
         }
-        if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
+        if (bidi_control(s)) {
+            o += (size_t)snprintf(out + o, 8, "\\u%04X", bidi_control(s));
+            s += 2;
+        } else if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
             o += (size_t)snprintf(out + o, 8, c == '"' || c == '\\' ? "\\%c" : "\\x%02X", c);
         } else {
             out[o++] = (char)c;
@@ -686,7 +710,7 @@ static const char *describe(const cJSON *v, char out[64])
     if (cJSON_IsString(v))
         return quoted(v->valuestring, out);
     if (cJSON_IsNumber(v))
-        snprintf(out, 64, "%.15g", v->valuedouble);
+        snprintf(out, 64, isfinite(v->valuedouble) ? "%.15g" : "a number too large to hold", v->valuedouble);
     else
         snprintf(out, 64, "%s", cJSON_IsBool(v) ? (cJSON_IsTrue(v) ? "true" : "false")
                                 : cJSON_IsNull(v) ? "null"
@@ -2925,6 +2949,9 @@ static void fmt_status(struct sb *b, const struct eval *e, const struct target *
  *  Escaping: one function per output context                             *
  * ===================================================================== */
 
+/* What the reports show for a bidirectional control in input text. */
+#define REPLACEMENT_CHARACTER "\xEF\xBF\xBD"
+
 /* Markdown text, safe in a table cell and in a heading: markup characters
  * are backslash-escaped, line breaks and other control characters become
  * spaces, so a name can neither end a cell nor start a block. */
@@ -2932,7 +2959,10 @@ static void md_escape(struct sb *b, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7F)
+        if (bidi_control(s)) {
+            sb_add(b, REPLACEMENT_CHARACTER);
+            s += 2;
+        } else if (c < 0x20 || c == 0x7F)
             sb_addc(b, ' ');
         else if (strchr("\\`*_[]<>|~&#!", c))
             sb_printf(b, "\\%c", c);
@@ -2964,6 +2994,11 @@ static void html_escape(struct sb *b, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
+        if (bidi_control(s)) {
+            sb_add(b, REPLACEMENT_CHARACTER);
+            s += 2;
+            continue;
+        }
         switch (c) {
         case '&': sb_add(b, "&amp;"); break;
         case '<': sb_add(b, "&lt;"); break;
@@ -5167,8 +5202,17 @@ static bool is_device(const char *path)
  * to a device or pipe, which cannot be replaced. False after saying why. */
 static bool write_temp(struct output *o)
 {
-    struct stat st;
+    struct stat st, lst;
     bool exists = stat(o->path, &st) == 0;
+    /* A link is written through: the file it names is replaced, not it. */
+    char *real = exists && S_ISREG(st.st_mode) && lstat(o->path, &lst) == 0 && S_ISLNK(lst.st_mode)
+                     ? realpath(o->path, NULL)
+                     : NULL;
+    if (real) {
+        free(o->owned_path);
+        o->owned_path = real;
+        o->path = real;
+    }
     if (exists && !S_ISREG(st.st_mode)) {
         int fd = open(o->path, O_WRONLY | O_TRUNC);
         bool ok = fd >= 0 && write_all(fd, o->text.buf, o->text.len);
@@ -5368,6 +5412,20 @@ static bool option_is(const char *arg, const char *shortname, const char *longna
     return false;
 }
 
+/* An output that is also an input would be destroyed by the report. */
+static int check_not_input(const struct options *o, const char *out)
+{
+    struct stat so, si;
+    if (!out || stat(out, &so) || !S_ISREG(so.st_mode))
+        return -1;
+    for (int i = 0; i < o->nfiles; i++)
+        if (strcmp(o->files[i], "-") && !stat(o->files[i], &si) && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+            return usage_error("'%s' is an input; writing to it would destroy it", out);
+    return o->targets_file && !stat(o->targets_file, &si) && si.st_dev == so.st_dev && si.st_ino == so.st_ino
+               ? usage_error("'%s' is the targets file; writing to it would destroy it", out)
+               : -1;
+}
+
 /* Fills o from argv; returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -5501,6 +5559,12 @@ static int parse_args(int argc, char **argv, struct options *o)
     for (int i = 0; i < o->nouts; i++)
         if (o->outs[i].fmt == NO_EXTENSION)
             o->outs[i].fmt = o->stdout_fmt;
+    const char *others[] = {o->eml_file, o->junit_file, o->check_json_file};
+    for (int i = 0; i < o->nouts + 3; i++) {
+        int rc = check_not_input(o, i < o->nouts ? o->outs[i].path : others[i - o->nouts]);
+        if (rc >= 0)
+            return rc;
+    }
     return -1;
 }
 
@@ -5723,6 +5787,8 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0) {
+        for (int i = 0; i < o.nouts; i++)
+            sb_free(&o.outs[i].text);
         free(o.files);
         free(o.mail.to);
         return rc;

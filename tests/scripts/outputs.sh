@@ -159,7 +159,8 @@ for r in p.rows:
         width = r[0]
     elif width is not None and r[1] + r[0] != width:
         problems.append("a row with %d cells under a header of %d" % (r[0] + r[1], width))
-ws = lambda s: re.sub(r"\s+", " ", s)
+# Reports show a bidirectional control (U+202A..E, U+2066..9) as U+FFFD.
+ws = lambda s: re.sub(r"\s+", " ", re.sub("[\u202a-\u202e\u2066-\u2069]", "\ufffd", s))
 text = "\0".join(ws(s) for s in p.segs)
 texts = [snap.get("label")] + [h.get("name", h["id"]) for h in snap.get("hubs", [])]
 texts += [x["name"] for x in snap.get("programmes", [])] + [x["question"] for x in snap.get("surveys", [])]

@@ -3594,17 +3594,42 @@ static void report_title(struct sb *b, const struct report *r)
     sb_add(b, r->latest->label ? r->latest->label : long_date(r->latest->as_of, d));
 }
 
+/* The cover: period, date and the snapshots compared; a definition list
+ * on the page, a line in Markdown. */
 static void render_intro(struct doc *d, const struct report *r)
 {
-    char d1[32], d2[32];
-    struct sb t;
-    sb_init(&t);
-    sb_printf(&t, "As of %s.", long_date(r->latest->as_of, d1));
-    if (r->nperiods > 1)
-        sb_printf(&t, " Compared with %d earlier snapshot%s, from %s.", r->nperiods - 1,
-                  r->nperiods > 2 ? "s" : "", long_date(r->periods[0].as_of, d2));
-    doc_para(d, t.buf);
-    sb_free(&t);
+    char date[32];
+    struct sb period, as_of, compared;
+    sb_init(&period);
+    sb_init(&as_of);
+    sb_init(&compared);
+    sb_add(&period, r->latest->label ? r->latest->label : long_date(r->latest->as_of, date));
+    sb_add(&as_of, long_date(r->latest->as_of, date));
+    for (int i = 0; i < r->nperiods; i++)
+        sb_printf(&compared, "%s%s", i == 0 ? "" : i + 1 < r->nperiods ? ", " : " and ",
+                  long_date(r->periods[i].as_of, date));
+    const char *terms[] = {"Period", "As of", r->nperiods > 1 ? "Snapshots compared" : "Snapshot"};
+    const struct sb *defs[] = {&period, &as_of, &compared};
+    if (d->fmt == F_HTML) {
+        sb_add(d->b, d->inline_styles ? "<dl style=\"margin:8px 0 16px\">\n" : "<dl class=\"cover\">\n");
+        for (int i = 0; i < 3; i++) {
+            sb_printf(d->b, "<dt%s>%s</dt><dd>", d->inline_styles ? " style=\"font-weight:bold\"" : "", terms[i]);
+            doc_text(d, defs[i]->buf);
+            sb_add(d->b, "</dd>\n");
+        }
+        sb_add(d->b, "</dl>\n");
+    } else {
+        struct sb line;
+        sb_init(&line);
+        for (int i = 0; i < 3; i++)
+            sb_printf(&line, "%s%s: %s", i ? ". " : "", terms[i], defs[i]->buf);
+        sb_addc(&line, '.');
+        doc_para(d, line.buf);
+        sb_free(&line);
+    }
+    sb_free(&period);
+    sb_free(&as_of);
+    sb_free(&compared);
 }
 
 /* ---- The executive summary: sentences made from the figures ---- */
@@ -4103,6 +4128,8 @@ static void report_body(struct doc *d, const void *ctx)
 static const char html_style[] =
     "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;"
     "max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff;line-height:1.45}\n"
+    ".cover{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1.5rem}"
+    ".cover dt{font-weight:bold}.cover dd{margin:0}\n"
     "h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1d4f91;padding-bottom:.2rem;"
     "margin-top:2rem}h3{font-size:1.05rem}\n"
     "table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.92rem}\n"

@@ -674,6 +674,16 @@ static int cmp_key_index(const void *pa, const void *pb)
     return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
 }
 
+static int cmp_string(const void *pa, const void *pb)
+{
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+static int cmp_casefold(const void *pa, const void *pb)
+{
+    return ascii_casecmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
 static int cmp_key_only(const void *pa, const void *pb)
 {
     const struct key_index *a = pa, *b = pb;
@@ -700,6 +710,7 @@ struct loader {
     struct snapshot *s;
     struct key_index *hub_ix, *trust_ix, *prog_ix;
     int nhub_ix, ntrust_ix, nprog_ix;
+    int *prog_mark, stamp;       /* duplicate programmes in one list */
 };
 
 enum { OPTIONAL = 0, REQUIRED = 1 };
@@ -916,6 +927,8 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
     uint64_t seen = 0;
     const cJSON *c;
     char q[64];
+    struct key_index *unknown = NULL;
+    int n = 0;
     cJSON_ArrayForEach(c, obj)
     {
         int k = 0;
@@ -925,21 +938,34 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
             if (seen >> k & 1)
                 diag_error(&L->d, "key \"%s\" appears more than once", known[k]);
             seen |= (uint64_t)1 << k;
-            continue;
+        } else {
+            if (!unknown)
+                unknown = xmalloc(sizeof *unknown * (size_t)(cJSON_GetArraySize(obj) + 1));
+            unknown[n] = (struct key_index){c->string, 0, n};
+            n++;
         }
-        bool repeated = false;
-        for (const cJSON *p = obj->child; p != c && !repeated; p = p->next)
-            repeated = !strcmp(p->string, c->string);
-        if (repeated) {
-            diag_error(&L->d, "key %s appears more than once", quoted(c->string, q));
-            continue;
-        }
-        const char *near = nearest_name(c->string, known);
-        if (near)
-            diag_warn(&L->d, "unknown key %s ignored (did you mean \"%s\"?)", quoted(c->string, q), near);
-        else
-            diag_warn(&L->d, "unknown key %s ignored", quoted(c->string, q));
     }
+    if (!unknown)
+        return;
+    /* Repeats of an unknown key are found by sorting a copy, not by
+     * comparing every pair: an object may hold very many keys. */
+    struct key_index *sorted = memcpy(xmalloc(sizeof *sorted * (size_t)n), unknown, sizeof *sorted * (size_t)n);
+    bool *repeat = xcalloc((size_t)n, sizeof *repeat);
+    qsort(sorted, (size_t)n, sizeof *sorted, cmp_key_index);
+    for (int i = 1; i < n; i++)
+        repeat[sorted[i].idx] = !strcmp(sorted[i].key, sorted[i - 1].key);
+    for (int i = 0; i < n; i++) {
+        const char *key = unknown[i].key, *near = repeat[i] ? NULL : nearest_name(key, known);
+        if (repeat[i])
+            diag_error(&L->d, "key %s appears more than once", quoted(key, q));
+        else if (near)
+            diag_warn(&L->d, "unknown key %s ignored (did you mean \"%s\"?)", quoted(key, q), near);
+        else
+            diag_warn(&L->d, "unknown key %s ignored", quoted(key, q));
+    }
+    free(sorted);
+    free(repeat);
+    free(unknown);
 }
 
 /* The value at obj.key. JSON null counts as absent. A missing required
@@ -1183,9 +1209,12 @@ static int get_ref(struct loader *L, const cJSON *obj, const char *key, const ch
     return idx;
 }
 
-/* A list of programme ids. With a catalogue, each must be in it; without
- * one, ids are collected into the snapshot's list as they come. */
-static void add_programme(struct snapshot *s, const char *id);
+/* A list of programme ids, each in the catalogue (or, without one, in
+ * the list collect_programmes made). */
+static bool is_programme_id(const cJSON *el)
+{
+    return cJSON_IsString(el) && *el->valuestring && strlen(el->valuestring) <= MAX_TEXT_BYTES;
+}
 
 static void get_programmes(struct loader *L, const cJSON *obj, int audience, int **out, int *nout)
 {
@@ -1194,6 +1223,7 @@ static void get_programmes(struct loader *L, const cJSON *obj, int audience, int
     *nout = 0;
     if (!arr)
         return;
+    L->stamp++;
     int n = cJSON_GetArraySize(arr), i = 0;
     *out = arena_alloc(&L->s->arena, sizeof **out * (size_t)(n ? n : 1));
     size_t old = path_key(&L->d, "programmes");
@@ -1201,22 +1231,14 @@ static void get_programmes(struct loader *L, const cJSON *obj, int audience, int
     {
         char q[64];
         size_t at = path_index(&L->d, i++);
-        if (!cJSON_IsString(el) || !*el->valuestring || strlen(el->valuestring) > MAX_TEXT_BYTES) {
+        if (!is_programme_id(el)) {
             diag_error(&L->d, "expected a programme id, got %s", describe(el, q));
         } else {
-            if (!L->s->has_catalogue && key_lookup(L->prog_ix, L->nprog_ix, el->valuestring) < 0) {
-                add_programme(L->s, el->valuestring);
-                free(L->prog_ix);
-                const char **ids = xmalloc(sizeof *ids * (size_t)L->s->nprogs);
-                for (int k = 0; k < L->s->nprogs; k++)
-                    ids[k] = L->s->progs[k].id;
-                L->prog_ix = index_ids(L, "programmes", ids, L->s->nprogs, &L->nprog_ix);
-                free(ids);
-            }
             int p = key_lookup(L->prog_ix, L->nprog_ix, el->valuestring);
-            bool dup = false;
-            for (int k = 0; k < *nout && !dup; k++)
-                dup = (*out)[k] == p;
+            /* A list is marked with its own stamp: no pairwise comparison. */
+            bool dup = p >= 0 && L->prog_mark[p] == L->stamp;
+            if (p >= 0)
+                L->prog_mark[p] = L->stamp;
             if (p < 0)
                 diag_error(&L->d, "%s is not the id of any entry in programmes", quoted(el->valuestring, q));
             else if (dup)
@@ -1234,10 +1256,39 @@ static void get_programmes(struct loader *L, const cJSON *obj, int audience, int
     path_pop(&L->d, old);
 }
 
-static void add_programme(struct snapshot *s, const char *id)
+/* Without a catalogue, the programmes are the distinct ids that trusts
+ * and schools name, sorted. */
+static void collect_programmes(struct loader *L, const cJSON *trusts, const cJSON *schools)
 {
-    s->progs = xrealloc(s->progs, sizeof *s->progs * (size_t)(s->nprogs + 1));
-    s->progs[s->nprogs++] = (struct programme){arena_strdup(&s->arena, id), NULL, -1};
+    struct snapshot *s = L->s;
+    const cJSON *lists[] = {trusts, schools}, *o, *el;
+    int n = 0;
+    for (int l = 0; l < 2; l++)
+        cJSON_ArrayForEach(o, lists[l])
+        {
+            const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "programmes");
+            n += cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+        }
+    const char **ids = xmalloc(sizeof *ids * (size_t)(n + 1));
+    n = 0;
+    for (int l = 0; l < 2; l++)
+        cJSON_ArrayForEach(o, lists[l])
+        {
+            const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "programmes");
+            if (!cJSON_IsArray(arr))
+                continue;
+            cJSON_ArrayForEach(el, arr)
+            {
+                if (is_programme_id(el))
+                    ids[n++] = el->valuestring;
+            }
+        }
+    qsort(ids, (size_t)n, sizeof *ids, cmp_string);
+    s->progs = xcalloc((size_t)n + 1, sizeof *s->progs);
+    for (int i = 0; i < n; i++)
+        if (!i || strcmp(ids[i], ids[i - 1]))
+            s->progs[s->nprogs++] = (struct programme){arena_strdup(&s->arena, ids[i]), NULL, -1};
+    free(ids);
 }
 
 static const char *const hub_keys[] = {"id", "name", "region", NULL};
@@ -1326,21 +1377,28 @@ static void load_result(struct loader *L, const cJSON *o, int i, void *ctx)
     }
 }
 
-/* Years must not repeat within one list; `years` is read with stride
- * `stride` bytes from `base`. */
+/* Years must not repeat within one list; each entry's year is read with
+ * stride `stride` bytes from `base` (-1: already reported). */
 static void check_years_unique(struct loader *L, const char *key, const void *base, size_t stride, int n)
 {
+    struct key_index *ix = xmalloc(sizeof *ix * (size_t)(n + 1));
+    int m = 0;
     for (int i = 0; i < n; i++) {
-        int yi = *(const int *)((const char *)base + stride * (size_t)i);
-        for (int j = 0; j < i && yi >= 0; j++) {
-            if (*(const int *)((const char *)base + stride * (size_t)j) == yi) {
-                size_t old = path_push(&L->d, "%s%s[%d].year", L->d.len ? "." : "", key, i);
-                diag_error(&L->d, "%d is already given in %s[%d]", yi, key, j);
-                path_pop(&L->d, old);
-                break;
-            }
-        }
+        int year = *(const int *)((const char *)base + stride * (size_t)i);
+        if (year >= 0)
+            ix[m++] = (struct key_index){NULL, year, i};
     }
+    qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
+    for (int i = 1, first = 0; i < m; i++) {
+        if (ix[i].num != ix[i - 1].num) {
+            first = i;
+            continue;
+        }
+        size_t old = path_push(&L->d, "%s%s[%d].year", L->d.len ? "." : "", key, ix[i].idx);
+        diag_error(&L->d, "%ld is already given in %s[%d]", ix[i].num, key, ix[first].idx);
+        path_pop(&L->d, old);
+    }
+    free(ix);
 }
 
 static struct result *load_results(struct loader *L, const cJSON *o, const char *key, int *n)
@@ -1633,6 +1691,7 @@ static void load_target_areas(struct loader *L, const cJSON *arr)
         path_pop(&L->d, at);
     }
     path_pop(&L->d, old);
+    qsort(s->target_areas, (size_t)s->ntarget_areas, sizeof *s->target_areas, cmp_casefold);
 }
 
 static const char *const snapshot_keys[] = {
@@ -1692,6 +1751,17 @@ static void load_tree(struct loader *L, const cJSON *root)
         L->prog_ix = index_ids(L, "programmes", ids, s->nprogs, &L->nprog_ix);
         free(ids);
     }
+    if (!s->has_catalogue) {
+        const cJSON *trusts = cJSON_GetObjectItemCaseSensitive(root, "trusts");
+        const cJSON *schools = cJSON_GetObjectItemCaseSensitive(root, "schools");
+        collect_programmes(L, cJSON_IsArray(trusts) ? trusts : NULL, cJSON_IsArray(schools) ? schools : NULL);
+        ids = xmalloc(sizeof *ids * (size_t)(s->nprogs + 1));
+        for (int i = 0; i < s->nprogs; i++)
+            ids[i] = s->progs[i].id;
+        L->prog_ix = index_ids(L, "programmes", ids, s->nprogs, &L->nprog_ix);
+        free(ids);
+    }
+    L->prog_mark = xcalloc((size_t)s->nprogs + 1, sizeof *L->prog_mark);
     if ((v = get_array(L, root, "trusts", OPTIONAL))) {
         s->has_trusts = true;
         s->trusts = arena_zalloc(&s->arena, sizeof *s->trusts * (size_t)(cJSON_GetArraySize(v) + 1));
@@ -1832,6 +1902,7 @@ static struct snapshot *load_snapshot(const char *path, const char *name)
     free(L.hub_ix);
     free(L.trust_ix);
     free(L.prog_ix);
+    free(L.prog_mark);
     arena_free(&json_arena);
     diag_finish(&L.d);
     if (L.d.errors) {
@@ -1994,13 +2065,13 @@ struct agg {
     long inspected, ungraded, trans_num[N_TRANSITIONS], trans_den[N_TRANSITIONS];
 };
 
+/* target_areas is sorted ignoring case when loaded, for this search. */
 static bool in_target_area(const struct snapshot *s, const struct school *sc)
 {
-    for (int i = 0; i < s->ntarget_areas; i++)
-        if (!ascii_casecmp(s->target_areas[i], region_names[sc->region]) ||
-            (sc->area && !ascii_casecmp(s->target_areas[i], sc->area)))
-            return true;
-    return false;
+    const char *region = region_names[sc->region];
+    size_t n = (size_t)s->ntarget_areas, size = sizeof *s->target_areas;
+    return (n && bsearch(&region, s->target_areas, n, size, cmp_casefold)) ||
+           (n && sc->area && bsearch(&sc->area, s->target_areas, n, size, cmp_casefold));
 }
 
 /* Above the national FSM or SEND share (compared without dividing). */

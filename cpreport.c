@@ -5,26 +5,30 @@
  *   Reads JSON snapshots of the partnership (schools, trusts, hubs, results,
  *   finance; format "cpreport/1", documented in README.md), computes the
  *   strategy's indicators for the latest snapshot, compares them with earlier
- *   snapshots and with the strategy's targets, and writes Markdown, HTML or
- *   JSON.
+ *   snapshots and with the strategy's targets, and writes Markdown, HTML,
+ *   JSON or an email; or checks the targets for CI.
  *
  * How to build
  *   cc -std=c11 -D_POSIX_C_SOURCE=200809L -I CJSON_DIR cpreport.c CJSON_DIR/cJSON.c -lm
  *   (the Makefile fetches cJSON from Debian's source packages).
  *
  * How to use
- *   cpreport [options] SNAPSHOT...        report (Markdown on stdout by default)
- *   cpreport targets                      print the built-in targets file
+ *   cpreport [report] [options] SNAPSHOT...   report (Markdown on stdout by default)
+ *   cpreport check [options] SNAPSHOT...      one verdict per target, for CI
+ *   cpreport validate SNAPSHOT...             load and check only
+ *   cpreport targets                          print the built-in targets file
  *   cpreport --help
  *
  * How the file is laid out (each section under a banner, in this order)
- *   limits, utilities (allocation, string builder, arena), diagnostics,
- *   dates, the data model, loading and validation, targets, indicators,
- *   number formatting, Markdown, HTML, JSON, writing outputs, command line,
+ *   limits; utilities (allocation, string builder, arena); diagnostics;
+ *   dates; the data model; loading and validation; indicators; targets,
+ *   trends and projections; breakdowns; number formatting; escaping; the
+ *   report; Markdown and HTML (one layout, two backends; summary, charts);
+ *   JSON; group reports; email; the CI gate; writing outputs; command line;
  *   main.
  *
- * Exit status: 0 done; 2 bad usage or bad input; 3 an output could not be
- * written.
+ * Exit status: 0 done (check: nothing failed); 1 check: a target failed;
+ * 2 bad usage or bad input; 3 an output could not be written.
  */
 
 /* POSIX.1-2008 with its XSI part, for realpath(). */
@@ -1649,13 +1653,8 @@ static void load_feedback(struct loader *L, const cJSON *o)
     size_t old = path_key(&L->d, "feedback");
     check_keys(L, o, feedback_keys);
     bool ok = get_count(L, o, "responses", REQUIRED, &s->feedback_responses);
-    bool scale = get_number(L, o, "scale", REQUIRED, false, 0, 1000, &s->feedback_scale);
-    if (scale && s->feedback_scale == 0) {
-        size_t at = path_key(&L->d, "scale");
-        diag_error(&L->d, "must be more than 0");
-        path_pop(&L->d, at);
-        scale = false;
-    }
+    /* Rating scales run from 1 to a whole number. */
+    bool scale = get_number(L, o, "scale", REQUIRED, true, 1, 1000, &s->feedback_scale);
     /* The mean is checked against the scale when there is one. */
     ok &= get_number(L, o, "mean", REQUIRED, false, 0, scale ? s->feedback_scale : 1000, &s->feedback_mean);
     s->has_feedback = ok && scale;
@@ -5253,7 +5252,7 @@ static void render_check_json(struct sb *b, const struct report *r, const struct
         sb_add(b, ", \"warning_status\": ");
         json_string(b, c->t->has_warn ? status_names[c->warn.status] : "no target");
         sb_add(b, ", \"verdict\": ");
-        json_string(b, verdict_ids[c->verdict]);
+        json_string(b, c->verdict == VD_NA && v->st == V_SUPPRESSED ? "suppressed" : verdict_ids[c->verdict]);
         sb_add(b, ", \"message\": ");
         json_string(b, c->msg.buf);
         sb_addc(b, '}');
@@ -5435,7 +5434,7 @@ static const char usage_text[] =
     "usage or bad input; 3 an output could not be written.\n"
     "Environment: NO_COLOR turns colour off; GITHUB_ACTIONS=true adds workflow\n"
     "commands and GITHUB_STEP_SUMMARY receives a summary (check);\n"
-    "SOURCE_DATE_EPOCH dates the JUnit and JSON check files.\n";
+    "SOURCE_DATE_EPOCH dates the JUnit and JSON check files and the email.\n";
 
 enum mode { MODE_REPORT, MODE_CHECK, MODE_VALIDATE };
 static const char *const mode_names[] = {"report", "check", "validate", NULL};
@@ -5786,12 +5785,16 @@ static int check_outputs(struct options *o, const struct report *r)
     memset(&ck, 0, sizeof ck);
     run_check(&ck, r);
     const char *no_colour = getenv("NO_COLOR"), *gh = getenv("GITHUB_ACTIONS");
-    bool colour = isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
+    bool colour = isatty(STDOUT_FILENO) && !no_colour;
     bool github = gh && !strcmp(gh, "true");
-    struct output outs[3];
+    /* The verdicts reach the job log first, even when a file then cannot
+     * be written. */
+    struct output lines = output_to(F_MD, NULL);
+    render_check_text(&lines.text, r, &ck, colour, github);
+    int rc = write_outputs(&lines, 1);
+    sb_free(&lines.text);
+    struct output outs[2];
     int n = 0;
-    outs[n++] = output_to(F_MD, NULL);
-    render_check_text(&outs[0].text, r, &ck, colour, github);
     if (o->junit_file) {
         outs[n] = output_to(F_MD, o->junit_file);
         render_junit(&outs[n++].text, r, &ck);
@@ -5800,7 +5803,8 @@ static int check_outputs(struct options *o, const struct report *r)
         outs[n] = output_to(F_JSON, o->check_json_file);
         render_check_json(&outs[n++].text, r, &ck, o->fail_on);
     }
-    int rc = write_outputs(outs, n);
+    if (rc == EXIT_OK)
+        rc = write_outputs(outs, n);
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
     if (rc == EXIT_OK && github && summary && *summary) {
         /* The runner's file collects every step's summary: append. */

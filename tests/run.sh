@@ -23,7 +23,7 @@
 # Environment given to cases and scripts: CPREPORT (absolute path of the
 # binary under test), CPREPORT_MODE (plain|asan|valgrind|script), TESTDATA,
 # FIXTURES, ROOT (absolute paths), TMP and TMPDIR (a fresh empty folder),
-# LC_ALL=C, TZ=UTC, NO_COLOR unset; scripts also get CPREPORT_ASAN and
+# LC_ALL=C, TZ=UTC, NO_COLOR, GITHUB_ACTIONS, GITHUB_STEP_SUMMARY and SOURCE_DATE_EPOCH unset; scripts also get CPREPORT_ASAN and
 # CPREPORT_STATIC.
 #
 # Knobs (environment):
@@ -156,7 +156,7 @@ run_in_env() {
     local cwd=$1 out=$2 merge=$3 limit=$4 mode=$5 bin=$6
     shift 6
     local envs=(
-        -u NO_COLOR -u ASAN_OPTIONS -u UBSAN_OPTIONS -u LSAN_OPTIONS
+        -u NO_COLOR -u GITHUB_ACTIONS -u GITHUB_STEP_SUMMARY -u SOURCE_DATE_EPOCH -u ASAN_OPTIONS -u UBSAN_OPTIONS -u LSAN_OPTIONS
         LC_ALL=C TZ=UTC
         CPREPORT="$bin" CPREPORT_MODE="$mode"
         TESTDATA="$ROOT/testdata" FIXTURES="$ROOT/tests/fixtures" ROOT="$ROOT"

@@ -1972,8 +1972,10 @@ static bool measure_ks4(int m) { return m == M_KS4_EM4; }
 
 static int measure_subject(int m) { return measure_ks4(m) ? 0 : m - M_KS2_READING; }
 
-/* The results year R of a key stage: the latest year of the entries of
- * the snapshot's active schools; -1 when none. */
+/* The results year R of a key stage: the latest year of the active
+ * schools' entries that give a result (a KS2 entry, any subject), so that
+ * an entry announcing a year without figures cannot blank the key stage;
+ * -1 when none. */
 static int results_year(const struct snapshot *s, int m)
 {
     int year = -1;
@@ -1982,7 +1984,7 @@ static int results_year(const struct snapshot *s, int m)
         const struct result *rs = measure_ks4(m) ? sc->ks4 : sc->ks2;
         int n = measure_ks4(m) ? sc->nks4 : sc->nks2;
         for (int j = 0; j < n && school_active(sc); j++)
-            if (rs[j].year > year)
+            if ((rs[j].has[0] || rs[j].has[1] || rs[j].has[2]) && rs[j].year > year)
                 year = rs[j].year;
     }
     return year;
@@ -2693,6 +2695,7 @@ struct survey_val {
 struct period {
     const char *file;
     long as_of;
+    char currency[4];            /* of its money figures */
     struct val vals[N_KPIS];
     struct survey_val *surveys;  /* agreed / respondents, by survey id */
     int nsurveys;
@@ -2713,7 +2716,7 @@ static struct val survey_val(const struct period *p, const char *id)
  * heads that way. */
 struct eval {
     int status;
-    bool has_proj, reaches;
+    bool has_proj, reaches, due; /* due: the target's date has come */
     double proj_at_by;
     long reach;
 };
@@ -2747,7 +2750,7 @@ static bool fit_line(const struct period *p, int n, int k, double *a, double *b,
  * `warn`, over the periods (sorted by as_of, latest last). */
 static struct eval evaluate(const struct target *t, bool warn, const struct period *p, int n)
 {
-    struct eval e = {ST_NO_TARGET, false, false, 0, 0};
+    struct eval e = {ST_NO_TARGET, false, false, false, 0, 0};
     const struct val *v = &p[n - 1].vals[t->kpi];
     if (v->st != V_OK) {
         e.status = v->st == V_SUPPRESSED ? ST_SUPPRESSED : ST_NA;
@@ -2755,21 +2758,26 @@ static struct eval evaluate(const struct target *t, bool warn, const struct peri
     }
     /* A maximum is a minimum of the negated values. */
     double sign = t->is_max ? -1 : 1, bound = warn ? t->warn : t->error;
-    double a, b, t0;
+    double a, b, t0, now = (double)p[n - 1].as_of;
+    e.due = t->has_by && now >= (double)t->by;
     if (t->has_by && fit_line(p, n, t->kpi, &a, &b, &t0)) {
         e.has_proj = true;
         e.proj_at_by = a + b * ((double)t->by - t0);
-        if (sign * b > 0) {
+        /* A reach date is shown only from now to a century ahead: the line
+         * may cross the bound in the past while the value is still short,
+         * and a nearly flat line crosses it in no meaningful year. */
+        double reach = sign * b > 0 ? ceil(t0 + (bound - a) / b) : -1;
+        if (reach >= now && reach <= now + 100 * 365.25) {
             e.reaches = true;
-            e.reach = (long)ceil(t0 + (bound - a) / b);
+            e.reach = (long)reach;
         }
     }
     if (sign * v->x >= sign * bound)
         e.status = ST_MET;
-    else if (!t->has_by || p[n - 1].as_of > t->by)
-        e.status = ST_OFF_TRACK;
+    else if (!t->has_by || now > (double)t->by || (now == (double)t->by && e.has_proj))
+        e.status = ST_OFF_TRACK;    /* missed: on its date the line no longer matters */
     else if (!e.has_proj)
-        e.status = ST_AT_RISK;      /* one snapshot, date still ahead */
+        e.status = ST_AT_RISK;      /* one snapshot, up to its date (issue 2) */
     else if (sign * e.proj_at_by >= sign * bound)
         e.status = ST_ON_TRACK;
     else if (sign * (bound - e.proj_at_by) <= 0.1 * fabs(bound))
@@ -2896,13 +2904,30 @@ static void breakdown_free(struct breakdown *bd)
  * ===================================================================== */
 
 /* x rounded half away from zero to `decimals` (as a reader rounds by
- * hand: 21.25 gives 21.3), with thousands separators; never "-0". */
+ * hand: 21.25 gives 21.3), with thousands separators; never "-0". A value
+ * within a billionth of a half counts as the half: a computed 100.15 is
+ * stored as 100.14999999999999. */
+static long long round_scaled(double x, int decimals, long long *scale)
+{
+    *scale = 1;
+    for (int i = 0; i < decimals; i++)
+        *scale *= 10;
+    double y = fabs(x) * (double)*scale, below = floor(y);
+    return y - below >= 0.5 - 1e-9 * fmax(1, y) ? (long long)below + 1 : (long long)below;
+}
+
+/* Whether x shows as zero with `decimals` places: words about a figure
+ * ("rose", "above") follow what the reader sees. */
+static bool shows_as_zero(double x, int decimals)
+{
+    long long scale;
+    return round_scaled(x, decimals, &scale) == 0;
+}
+
 static void fmt_number(struct sb *b, double x, int decimals, bool sign)
 {
-    long long scale = 1;
-    for (int i = 0; i < decimals; i++)
-        scale *= 10;
-    long long n = llround(fabs(x) * (double)scale);
+    long long scale;
+    long long n = round_scaled(x, decimals, &scale);
     if (n && x < 0)
         sb_addc(b, '-');
     else if (n && sign)
@@ -2937,33 +2962,37 @@ static void fmt_money(struct sb *b, double x, const char *currency, bool sign)
     }
 }
 
-/* A figure in its unit; `change` formats a difference (signed, and in
- * percentage points for shares). */
+/* How each unit is shown: decimal places, the suffix of a figure and of
+ * a change, and whether a figure always carries its sign (a difference).
+ * Money has its own routine. */
+static const struct {
+    int decimals;
+    const char *suffix, *change_suffix;
+    bool signed_figure;
+} unit_formats[] = {
+    [U_COUNT] = {0, "", "", false},         [U_PCT] = {1, "%", " pp", false},
+    [U_PP] = {1, " pp", " pp", true},       [U_YEARS] = {1, " years", " years", false},
+    [U_MONEY] = {0, "", "", false},         [U_MONTHS] = {1, " months", " months", false},
+    [U_SCORE] = {1, "", "", false},         [U_POINTS] = {1, "", "", true},
+    [U_NUMBER] = {2, "", "", false},
+};
+
+/* A figure in its unit with `extra` more decimal places than usual;
+ * `change` formats a difference (signed, and in percentage points for
+ * shares). */
+static void fmt_figure_places(struct sb *b, double x, int unit, const char *currency, bool change, int extra)
+{
+    if (unit == U_MONEY) {
+        fmt_money(b, x, currency, change);
+        return;
+    }
+    fmt_number(b, x, unit_formats[unit].decimals + extra, change || unit_formats[unit].signed_figure);
+    sb_add(b, change ? unit_formats[unit].change_suffix : unit_formats[unit].suffix);
+}
+
 static void fmt_figure(struct sb *b, double x, int unit, const char *currency, bool change)
 {
-    switch (unit) {
-    case U_COUNT: fmt_number(b, x, 0, change); break;
-    case U_PCT:
-        fmt_number(b, x, 1, change);
-        sb_add(b, change ? " pp" : "%");
-        break;
-    case U_PP:
-        fmt_number(b, x, 1, true);
-        sb_add(b, " pp");
-        break;
-    case U_YEARS:
-        fmt_number(b, x, 1, change);
-        sb_add(b, " years");
-        break;
-    case U_MONTHS:
-        fmt_number(b, x, 1, change);
-        sb_add(b, " months");
-        break;
-    case U_MONEY: fmt_money(b, x, currency, change); break;
-    case U_SCORE: fmt_number(b, x, 1, change); break;
-    case U_POINTS: fmt_number(b, x, 1, true); break;
-    default: fmt_number(b, x, 2, change); break;
-    }
+    fmt_figure_places(b, x, unit, currency, change, 0);
 }
 
 static void fmt_val(struct sb *b, const struct val *v, int unit, const char *currency)
@@ -3009,9 +3038,11 @@ static void fmt_status(struct sb *b, const struct eval *e, const struct target *
     sb_add(b, status_names[e->status]);
     if (!t || !t->has_by || e->status == ST_MET || e->status == ST_NA || e->status == ST_SUPPRESSED)
         return;
+    if (e->due)
+        return;
     if (e->reaches)
         sb_printf(b, " (projected %s)", long_date(e->reach, d));
-    else if (e->has_proj)
+    else if (e->has_proj && e->status != ST_ON_TRACK)
         sb_printf(b, " (not before %s)", long_date(t->by, d));
 }
 
@@ -3155,7 +3186,14 @@ static const struct val *previous_val(const struct report *r, int k)
 
 static const char *currency_of(const struct report *r)
 {
-    return r->latest->currency ? r->latest->currency : "GBP";
+    return latest_period(r)->currency;
+}
+
+/* Whether period i's value of indicator k can be set beside the latest
+ * one: money in another currency cannot. */
+static bool comparable(const struct report *r, int i, int k)
+{
+    return kpis[k].unit != U_MONEY || !strcmp(r->periods[i].currency, currency_of(r));
 }
 
 /* ===================================================================== *
@@ -3401,8 +3439,8 @@ static void render_headline(struct doc *d, const struct report *r, int group)
         }
         struct sb *p = cells_next(&cs, -1, false), *ch = cells_next(&cs, -1, false);
         if (prev) {
-            fmt_val(p, prev, kpis[k].unit, cur);
-            if (v->st == V_OK && prev->st == V_OK)
+            fmt_val(p, prev, kpis[k].unit, r->periods[r->nperiods - 2].currency);
+            if (v->st == V_OK && prev->st == V_OK && comparable(r, r->nperiods - 2, k))
                 fmt_figure(ch, v->x - prev->x, kpis[k].unit, cur, true);
         }
         struct sb *tt = cells_next(&cs, -1, false);
@@ -3501,7 +3539,7 @@ static void render_series(struct doc *d, const struct report *r, int group)
             continue;
         cells_add(&cs, kpis[k].label, false);
         for (int i = first; i < r->nperiods; i++)
-            fmt_val(cells_next(&cs, -1, false), &r->periods[i].vals[k], kpis[k].unit, currency_of(r));
+            fmt_val(cells_next(&cs, -1, false), &r->periods[i].vals[k], kpis[k].unit, r->periods[i].currency);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -3524,6 +3562,8 @@ static void render_engagement(struct doc *d, const struct report *r)
     static const char *const by_trust_prog[] = {"Programme", "Trusts", "Share of trusts"};
     static const char *const count_names[] = {"None", "One", "Two", "Three or more"};
     const struct snapshot *s = r->latest;
+    if (!has_programmes(s))
+        return;                 /* not available, not "none" */
     long counts[4] = {0, 0, 0, 0}, active = 0, active_trusts = 0;
     long *schools = xcalloc((size_t)s->nprogs + 1, sizeof *schools);
     long *trusts = xcalloc((size_t)s->nprogs + 1, sizeof *trusts);
@@ -3731,8 +3771,12 @@ static void summary_target(struct sb *b, const struct report *r, const char *id)
 /* "7.1 points above the national 24.0%". */
 static void summary_vs(struct sb *b, double diff, const char *unit_word)
 {
+    if (shows_as_zero(diff, 1)) {
+        sb_add(b, "in line with");
+        return;
+    }
     fmt_number(b, fabs(diff), 1, false);
-    sb_printf(b, " %s %s", unit_word, diff >= 0 ? "above" : "below");
+    sb_printf(b, " %s %s", unit_word, diff > 0 ? "above" : "below");
 }
 
 /* Four to six sentences, each only where its figures are available. */
@@ -3745,8 +3789,9 @@ static int summary_sentences(const struct report *r, struct sb out[6])
     sb_init(s);
     if (prev && prev->st == V_OK && prev->x > 0) {
         double change = 100 * (pupils->x - prev->x) / prev->x;
-        sb_add(s, change > 0 ? "Pupils reached rose " : change < 0 ? "Pupils reached fell " : "Pupils reached stayed at ");
-        if (change != 0) {
+        bool steady = shows_as_zero(change, 1);
+        sb_add(s, steady ? "Pupils reached held steady at " : change > 0 ? "Pupils reached rose " : "Pupils reached fell ");
+        if (!steady) {
             fmt_number(s, fabs(change), 1, false);
             sb_add(s, "% to ");
         }
@@ -4314,6 +4359,7 @@ struct indicator {
     const struct val *national;  /* NULL when there is no comparator */
     const struct target *target; /* NULL when none */
     const struct eval *eval;
+    bool comparable;             /* the previous value is in the same currency */
 };
 
 static void json_indicator(struct sb *b, const struct report *r, const struct indicator *in)
@@ -4345,7 +4391,7 @@ static void json_indicator(struct sb *b, const struct report *r, const struct in
     else
         sb_add(b, "null");
     sb_add(b, ", \"change\": ");
-    if (prev && prev->st == V_OK && v->st == V_OK)
+    if (prev && prev->st == V_OK && v->st == V_OK && in->comparable)
         json_number(b, v->x - prev->x);
     else
         sb_add(b, "null");
@@ -4384,11 +4430,11 @@ static void json_indicator(struct sb *b, const struct report *r, const struct in
 static void json_indicators(struct sb *b, const struct report *r)
 {
     struct val *series = xcalloc((size_t)r->nperiods, sizeof *series);
-    static const struct eval no_target = {ST_NO_TARGET, false, false, 0, 0};
+    static const struct eval no_target = {ST_NO_TARGET, false, false, false, 0, 0};
     const struct snapshot *s = r->latest;
     char id[MAX_TEXT_BYTES + 32];
     for (int k = 0; k < N_KPIS + s->nsurveys; k++) {
-        struct indicator in = {NULL, NULL, G_IMPACT, U_PCT, true, series, NULL, NULL, &no_target};
+        struct indicator in = {NULL, NULL, G_IMPACT, U_PCT, true, series, NULL, NULL, &no_target, true};
         struct val nat;
         if (k < N_KPIS) {
             for (int i = 0; i < r->nperiods; i++)
@@ -4397,7 +4443,7 @@ static void json_indicators(struct sb *b, const struct report *r)
             in = (struct indicator){kpis[k].id, kpis[k].label, kpis[k].group, kpis[k].unit,
                                     kpis[k].note != NULL, series, kpis[k].national ? &nat : NULL,
                                     r->target_of[k] >= 0 ? &r->targets[r->target_of[k]] : NULL,
-                                    &r->evals[k]};
+                                    &r->evals[k], r->nperiods < 2 || comparable(r, r->nperiods - 2, k)};
         } else {
             const struct survey *sv = &s->surveys[k - N_KPIS];
             snprintf(id, sizeof id, "impact.survey.%s_pct", sv->id);
@@ -5043,16 +5089,28 @@ static void check_message(struct sb *m, const struct report *r, const struct che
     const struct eval *e = use_warn ? &c->warn : &c->err;
     double bound = use_warn ? t->warn : t->error;
     bool below = t->is_max ? v->x > bound : v->x < bound;
-    fmt_figure(m, v->x, unit, currency_of(r), false);
-    sb_printf(m, " %s ", below ? (t->is_max ? ">" : "<") : (t->is_max ? "<=" : ">="));
-    fmt_bound(m, bound, unit, currency_of(r));
+    struct sb shown, limit;
+    sb_init(&shown);
+    sb_init(&limit);
+    fmt_figure(&shown, v->x, unit, currency_of(r), false);
+    fmt_bound(&limit, bound, unit, currency_of(r));
+    /* "40.0% < 40.0%" says nothing: show the places that differ. */
+    for (int extra = 1; extra <= 4 && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
+        shown.len = 0;
+        fmt_figure_places(&shown, v->x, unit, currency_of(r), false, extra);
+    }
+    sb_printf(m, "%s %s %s", shown.buf, below ? (t->is_max ? ">" : "<") : (t->is_max ? "<=" : ">="), limit.buf);
+    sb_free(&shown);
+    sb_free(&limit);
     if (t->has_by)
         sb_printf(m, " by %s", iso_date(t->by, d));
     if (t->has_by && e->status != ST_MET) {
         sb_printf(m, " (%s", status_names[e->status]);
-        if (e->reaches)
+        if (e->due)
+            sb_add(m, ": the date has come");
+        else if (e->reaches)
             sb_printf(m, ": projected %.7s", iso_date(e->reach, d));
-        else if (e->has_proj)
+        else if (e->has_proj && e->status != ST_ON_TRACK)
             sb_add(m, ": not at the current trend");
         sb_addc(m, ')');
     }
@@ -5737,6 +5795,7 @@ static bool load_all(struct report *r, const struct options *o)
         struct view all = {s, NULL, 0};
         p->file = name;
         p->as_of = s->as_of;
+        snprintf(p->currency, sizeof p->currency, "%s", s->currency ? s->currency : "GBP");
         compute_view(&all, p->vals);
         p->surveys = xcalloc((size_t)s->nsurveys + 1, sizeof *p->surveys);
         for (int k = 0; k < s->nsurveys; k++)

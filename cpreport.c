@@ -1937,7 +1937,10 @@ struct val {
 
 static struct val na(void) { return (struct val){V_NA, 0, 0, 0}; }
 
-static struct val value(double x) { return (struct val){V_OK, x, 0, 0}; }
+/* A computed number. Inputs are bounded, but a quotient by a tiny
+ * divisor (reserves over an expenditure of 1e-320) can still overflow: no
+ * report shows infinity, so that value is not available. */
+static struct val value(double x) { return isfinite(x) ? (struct val){V_OK, x, 0, 0} : na(); }
 
 /* num / den as a percentage; not available when den is 0. */
 static struct val pct(long num, long den)
@@ -2903,44 +2906,53 @@ static void breakdown_free(struct breakdown *bd)
  *  Number formatting: one place, immune to the locale                    *
  * ===================================================================== */
 
-/* x rounded half away from zero to `decimals` (as a reader rounds by
- * hand: 21.25 gives 21.3), with thousands separators; never "-0". A value
- * within a billionth of a half counts as the half: a computed 100.15 is
- * stored as 100.14999999999999. */
-static long long round_scaled(double x, int decimals, long long *scale)
+/* The digits of |x| rounded half away from zero to `decimals` places,
+ * without the point (as a reader rounds by hand: 21.25 at one place gives
+ * "213"). A value within a hundred-billionth of a half, relatively, counts
+ * as the half: a computed 100.15 is stored as 100.14999999999999. The
+ * tolerance stops at a hundredth of the last place, so a large figure is
+ * never rounded up from its own whole value. Any finite x fits: digits
+ * holds DBL_MAX's 309. */
+static void round_digits(double x, int decimals, char digits[static 400])
 {
-    *scale = 1;
+    double y = fabs(x);
     for (int i = 0; i < decimals; i++)
-        *scale *= 10;
-    double y = fabs(x) * (double)*scale, below = floor(y);
-    return y - below >= 0.5 - 1e-9 * fmax(1, y) ? (long long)below + 1 : (long long)below;
+        y *= 10;
+    double below = floor(y), tolerance = fmin(0.01, fmax(1e-9, 1e-11 * y));
+    snprintf(digits, 400, "%.0f", y - below >= 0.5 - tolerance ? below + 1 : below);
 }
 
 /* Whether x shows as zero with `decimals` places: words about a figure
  * ("rose", "above") follow what the reader sees. */
 static bool shows_as_zero(double x, int decimals)
 {
-    long long scale;
-    return round_scaled(x, decimals, &scale) == 0;
+    char digits[400];
+    round_digits(x, decimals, digits);
+    return !strcmp(digits, "0");
 }
 
+/* x with `decimals` places and thousands separators; never "-0". */
 static void fmt_number(struct sb *b, double x, int decimals, bool sign)
 {
-    long long scale;
-    long long n = round_scaled(x, decimals, &scale);
-    if (n && x < 0)
+    char digits[400];
+    round_digits(x, decimals, digits);
+    bool zero = !strcmp(digits, "0");
+    if (!zero && x < 0)
         sb_addc(b, '-');
-    else if (n && sign)
+    else if (!zero && sign)
         sb_addc(b, '+');
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%lld", n / scale);
-    for (int i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
+    int len = (int)strlen(digits), whole = len - decimals;
+    if (whole <= 0)
+        sb_addc(b, '0');
+    for (int i = 0; i < whole; i++) {
+        if (i && (whole - i) % 3 == 0)
             sb_addc(b, ',');
         sb_addc(b, digits[i]);
     }
     if (decimals)
-        sb_printf(b, ".%0*lld", decimals, n % scale);
+        sb_addc(b, '.');
+    for (int i = whole; i < len; i++)
+        sb_addc(b, i < 0 ? '0' : digits[i]);
 }
 
 static void fmt_money(struct sb *b, double x, const char *currency, bool sign)
@@ -3133,6 +3145,10 @@ static void json_string(struct sb *b, const char *s)
 static void json_number(struct sb *b, double x)
 {
     char tmp[40];
+    if (!isfinite(x)) {  /* JSON has no infinity; value() keeps them out */
+        sb_add(b, "null");
+        return;
+    }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, x);
         if (strtod(tmp, NULL) == x)
@@ -5500,7 +5516,10 @@ static const char *const mode_names[] = {"report", "check", "validate", NULL};
 struct options {
     const char **files;
     int nfiles;
-    struct output outs[16];
+    struct {
+        int fmt;
+        const char *path;       /* NULL: standard output */
+    } outs[16];                 /* -o, in order */
     int nouts;
     int stdout_fmt;
     const char *targets_file;
@@ -5647,7 +5666,8 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return usage_error("cannot tell the format of '%s' (use .md, .html or .json)", val);
             if (o->nouts == (int)(sizeof o->outs / sizeof o->outs[0]))
                 return usage_error("too many outputs");
-            o->outs[o->nouts++] = output_to(fmt, val);
+            o->outs[o->nouts].fmt = fmt;
+            o->outs[o->nouts++].path = val;
         } else if (option_is(arg, "-f", "--format", &nl)) {
             if (!(val = option_value(argc, argv, &i, arg, nl)))
                 return usage_error("%s needs a format", arg);
@@ -5890,19 +5910,21 @@ static int check_outputs(struct options *o, const struct report *r)
 static int report_outputs(struct options *o, const struct report *r)
 {
     if (!o->nouts && !o->eml_file)
-        o->outs[o->nouts++] = output_to(o->stdout_fmt, NULL);
+        o->outs[o->nouts++].fmt = o->stdout_fmt;
     int n = o->nouts;
     struct output *outs = xmalloc(sizeof *outs * (size_t)(n + 1));
     bool formats[3] = {false, false, false};
     char **names = NULL;
     for (int i = 0; i < n; i++) {
-        outs[i] = o->outs[i];
+        outs[i] = output_to(o->outs[i].fmt, o->outs[i].path);
         formats[outs[i].fmt] = true;
         if (outs[i].fmt == F_JSON)
             render_json(&outs[i].text, r);
         else
             render_report(&outs[i].text, outs[i].fmt, r);
     }
+    if (!n)  /* --eml alone: the group reports take the format of -f */
+        formats[o->stdout_fmt] = true;
     if (o->eml_file) {
         outs[n] = output_to(F_MD, o->eml_file);
         render_eml(&outs[n++].text, r, &o->mail);
@@ -5948,8 +5970,6 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0) {
-        for (int i = 0; i < o.nouts; i++)
-            sb_free(&o.outs[i].text);
         free(o.files);
         free(o.mail.to);
         return rc;

@@ -5,7 +5,11 @@ figures. With arguments, only those ids (in that order)."""
 import json
 import sys
 
-report = json.load(sys.stdin)
+def no_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+report = json.load(sys.stdin, parse_constant=no_constant)
 by_id = {i["id"]: i for i in report["indicators"]}
 for kpi in sys.argv[1:] or list(by_id):
     i = by_id[kpi]

@@ -385,6 +385,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 #define MAX_PARTS 4
 
+/* Appends the arguments up to a NULL to argv. */
+static void push(const char **argv, int *argc, ...)
+{
+    va_list ap;
+    va_start(ap, argc);
+    for (const char *a; (a = va_arg(ap, const char *));)
+        argv[(*argc)++] = a;
+    va_end(ap);
+}
+
+/* Appends --targets (when given), "--" and the snapshots, and ends argv. */
+static void push_inputs(const char **argv, int *argc, const char *targets, const char *const *files, int nfiles)
+{
+    if (targets) {
+        argv[(*argc)++] = "--targets";
+        argv[(*argc)++] = targets;
+    }
+    argv[(*argc)++] = "--";
+    for (int i = 0; i < nfiles; i++)
+        argv[(*argc)++] = files[i];
+    argv[*argc] = NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char sep[] = "\n====\n";
@@ -436,32 +459,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unlink(out_eml);
     clean_dir(groups);
     argc = 0;
-    argv[argc++] = "cpreport";
-    argv[argc++] = "report";
-    argv[argc++] = "-o";
-    argv[argc++] = out_json;
-    argv[argc++] = "-o";
-    argv[argc++] = out_html;
-    argv[argc++] = "-o";
-    argv[argc++] = out_md;
-    argv[argc++] = "--eml";
-    argv[argc++] = out_eml;
-    argv[argc++] = "--mail-from";
-    argv[argc++] = "Reports <reports@example.org>";
-    argv[argc++] = "--mail-to";
-    argv[argc++] = "trustees@example.org";
-    argv[argc++] = "--by";
-    argv[argc++] = dims[(hash >> 1) % 4];
-    argv[argc++] = "--out-dir";
-    argv[argc++] = groups;
-    if (targets) {
-        argv[argc++] = "--targets";
-        argv[argc++] = targets;
-    }
-    argv[argc++] = "--";
-    for (int i = 0; i < nfiles; i++)
-        argv[argc++] = files[i];
-    argv[argc] = NULL;
+    push(argv, &argc, "cpreport", "report", "-o", out_json, "-o", out_html, "-o", out_md, "--eml", out_eml,
+         "--mail-from", "Reports <reports@example.org>", "--mail-to", "trustees@example.org", "--by",
+         dims[(hash >> 1) % 4], "--out-dir", groups, (char *)NULL);
+    push_inputs(argv, &argc, targets, files, nfiles);
     int rc = run(argc, argv);
     if (rc == 0) {
         check_file(out_json, 'j');
@@ -480,26 +481,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unlink(check_json);
     unlink(junit);
     argc = 0;
-    argv[argc++] = "cpreport";
-    argv[argc++] = "check";
-    argv[argc++] = "--json";
-    argv[argc++] = check_json;
-    argv[argc++] = "--junit";
-    argv[argc++] = junit;
-    argv[argc++] = "--min-cohort";
-    argv[argc++] = "1";
-    argv[argc++] = "--change-years";
-    argv[argc++] = "1";
-    argv[argc++] = "--fail-on";
-    argv[argc++] = "warn";
-    if (targets) {
-        argv[argc++] = "--targets";
-        argv[argc++] = targets;
-    }
-    argv[argc++] = "--";
-    for (int i = 0; i < nfiles; i++)
-        argv[argc++] = files[i];
-    argv[argc] = NULL;
+    push(argv, &argc, "cpreport", "check", "--json", check_json, "--junit", junit, "--min-cohort", "1",
+         "--change-years", "1", "--fail-on", "warn", (char *)NULL);
+    push_inputs(argv, &argc, targets, files, nfiles);
     rc = run(argc, argv);
     if (rc == 0 || rc == 1) {
         check_file(check_json, 'j');
@@ -512,12 +496,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* 3. JSON on standard output, the first fuzzed snapshot alone. */
     argc = 0;
-    argv[argc++] = "cpreport";
-    argv[argc++] = "-f";
-    argv[argc++] = "json";
-    argv[argc++] = "--";
-    argv[argc++] = files[0];
-    argv[argc] = NULL;
+    push(argv, &argc, "cpreport", "-f", "json", (char *)NULL);
+    push_inputs(argv, &argc, NULL, files, 1);
     rc = run(argc, argv);
     if (rc == 0)
         check_file(wpath("stdout"), 'j');

@@ -2908,19 +2908,41 @@ static void breakdown_free(struct breakdown *bd)
 
 /* The digits of |x| rounded half away from zero to `decimals` places,
  * without the point (as a reader rounds by hand: 21.25 at one place gives
- * "213"). A value within a hundred-billionth of a half, relatively, counts
- * as the half: a computed 100.15 is stored as 100.14999999999999. The
- * tolerance stops at a hundredth of the last place, so a large figure is
- * never rounded up from its own whole value. Any finite x fits: digits
- * holds DBL_MAX's 309. */
+ * "213"). printf writes a double's exact decimal expansion (glibc and musl
+ * both do), and its GUARD places past the last one shown decide the
+ * rounding, so no product |x| * 10^decimals is rounded or overflows. A
+ * value within a hundred-billionth of a half, relatively, counts as the
+ * half: a computed 100.15 is stored as 100.14999999999999. The tolerance
+ * stops at a thousandth of the last place, so 2,000,000,000.49 stays
+ * 2,000,000,000. Any finite x with up to 60 places fits. */
+#define GUARD 20
 static void round_digits(double x, int decimals, char digits[static 400])
 {
-    double y = fabs(x);
-    for (int i = 0; i < decimals; i++)
-        y *= 10;
-    double below = floor(y), tolerance = fmin(0.01, fmax(1e-9, 1e-11 * y));
-    snprintf(digits, 400, "%.0f", y - below >= 0.5 - tolerance ? below + 1 : below);
+    char exact[400], rest[GUARD + 3] = "0.";
+    int n = snprintf(exact, sizeof exact, "%.*f", decimals + GUARD, fabs(x)), len = 0;
+    for (int i = 0; i < n - GUARD; i++)
+        if (exact[i] != '.')
+            digits[len++] = exact[i];
+    digits[len] = 0;
+    memcpy(rest + 2, exact + n - GUARD, GUARD + 1);
+    double scaled = fabs(x) * pow(10, decimals);
+    if (strtod(rest, NULL) >= 0.5 - fmin(1e-3, fmax(1e-9, 1e-11 * scaled))) {
+        int i = len - 1;
+        for (; i >= 0 && digits[i] == '9'; i--)
+            digits[i] = '0';
+        if (i < 0) {
+            memmove(digits + 1, digits, (size_t)len++ + 1);
+            i = 0;
+            digits[0] = '0';
+        }
+        digits[i]++;
+    }
+    int lead = 0; /* "0004" is "4", "000" is "0" */
+    while (lead < len - 1 && digits[lead] == '0')
+        lead++;
+    memmove(digits, digits + lead, (size_t)(len - lead) + 1);
 }
+#undef GUARD
 
 /* Whether x shows as zero with `decimals` places: words about a figure
  * ("rose", "above") follow what the reader sees. */
@@ -3016,11 +3038,16 @@ static void fmt_val(struct sb *b, const struct val *v, int unit, const char *cur
 }
 
 /* A bound in the indicator's unit ("0.0 pp" rather than "+0.0 pp"). */
-static void fmt_bound(struct sb *b, double x, int unit, const char *currency)
+static void fmt_bound_places(struct sb *b, double x, int unit, const char *currency, int extra)
 {
-    fmt_figure(b, x, unit == U_PP || unit == U_POINTS ? U_SCORE : unit, currency, false);
+    fmt_figure_places(b, x, unit == U_PP || unit == U_POINTS ? U_SCORE : unit, currency, false, extra);
     if (unit == U_PP)
         sb_add(b, " pp");
+}
+
+static void fmt_bound(struct sb *b, double x, int unit, const char *currency)
+{
+    fmt_bound_places(b, x, unit, currency, 0);
 }
 
 /* The target in words: "at least 500,000 by 31 August 2027", "at least
@@ -5110,10 +5137,11 @@ static void check_message(struct sb *m, const struct report *r, const struct che
     sb_init(&limit);
     fmt_figure(&shown, v->x, unit, currency_of(r), false);
     fmt_bound(&limit, bound, unit, currency_of(r));
-    /* "40.0% < 40.0%" says nothing: show the places that differ. */
+    /* "40.0% < 40.0%" says nothing: show both with the places that differ. */
     for (int extra = 1; extra <= 4 && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
-        shown.len = 0;
+        shown.len = limit.len = 0;
         fmt_figure_places(&shown, v->x, unit, currency_of(r), false, extra);
+        fmt_bound_places(&limit, bound, unit, currency_of(r), extra);
     }
     sb_printf(m, "%s %s %s", shown.buf, below ? (t->is_max ? ">" : "<") : (t->is_max ? "<=" : ">="), limit.buf);
     sb_free(&shown);

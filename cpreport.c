@@ -82,6 +82,11 @@
 /* Snapshots compared in one run: a monthly series over a decade. */
 #define MAX_SNAPSHOTS 128
 
+/* Counts are long: up to 1e12 each, and sums of them over every school.
+ * Where long has 32 bits (32-bit systems, Windows) those sums would wrap
+ * into wrong figures, so such a build stops here instead. */
+_Static_assert(sizeof(long) >= 8, "cpreport needs a 64-bit long (LP64, as on 64-bit Linux, BSD and macOS)");
+
 enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_BAD_INPUT = 2, EXIT_WRITE = 3 };
 
 static const char *progname = "cpreport";

@@ -2729,12 +2729,26 @@ struct eval {
     long reach;
 };
 
-/* Least-squares line y = a + b (t - t0) through the available values. */
+/* Whether period i's value of indicator k can be set beside the latest
+ * one, p[n - 1]'s: money in another currency cannot. */
+static bool comparable(const struct period *p, int n, int i, int k)
+{
+    return kpis[k].unit != U_MONEY || !strcmp(p[i].currency, p[n - 1].currency);
+}
+
+/* Whether period i gives a point of indicator k's trend line. */
+static bool on_line(const struct period *p, int n, int i, int k)
+{
+    return p[i].vals[k].st == V_OK && comparable(p, n, i, k);
+}
+
+/* Least-squares line y = a + b (t - t0) through the available values
+ * comparable with the latest. */
 static bool fit_line(const struct period *p, int n, int k, double *a, double *b, double *t0)
 {
     double st = 0, sy = 0, m = 0;
     for (int i = 0; i < n; i++)
-        if (p[i].vals[k].st == V_OK) {
+        if (on_line(p, n, i, k)) {
             st += (double)p[i].as_of;
             sy += p[i].vals[k].x;
             m++;
@@ -2744,7 +2758,7 @@ static bool fit_line(const struct period *p, int n, int k, double *a, double *b,
     *t0 = st / m;
     double mean_y = sy / m, sxx = 0, sxy = 0;
     for (int i = 0; i < n; i++)
-        if (p[i].vals[k].st == V_OK) {
+        if (on_line(p, n, i, k)) {
             double dt = (double)p[i].as_of - *t0;
             sxx += dt * dt;
             sxy += dt * (p[i].vals[k].x - mean_y);
@@ -3237,12 +3251,6 @@ static const char *currency_of(const struct report *r)
     return latest_period(r)->currency;
 }
 
-/* Whether period i's value of indicator k can be set beside the latest
- * one: money in another currency cannot. */
-static bool comparable(const struct report *r, int i, int k)
-{
-    return kpis[k].unit != U_MONEY || !strcmp(r->periods[i].currency, currency_of(r));
-}
 
 /* ===================================================================== *
  *  Markdown and HTML: one layout, two backends                           *
@@ -3488,7 +3496,7 @@ static void render_headline(struct doc *d, const struct report *r, int group)
         struct sb *p = cells_next(&cs, -1, false), *ch = cells_next(&cs, -1, false);
         if (prev) {
             fmt_val(p, prev, kpis[k].unit, r->periods[r->nperiods - 2].currency);
-            if (v->st == V_OK && prev->st == V_OK && comparable(r, r->nperiods - 2, k))
+            if (v->st == V_OK && prev->st == V_OK && comparable(r->periods, r->nperiods, r->nperiods - 2, k))
                 fmt_figure(ch, v->x - prev->x, kpis[k].unit, cur, true);
         }
         struct sb *tt = cells_next(&cs, -1, false);
@@ -4491,7 +4499,7 @@ static void json_indicators(struct sb *b, const struct report *r)
             in = (struct indicator){kpis[k].id, kpis[k].label, kpis[k].group, kpis[k].unit,
                                     kpis[k].note != NULL, series, kpis[k].national ? &nat : NULL,
                                     r->target_of[k] >= 0 ? &r->targets[r->target_of[k]] : NULL,
-                                    &r->evals[k], r->nperiods < 2 || comparable(r, r->nperiods - 2, k)};
+                                    &r->evals[k], r->nperiods < 2 || comparable(r->periods, r->nperiods, r->nperiods - 2, k)};
         } else {
             const struct survey *sv = &s->surveys[k - N_KPIS];
             snprintf(id, sizeof id, "impact.survey.%s_pct", sv->id);

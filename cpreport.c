@@ -4796,15 +4796,16 @@ static void index_body(struct doc *d, const void *ctx)
     char align[9] = "lrrr";
     int nh = 4;
     static const char *const format_titles[] = {"Markdown", "HTML", "JSON"};
-    int first_fmt = x->formats[x->fmt] ? x->fmt : -1;
-    for (int f = 0; f < 3; f++) {
+    /* The name links to the page's own format, or else the first one
+     * written; the other formats get a column each. */
+    int first_fmt = x->fmt;
+    for (int f = 0; !x->formats[first_fmt]; f++)
+        first_fmt = f;
+    for (int f = 0; f < 3; f++)
         if (x->formats[f] && f != first_fmt) {
             headers[nh] = format_titles[f];
             align[nh++] = 'l';
         }
-        if (first_fmt < 0 && x->formats[f])
-            first_fmt = f;
-    }
     align[nh] = 0;
     char date[32];
     struct sb t;
@@ -4815,26 +4816,27 @@ static void index_body(struct doc *d, const void *ctx)
     doc_para(d, t.buf);
     doc_table_begin(d, NULL, headers, align);
     struct cells cs = {.n = 0};
-    struct sb *hrefs = xcalloc((size_t)bd->n * 3 + 1, sizeof *hrefs);
+    static const char *const columns[] = {"breadth.schools", "breadth.pupils", "breadth.fsm_pct"};
     for (int i = 0; i < bd->n; i++) {
         const struct group_row *g = &bd->rows[i];
+        struct sb href[3]; /* the links must last until the row is emitted */
         for (int f = 0; f < 3; f++) {
-            sb_init(&hrefs[i * 3 + f]);
-            sb_printf(&hrefs[i * 3 + f], "%s.%s", x->names[i], format_exts[f]);
+            sb_init(&href[f]);
+            sb_printf(&href[f], "%s.%s", x->names[i], format_exts[f]);
         }
-        cells_link(&cs, g->name, hrefs[i * 3 + first_fmt].buf);
-        for (int c = 1; c < 4; c++)
-            fmt_val(cells_next(&cs, -1, false), &g->vals[kpi_lookup(c == 1 ? "breadth.schools" : c == 2 ? "breadth.pupils" : "breadth.fsm_pct")],
-                    c == 3 ? U_PCT : U_COUNT, NULL);
+        cells_link(&cs, g->name, href[first_fmt].buf);
+        for (int c = 0; c < 3; c++) {
+            int k = kpi_lookup(columns[c]);
+            fmt_val(cells_next(&cs, -1, false), &g->vals[k], kpis[k].unit, NULL);
+        }
         for (int f = 0; f < 3; f++)
             if (x->formats[f] && f != first_fmt)
-                cells_link(&cs, hrefs[i * 3 + f].buf, hrefs[i * 3 + f].buf);
+                cells_link(&cs, href[f].buf, href[f].buf);
         cells_emit(d, &cs);
+        for (int f = 0; f < 3; f++)
+            sb_free(&href[f]);
     }
     doc_table_end(d);
-    for (int i = 0; i < bd->n * 3; i++)
-        sb_free(&hrefs[i]);
-    free(hrefs);
     if (bd->nempty) {
         sb_free(&t);
         sb_init(&t);

@@ -4977,28 +4977,40 @@ static void base64_lines(struct sb *b, const char *data, size_t n)
     }
 }
 
-/* A header field, folded where it would pass 78 characters. Text that
- * is not plain printable ASCII is sent as RFC 2047 encoded words of whole
- * UTF-8 characters, so a line break in it cannot start a new header. */
+/* A header field, folded where it would pass 78 characters. Plain
+ * printable ASCII is folded at its spaces (addresses must stay as they
+ * are, RFC 2047 section 5); a word longer than a line keeps a line of its
+ * own. Other text (only a subject can hold it: addresses are checked to
+ * be ASCII) is sent as RFC 2047 encoded words of whole UTF-8 characters,
+ * so a line break in it cannot start a new header. */
 static void mail_header(struct sb *b, const char *name, const char *value)
 {
     bool plain = true;
     for (const char *p = value; *p && plain; p++)
         plain = *p >= 0x20 && *p < 0x7F;
     sb_printf(b, "%s:", name);
-    if (plain && strlen(name) + strlen(value) + 2 <= 78) {
-        sb_printf(b, " %s\r\n", value);
-        return;
+    size_t col = strlen(name) + 1, i = 0, n = strlen(value);
+    while (plain && i < n) {
+        size_t len = strcspn(value + i, " ");
+        if (col > strlen(name) + 1 && col + 1 + len > 78) {
+            sb_add(b, "\r\n");
+            col = 0;
+        }
+        sb_addc(b, ' ');
+        sb_addn(b, value + i, len);
+        col += 1 + len;
+        i += len;
+        i += value[i] == ' ';
     }
-    size_t i = 0, n = strlen(value);
-    while (i < n) {
-        size_t len = 0;
-        /* 45 bytes give 60 base64 characters: a word of 72. */
-        while (i + len < n && len < 45) {
+    while (!plain && i < n) {
+        /* A word of b bytes is 12 + 4 b / 3 characters long: 45 bytes
+         * fill a folded line, fewer the first, after the name. */
+        size_t len = 0, budget = i ? 45 : (78 - col - 1 - 12) / 4 * 3;
+        while (i + len < n) {
             size_t c = utf8_length((const unsigned char *)value + i + len, n - i - len);
             if (!c)
                 c = 1;
-            if (len + c > 45)
+            if (len + c > budget)
                 break;
             len += c;
         }

@@ -1300,6 +1300,18 @@ static void collect_programmes(struct loader *L, const cJSON *trusts, const cJSO
     free(ids);
 }
 
+/* The id of a hub or trust. "none" names the breakdowns' group of
+ * schools without one (its row and its report file), so no hub or trust
+ * may take it. */
+static void get_group_id(struct loader *L, const cJSON *o, const char **out)
+{
+    if (get_string(L, o, "id", REQUIRED, out) && !strcmp(*out, "none")) {
+        size_t old = path_key(&L->d, "id");
+        diag_error(&L->d, "\"none\" is kept for the schools without a hub or trust");
+        path_pop(&L->d, old);
+    }
+}
+
 static const char *const hub_keys[] = {"id", "name", "region", NULL};
 
 static void load_hub(struct loader *L, const cJSON *o, int i, void *ctx)
@@ -1308,7 +1320,7 @@ static void load_hub(struct loader *L, const cJSON *o, int i, void *ctx)
     struct hub *h = &L->s->hubs[i];
     int region;
     check_keys(L, o, hub_keys);
-    get_string(L, o, "id", REQUIRED, &h->id);
+    get_group_id(L, o, &h->id);
     get_string(L, o, "name", OPTIONAL, &h->name);
     get_enum(L, o, "region", OPTIONAL, region_names, true, &region);
 }
@@ -1334,7 +1346,7 @@ static void load_trust(struct loader *L, const cJSON *o, int i, void *ctx)
     struct trust *t = &L->s->trusts[i];
     long joined;
     check_keys(L, o, trust_keys);
-    get_string(L, o, "id", REQUIRED, &t->id);
+    get_group_id(L, o, &t->id);
     get_string(L, o, "name", OPTIONAL, &t->name);
     get_date(L, o, "joined", OPTIONAL, false, &joined);
     get_enum(L, o, "renewal", OPTIONAL, renewal_names, false, &t->renewal);

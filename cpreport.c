@@ -3008,10 +3008,14 @@ static void fmt_number(struct sb *b, double x, int decimals, bool sign)
         sb_addc(b, i < 0 ? '0' : digits[i]);
 }
 
-static void fmt_money(struct sb *b, double x, const char *currency, bool sign)
+/* Money: pence only below 100, as shown (99.996 shows as 100, so without
+ * them), and `extra` more places. */
+static void fmt_money(struct sb *b, double x, const char *currency, bool sign, int extra)
 {
     bool gbp = !currency || !strcmp(currency, "GBP");
-    int decimals = fabs(x) >= 100 ? 0 : 2;
+    char digits[400];
+    round_digits(x, 2, digits);
+    int decimals = (strlen(digits) > 4 ? 0 : 2) + extra;
     if (gbp) {
         struct sb n;
         sb_init(&n);
@@ -3048,7 +3052,7 @@ static const struct {
 static void fmt_figure_places(struct sb *b, double x, int unit, const char *currency, bool change, int extra)
 {
     if (unit == U_MONEY) {
-        fmt_money(b, x, currency, change);
+        fmt_money(b, x, currency, change, extra);
         return;
     }
     fmt_number(b, x, unit_formats[unit].decimals + extra, change || unit_formats[unit].signed_figure);
@@ -3754,7 +3758,7 @@ static void render_finance(struct doc *d, const struct report *r)
         for (int i = 0; i < n; i++) {
             struct val share = total > 0 ? value(100 * rows[i].amount / total) : na();
             cells_add(&cs, rows[i].name, false);
-            fmt_money(cells_next(&cs, -1, false), rows[i].amount, cur, false);
+            fmt_money(cells_next(&cs, -1, false), rows[i].amount, cur, false, 0);
             fmt_val(cells_next(&cs, -1, false), &share, U_PCT, NULL);
             if (!pass)
                 cells_add(&cs, rows[i].fundraised ? "yes" : "no", false);

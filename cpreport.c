@@ -2818,6 +2818,10 @@ static struct eval evaluate(const struct target *t, bool warn, const struct peri
         e.status = ST_AT_RISK;
     else
         e.status = ST_OFF_TRACK;
+    /* Once the date has come, a line to it projects nothing: no report,
+     * chart or JSON shows one. */
+    if (e.due)
+        e.has_proj = e.reaches = false;
     return e;
 }
 
@@ -3111,8 +3115,6 @@ static void fmt_status(struct sb *b, const struct eval *e, const struct target *
     char d[32];
     sb_add(b, status_names[e->status]);
     if (!t || !t->has_by || e->status == ST_MET || e->status == ST_NA || e->status == ST_SUPPRESSED)
-        return;
-    if (e->due)
         return;
     if (e->reaches)
         sb_printf(b, " (projected %s)", long_date(e->reach, d));
@@ -4122,7 +4124,7 @@ static void svg_pupils(struct sb *b, const struct report *r)
     const struct target *t = r->target_of[k] >= 0 ? &r->targets[r->target_of[k]] : NULL;
     const struct eval *e = &r->evals[k];
     double t0 = (double)r->periods[0].as_of, t1 = (double)latest_period(r)->as_of, ymax = 0;
-    bool proj = t && t->has_by && e->has_proj;
+    bool proj = e->has_proj;
     if (t && t->has_by && (double)t->by > t1)
         t1 = (double)t->by;
     if (t1 <= t0)

@@ -3270,6 +3270,14 @@ static const char *currency_of(const struct report *r)
 }
 
 
+/* Whether the reports show the breakdown by dim: by hub only when the
+ * snapshot lists hubs, as breadth.hubs is otherwise not available (a lone
+ * "No hub" row would only repeat the partnership). */
+static bool dim_reported(const struct report *r, int dim)
+{
+    return dim != D_HUB || r->latest->has_hubs;
+}
+
 /* ===================================================================== *
  *  Markdown and HTML: one layout, two backends                           *
  * ===================================================================== */
@@ -4214,6 +4222,8 @@ static void render_breadth_charts(struct doc *d, const struct report *r)
     int pupils = kpi_lookup("breadth.pupils"), schools = kpi_lookup("breadth.schools");
     for (int dim = D_REGION; dim <= D_HUB; dim++) {
         const struct breakdown *bd = &r->dims[dim];
+        if (!dim_reported(r, dim))
+            continue;
         struct bar *bars = xcalloc((size_t)bd->n + 1, sizeof *bars);
         struct sb *labels = xcalloc((size_t)bd->n + 1, sizeof *labels);
         for (int i = 0; i < bd->n; i++) {
@@ -4298,10 +4308,9 @@ static void render_body(struct doc *d, const struct report *r)
             render_impact_notes(d, r);
         if (g == G_FINANCIAL)
             render_finance(d, r);
-        if (g == G_BREADTH || g == G_IMPACT) {
-            render_breakdown(d, r, g, D_REGION);
-            render_breakdown(d, r, g, D_HUB);
-        }
+        for (int dim = D_REGION; dim <= D_HUB && (g == G_BREADTH || g == G_IMPACT); dim++)
+            if (dim_reported(r, dim))
+                render_breakdown(d, r, g, dim);
     }
 }
 

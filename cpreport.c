@@ -1399,14 +1399,15 @@ static void load_result(struct loader *L, const cJSON *o, int i, void *ctx)
 }
 
 /* Years must not repeat within one list; each entry's year is read with
- * stride `stride` bytes from `base` (-1: already reported). */
+ * stride `stride` bytes from `base` (-1: already reported; 0: the entry
+ * was not an object). */
 static void check_years_unique(struct loader *L, const char *key, const void *base, size_t stride, int n)
 {
     struct key_index *ix = xmalloc(sizeof *ix * (size_t)(n + 1));
     int m = 0;
     for (int i = 0; i < n; i++) {
         int year = *(const int *)((const char *)base + stride * (size_t)i);
-        if (year >= 0)
+        if (year > 0)
             ix[m++] = (struct key_index){NULL, year, i};
     }
     qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
@@ -1508,14 +1509,15 @@ static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
     sc->ks4 = load_results(L, o, "ks4", &sc->nks4);
 }
 
-/* URNs are unique across the snapshot. */
+/* URNs are unique across the snapshot (-1: already reported; 0: the
+ * entry was not an object). */
 static void check_urns(struct loader *L)
 {
     struct snapshot *s = L->s;
     struct key_index *ix = xmalloc(sizeof *ix * (size_t)(s->nschools + 1));
     int m = 0;
     for (int i = 0; i < s->nschools; i++)
-        if (s->schools[i].urn >= 0)
+        if (s->schools[i].urn > 0)
             ix[m++] = (struct key_index){NULL, s->schools[i].urn, i};
     qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
     for (int i = 1; i < m; i++) {
@@ -2684,16 +2686,23 @@ static bool load_targets(const char *path, struct target **out, int *n, struct s
                        TARGETS_FORMAT);
             path_pop(&L.d, old);
         } else if ((arr = get_array(&L, root, "targets", REQUIRED))) {
-            *out = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof **out);
+            int size = cJSON_GetArraySize(arr), first[N_KPIS];
+            *out = xcalloc((size_t)size + 1, sizeof **out);
+            for (int i = 0; i < size; i++)
+                (*out)[i].kpi = -1;  /* stays so for an element that is not an object */
             *n = each_object(&L, arr, "targets", load_target, *out);
-            for (int i = 0; i < *n; i++)
-                for (int j = 0; j < i; j++)
-                    if ((*out)[i].kpi >= 0 && (*out)[i].kpi == (*out)[j].kpi) {
-                        size_t old = path_push(&L.d, "targets[%d].kpi", i);
-                        diag_error(&L.d, "\"%s\" already has a target in targets[%d]", kpis[(*out)[i].kpi].id, j);
-                        path_pop(&L.d, old);
-                        break;
-                    }
+            for (int k = 0; k < N_KPIS; k++)
+                first[k] = -1;
+            for (int i = 0; i < *n; i++) {
+                int k = (*out)[i].kpi;
+                if (k >= 0 && first[k] >= 0) {
+                    size_t old = path_push(&L.d, "targets[%d].kpi", i);
+                    diag_error(&L.d, "\"%s\" already has a target in targets[%d]", kpis[k].id, first[k]);
+                    path_pop(&L.d, old);
+                } else if (k >= 0) {
+                    first[k] = i;
+                }
+            }
         }
     }
     arena_free(&json_arena);

@@ -4,7 +4,8 @@
 #   tests/run.sh [NAME...]     run all cases and scripts, or only the named ones
 #
 # Case tests: tests/cases/NAME/
-#   cmd      shell lines run by bash (no -e: the last command's status counts),
+#   cmd      shell lines run by bash -o pipefail (no -e: the last command's
+#            status counts, and a pipe's is its last failing command's),
 #            cwd = the case folder, stdin = /dev/null
 #   exit     expected exit status (default 0)
 #   stdout   expected standard output   } compared byte for byte when the
@@ -63,10 +64,12 @@ PLAIN_BIN=$(abspath "$PLAIN_BIN")
 ASAN_BIN=$(abspath "$ASAN_BIN")
 STATIC_BIN=$(abspath "$STATIC_BIN")
 
-SANITIZER_RE='ERROR: AddressSanitizer|runtime error:|LeakSanitizer'
 # shellcheck disable=SC2054  # the commas belong to valgrind's option values
+# Reports go to files named from CPREPORT_SAN_LOG (see san_reports), so
+# that a case piping cpreport or hiding its stderr cannot lose them.
 VALGRIND_CMD=(valgrind --error-exitcode=99 --leak-check=full
-    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect -q)
+    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect -q
+    '--log-file=%q{CPREPORT_SAN_LOG}.valgrind.%p')
 
 passed=0
 failed=0
@@ -160,10 +163,11 @@ run_in_env() {
         LC_ALL=C TZ=UTC
         CPREPORT="$bin" CPREPORT_MODE="$mode"
         TESTDATA="$ROOT/testdata" FIXTURES="$ROOT/tests/fixtures" ROOT="$ROOT"
-        TMP="$out/tmp" TMPDIR="$out/tmp"
+        TMP="$out/tmp" TMPDIR="$out/tmp" CPREPORT_SAN_LOG="$out/san"
     )
     if [ "$mode" = asan ] || [ "$mode" = script ]; then
-        envs+=(ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
+        envs+=(ASAN_OPTIONS="detect_leaks=1:log_path=$out/san"
+            UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$out/san")
     fi
     [ "$mode" = script ] && envs+=(CPREPORT_ASAN="$ASAN_BIN" CPREPORT_STATIC="$STATIC_BIN")
     mkdir -p "$out/tmp"
@@ -172,6 +176,19 @@ run_in_env() {
     else
         (cd "$cwd" && exec env "${envs[@]}" timeout -k 5 "$limit" "$@") </dev/null >"$out/stdout" 2>"$out/stderr"
     fi
+}
+
+# The reports of the sanitizers and valgrind in folder $1 (files san.*,
+# whatever the case did with stderr): prints their first lines and
+# succeeds when there is any.
+san_reports() {
+    local f found=1
+    for f in "$1"/san.*; do
+        [ -s "$f" ] || continue
+        found=0
+        head -n 40 "$f" | indent
+    done
+    return $found
 }
 
 show_diff() { # label expected actual
@@ -191,7 +208,7 @@ run_case() { # name mode
         return
     fi
     mkdir -p "$out"
-    run_in_env "$dir" "$out" split "$limit" "$mode" "$bin" bash ./cmd
+    run_in_env "$dir" "$out" split "$limit" "$mode" "$bin" bash -o pipefail ./cmd
     status=$?
 
     expected=0
@@ -211,13 +228,10 @@ run_case() { # name mode
     elif [ "$status" != "$expected" ]; then
         reasons+=("exit $status, expected $expected")
     fi
-    if grep -Eq "$SANITIZER_RE" "$out/stderr"; then
-        reasons+=("sanitizer report")
-        details+=$(grep -E -A 30 "$SANITIZER_RE" "$out/stderr" | head -n 40 | indent)$'\n'
-    fi
-    if [ "$mode" = valgrind ] && [ "$status" = 99 ] && grep -Eq '^==[0-9]+==' "$out/stderr"; then
-        reasons+=("valgrind errors")
-        details+=$(grep -E '^==[0-9]+==' "$out/stderr" | head -n 40 | indent)$'\n'
+    local report
+    if report=$(san_reports "$out"); then
+        reasons+=("sanitizer or valgrind report")
+        details+=$report$'\n'
     fi
     local s
     for s in stdout stderr; do
@@ -308,6 +322,12 @@ run_script() { # file name
     elif [ "$status" = 0 ] && [ "$nok" = 0 ] && [ "$nfail" = 0 ]; then
         fail "$name [script]: printed no 'ok - ' or 'not ok - ' line"
         nfail=1
+    fi
+    local report
+    if report=$(san_reports "$out"); then
+        fail "$name [script]: sanitizer or valgrind report"
+        printf '%s\n' "$report"
+        nfail=$((nfail + 1))
     fi
     if [ "$nfail" = 0 ] && [ "$KEEP" != 1 ]; then
         rm -rf "$out"

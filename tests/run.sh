@@ -19,7 +19,8 @@
 # Script tests: every executable tests/scripts/*.sh, cwd = the repository
 # root. Each output line "ok - DESC" is a pass, "not ok - DESC" a failure
 # ("# ..." lines after it are its diagnostics); a non-zero exit without any
-# "not ok" line is one failure. Helpers: tests/scripts/lib.sh.
+# "not ok" line is one failure; "ok - DESC # SKIP REASON" is a skip, counted
+# apart on a SKIP line. Helpers: tests/scripts/lib.sh.
 #
 # Environment given to cases and scripts: CPREPORT (absolute path of the
 # binary under test), CPREPORT_MODE (plain|asan|valgrind|script), TESTDATA,
@@ -73,10 +74,12 @@ VALGRIND_CMD=(valgrind --error-exitcode=99 --leak-check=full
 
 passed=0
 failed=0
+skipped=0
 pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$*"; }
 fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
 indent() { sed 's/^/    /'; }
 summary() {
+    [ "$skipped" -gt 0 ] && printf '(%d skipped, neither passed nor failed: see the SKIP lines)\n' "$skipped"
     printf '%d passed, %d failed\n' "$passed" "$failed"
     [ "$failed" -eq 0 ]
     exit
@@ -300,6 +303,10 @@ run_script() { # file name
     status=$?
     while IFS= read -r line || [ -n "$line" ]; do
         case "$line" in
+            "ok - "*" # SKIP "*)
+                skipped=$((skipped + 1))
+                printf 'SKIP %s [script]: %s\n' "$name" "${line#ok - }"
+                nok=$((nok + 1)) last_failed=0 ;;
             "ok - "* | ok)
                 pass "$name [script]: ${line#ok - }"
                 nok=$((nok + 1)) last_failed=0 ;;

@@ -156,7 +156,7 @@ async function checkReport({ file, min, max }) {
         return { i, w: r.width, h: r.height, label: label.trim().slice(0, 80) };
       }));
   if (svgs.length === 0) {
-    ok(`${name}: no charts to measure yet (no svg element)`);
+    notOk(`${name}: no svg element: the report has lost its charts`);
   } else {
     const empty = svgs.filter((s) => !(s.w > 0 && s.h > 0));
     if (empty.length === 0) ok(`${name}: all ${svgs.length} chart(s) (svg) have a non-empty box`);

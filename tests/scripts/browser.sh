@@ -9,7 +9,7 @@
 # Installs what it lacks: as root, Debian's chromium (and nodejs/npm when
 # there is no node) through tests/setup.sh, and playwright-core into
 # tests/browser/node_modules with `npm ci` whenever package-lock.json changed.
-# Skipped, with one "ok - SKIPPED" line saying why, only when no browser can
+# Skipped, with one SKIP line saying why, only when no browser can
 # be installed.
 # shellcheck source=tests/scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -43,7 +43,7 @@ if [ ! -x "$CHROMIUM" ]; then
         fi
     fi
     if [ -n "$reason" ]; then
-        ok "SKIPPED: no browser could be installed (${reason% })"
+        skip "the report in a real browser" "no browser could be installed (${reason% })"
         exit 0
     fi
     ok "Debian's chromium installed ($(($(date +%s) - started)) s)"

@@ -2,7 +2,7 @@
 # The fuzz harness of `make fuzz` still builds against cpreport.c, and every
 # seed and past finding replays through it without a failed output check or
 # a sanitizer report. No fuzzing here: that is `make fuzz`.
-# Skipped, with one "ok - SKIPPED" line, only when clang or its libFuzzer is
+# Skipped, with one SKIP line, only when clang is
 # missing (make test's clang-check installs clang where it can).
 # shellcheck source=tests/scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -11,7 +11,7 @@ clang=${CLANG:-clang}
 cjson=${CJSON_DIR:-$ROOT/.deps/cjson}
 case $cjson in /*) ;; *) cjson=$ROOT/$cjson ;; esac
 if ! command -v "$clang" >/dev/null 2>&1; then
-    ok "SKIPPED: the fuzz harness needs $clang (Debian package clang)"
+    skip "the fuzz harness" "it needs $clang (Debian package clang)"
     exit 0
 fi
 harness=$TMP/fuzz_snapshot

@@ -1,6 +1,7 @@
 # Helpers for tests/scripts/*.sh (source it; tests/run.sh reads the output).
 #
 #   ok DESC                     report a pass
+#   skip DESC REASON            report a check that could not run, and why
 #   not_ok DESC [DETAIL...]     report a failure; DETAIL lines become "# " notes
 #   check DESC CMD...           pass when CMD exits 0
 #   expect_exit N DESC CMD...   pass when CMD exits with status N
@@ -11,6 +12,9 @@
 # with `check ... || exit 1` when later checks make no sense.
 
 ok() { printf 'ok - %s\n' "$1"; }
+
+# A check that could not run here, and why: neither a pass nor a failure.
+skip() { printf 'ok - %s # SKIP %s\n' "$1" "$2"; }
 
 not_ok() {
     printf 'not ok - %s\n' "$1"

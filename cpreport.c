@@ -2743,6 +2743,10 @@ static struct val survey_val(const struct period *p, const char *id)
 /* A target's verdict. proj_* are set when two or more snapshots give a
  * least-squares line; reach is the date the line meets the bound, when it
  * heads that way. */
+/* The bound the reports judge a target by: its error bound, or its
+ * warning bound when it has only that. */
+static double headline_bound(const struct target *t) { return t->has_error ? t->error : t->warn; }
+
 struct eval {
     int status;
     bool has_proj, reaches, due; /* due: the target's date has come */
@@ -3261,7 +3265,7 @@ struct report {
     struct target *targets;
     int ntargets;
     struct snapshot *targets_owner; /* owns the strings of a targets file */
-    int target_of[N_KPIS];       /* index into targets, or -1 */
+    const struct target *target[N_KPIS]; /* each indicator's target, or NULL (reports only) */
     struct eval evals[N_KPIS];
     struct breakdown dims[N_DIMS];
 };
@@ -3520,7 +3524,7 @@ static void render_headline(struct doc *d, const struct report *r, int group)
         if (kpis[k].group != group)
             continue;
         const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
-        const struct target *t = r->target_of[k] >= 0 ? &r->targets[r->target_of[k]] : NULL;
+        const struct target *t = r->target[k];
         cells_add(&cs, kpis[k].label, false);
         fmt_val(cells_next(&cs, -1, false), v, kpis[k].unit, cur);
         struct sb *nat = cells_next(&cs, -1, false);
@@ -3844,17 +3848,17 @@ static const struct val *kpi_now(const struct report *r, const char *id)
 static void summary_target(struct sb *b, const struct report *r, const char *id)
 {
     int k = kpi_lookup(id);
-    if (r->target_of[k] < 0)
-        return;
-    const struct target *t = &r->targets[r->target_of[k]];
+    const struct target *t = r->target[k];
     const struct eval *e = &r->evals[k];
+    if (!t)
+        return;
     char d[32];
     static const char *const phrases[] = {"", "meeting its target of ", "on track for ", "at risk of missing ",
                                           "off track for "};
     if (e->status < ST_MET || e->status > ST_OFF_TRACK || !(t->has_error || t->has_warn))
         return;
     sb_printf(b, "; %s", phrases[e->status]);
-    fmt_bound(b, t->has_error ? t->error : t->warn, kpis[k].unit, currency_of(r));
+    fmt_bound(b, headline_bound(t), kpis[k].unit, currency_of(r));
     if (t->has_by && e->status != ST_MET)
         sb_printf(b, " by %s", long_date(t->by, d));
 }
@@ -4138,7 +4142,7 @@ static void svg_pupils(struct sb *b, const struct report *r)
 {
     enum { W = 640, H = 280, L = 80, R = 20, T = 36, B = 56 };
     int k = kpi_lookup("breadth.pupils");
-    const struct target *t = r->target_of[k] >= 0 ? &r->targets[r->target_of[k]] : NULL;
+    const struct target *t = r->target[k];
     const struct eval *e = &r->evals[k];
     double t0 = (double)r->periods[0].as_of, t1 = (double)latest_period(r)->as_of, ymax = 0;
     bool proj = e->has_proj;
@@ -4149,7 +4153,7 @@ static void svg_pupils(struct sb *b, const struct report *r)
     for (int i = 0; i < r->nperiods; i++)
         if (r->periods[i].vals[k].x > ymax)
             ymax = r->periods[i].vals[k].x;
-    double bound = t ? (t->has_error ? t->error : t->warn) : 0;
+    double bound = t ? headline_bound(t) : 0;
     ymax = fmax(ymax, fmax(bound, proj ? e->proj_at_by : 0)) * 1.1;
     if (ymax <= 0)
         ymax = 1;
@@ -4534,7 +4538,7 @@ static void json_indicators(struct sb *b, const struct report *r)
             nat = national_val(r, k);
             in = (struct indicator){kpis[k].id, kpis[k].label, kpis[k].group, kpis[k].unit,
                                     kpis[k].note != NULL, series, kpis[k].national ? &nat : NULL,
-                                    r->target_of[k] >= 0 ? &r->targets[r->target_of[k]] : NULL,
+                                    r->target[k],
                                     &r->evals[k], r->nperiods < 2 || comparable(r->periods, r->nperiods, r->nperiods - 2, k)};
         } else {
             const struct survey *sv = &s->surveys[k - N_KPIS];
@@ -4959,9 +4963,9 @@ static void mail_summary_body(struct doc *d, const void *ctx)
     doc_table_begin(d, NULL, headers, "lrll");
     struct cells cs = {.n = 0};
     for (int k = 0; k < N_KPIS; k++) {
-        if (r->target_of[k] < 0)
+        const struct target *t = r->target[k];
+        if (!t)
             continue;
-        const struct target *t = &r->targets[r->target_of[k]];
         cells_add(&cs, kpis[k].label, false);
         fmt_val(cells_next(&cs, -1, false), &latest_period(r)->vals[k], kpis[k].unit, currency_of(r));
         fmt_target(cells_next(&cs, -1, false), t, kpis[k].unit, currency_of(r));
@@ -6050,6 +6054,19 @@ static int validate_outputs(const struct report *r)
     return finish_stdout();
 }
 
+/* What only the reports show: each indicator's target, judged on its error
+ * bound or, when it has none, its warning bound; and the breakdowns. */
+static void prepare_report(struct report *r)
+{
+    for (int i = 0; i < r->ntargets; i++) {
+        const struct target *t = &r->targets[i];
+        r->target[t->kpi] = t;
+        r->evals[t->kpi] = evaluate(t, !t->has_error, r->periods, r->nperiods);
+    }
+    for (int d = 0; d < N_DIMS; d++)
+        r->dims[d] = compute_breakdown(r->latest, d);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "targets")) {
@@ -6077,16 +6094,8 @@ int main(int argc, char **argv)
     else
         targets_default(&r);
     if (load_all(&r, &o) && targets_ok) {
-        for (int k = 0; k < N_KPIS; k++)
-            r.target_of[k] = -1;
-        for (int i = r.ntargets - 1; i >= 0; i--)
-            r.target_of[r.targets[i].kpi] = i;
-        for (int k = 0; k < N_KPIS; k++)
-            if (r.target_of[k] >= 0)
-                r.evals[k] = evaluate(&r.targets[r.target_of[k]], !r.targets[r.target_of[k]].has_error,
-                                      r.periods, r.nperiods);
-        for (int d = 0; d < N_DIMS; d++)
-            r.dims[d] = compute_breakdown(r.latest, d);
+        if (o.mode == MODE_REPORT) /* check judges its targets itself */
+            prepare_report(&r);
         rc = o.mode == MODE_CHECK      ? check_outputs(&o, &r)
              : o.mode == MODE_VALIDATE ? validate_outputs(&r)
                                        : report_outputs(&o, &r);

@@ -2075,7 +2075,6 @@ static long year_before(long day)
 /* Everything the indicators need from one view, gathered in one pass. */
 struct agg {
     const struct snapshot *s;
-    const int *year;             /* s->year */
     long schools, pupils, fsm;
     long send_schools, send, send_base;
     long target_schools;
@@ -2108,10 +2107,10 @@ static void add_results(struct agg *a, const struct school *sc)
 {
     bool long_tenure = (double)(a->s->as_of - sc->joined) / 365.25 >= 4;
     for (int m = 0; m < N_MEASURES; m++) {
-        if (a->year[m] < 0)
+        if (a->s->year[m] < 0)
             continue;
-        const struct result *now = result_for(sc, m, a->year[m]);
-        const struct result *base = result_for(sc, m, a->year[m] - opt_change_years);
+        const struct result *now = result_for(sc, m, a->s->year[m]);
+        const struct result *base = result_for(sc, m, a->s->year[m] - opt_change_years);
         if (now)
             wsum_add(&a->now[m], now, m);
         if (now && base && long_tenure) {
@@ -2146,7 +2145,6 @@ static void aggregate(struct agg *a, const struct view *v)
     unsigned char *hub_seen = xcalloc((size_t)s->nhubs + 1, 1);
     memset(a, 0, sizeof *a);
     a->s = s;
-    a->year = s->year;
     for (int i = 0; i < n; i++) {
         const struct school *sc = view_school(v, i);
         a->renewed += sc->renewal == REN_RENEWED;
@@ -2207,12 +2205,15 @@ static struct val k_fsm_pupils(const struct agg *a) { return value((double)a->fs
 
 static struct val k_fsm_pct(const struct agg *a) { return pct(a->fsm, a->pupils); }
 
-/* v minus the national figure; suppressed stays suppressed. */
-static struct val minus(struct val v, struct val national)
+/* v - w; suppressed when either is (v first), else not available when
+ * either is. */
+static struct val minus(struct val v, struct val w)
 {
-    if (v.st != V_OK || national.st != V_OK)
-        return v.st == V_SUPPRESSED ? v : na();
-    return value(v.x - national.x);
+    if (v.st == V_SUPPRESSED || w.st == V_SUPPRESSED)
+        return v.st == V_SUPPRESSED ? v : w;
+    if (v.st != V_OK || w.st != V_OK)
+        return na();
+    return value(v.x - w.x);
 }
 
 static struct val n_fsm(const struct agg *a) { return a->s->has_nat_fsm ? value(a->s->nat_fsm) : na(); }
@@ -2221,13 +2222,7 @@ static struct val n_send(const struct agg *a) { return a->s->has_nat_send ? valu
 
 static struct val k_fsm_vs_national(const struct agg *a) { return minus(k_fsm_pct(a), n_fsm(a)); }
 
-static struct val k_send_pupils(const struct agg *a)
-{
-    struct val v = a->send_schools ? value((double)a->send) : na();
-    v.num = a->send_schools;
-    v.den = a->schools;
-    return v;
-}
+static struct val k_send_pupils(const struct agg *a) { return a->send_schools ? value((double)a->send) : na(); }
 
 static struct val k_send_pct(const struct agg *a)
 {
@@ -2334,7 +2329,7 @@ static struct val measure_now(const struct agg *a, int m) { return wmean(&a->now
 
 static struct val measure_national(const struct agg *a, int m)
 {
-    return national_measure(a, m, a->year[m], false);
+    return national_measure(a, m, a->s->year[m], false);
 }
 
 static struct val measure_vs_national(const struct agg *a, int m)
@@ -2346,20 +2341,18 @@ static struct val measure_change(const struct agg *a, int m)
 {
     struct val now = wmean(&a->change_now[m]), base = wmean(&a->change_base[m]);
     struct val v = minus(now, base);
-    if (base.st == V_SUPPRESSED)
-        v = base;
     v.num = a->change_now[m].weight;
     return v;
 }
 
 static struct val measure_change_national(const struct agg *a, int m)
 {
-    return minus(measure_national(a, m), national_measure(a, m, a->year[m] - opt_change_years, false));
+    return minus(measure_national(a, m), national_measure(a, m, a->s->year[m] - opt_change_years, false));
 }
 
 static struct val measure_gap(const struct agg *a, int m)
 {
-    return minus(measure_now(a, m), national_measure(a, m, a->year[m], true));
+    return minus(measure_now(a, m), national_measure(a, m, a->s->year[m], true));
 }
 
 /* One function per measure and statistic, for the table. */
@@ -3504,10 +3497,7 @@ static void cells_emit(struct doc *d, struct cells *cs)
 /* The national figure beside indicator k in the latest snapshot. */
 static struct val national_val(const struct report *r, int k)
 {
-    struct agg a;
-    memset(&a, 0, sizeof a);
-    a.s = r->latest;
-    a.year = r->latest->year;
+    struct agg a = {.s = r->latest};
     return kpis[k].national ? kpis[k].national(&a) : na();
 }
 
@@ -4644,16 +4634,14 @@ static void group_body(struct doc *d, const void *ctx)
     const struct group_ctx *c = ctx;
     const struct report *r = c->r;
     const struct snapshot *s = r->latest;
-    struct agg all;
-    struct view v = {s, c->g->idx, c->g->n};
-    aggregate(&all, &v);
+    double schools = c->g->vals[kpi_lookup("breadth.schools")].x, pupils = c->g->vals[kpi_lookup("breadth.pupils")].x;
     char date[32];
     struct sb t;
     sb_init(&t);
     sb_printf(&t, "As of %s: ", long_date(s->as_of, date));
-    fmt_number(&t, (double)all.schools, 0, false);
-    sb_add(&t, all.schools == 1 ? " active school and " : " active schools and ");
-    fmt_number(&t, (double)all.pupils, 0, false);
+    fmt_number(&t, schools, 0, false);
+    sb_add(&t, schools == 1 ? " active school and " : " active schools and ");
+    fmt_number(&t, pupils, 0, false);
     sb_printf(&t, " pupils, compared with the whole partnership and with national figures. A results figure "
                   "resting on fewer than %d pupils is suppressed.", opt_min_cohort);
     doc_para(d, t.buf);

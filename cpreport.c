@@ -4882,14 +4882,16 @@ static void index_body(struct doc *d, const void *ctx)
  * and their index (HTML, and Markdown when Markdown is asked for), to
  * *outs. Paths are DIR/NAME.EXT. */
 static void add_group_outputs(struct output **outs, int *n, const struct report *r, int dim, const char *dir,
-                              const bool formats[3], char ***names_out)
+                              const bool formats[3])
 {
     const struct breakdown *bd = &r->dims[dim];
     char **names = group_file_names(bd);
-    *names_out = names;
     *outs = xrealloc(*outs, sizeof **outs * (size_t)(*n + bd->n * 3 + 2));
     for (int i = 0; i < bd->n; i++) {
         struct group_ctx c = {r, dim, &bd->rows[i]};
+        struct sb title;
+        sb_init(&title);
+        group_title(&title, r, dim, bd->rows[i].name);
         for (int f = 0; f < 3; f++) {
             if (!formats[f])
                 continue;
@@ -4899,16 +4901,12 @@ static void add_group_outputs(struct output **outs, int *n, const struct report 
             sb_printf(&path, "%s/%s.%s", dir, names[i], format_exts[f]);
             *o = output_to(f, path.buf);
             o->owned_path = path.buf;
-            if (f == F_JSON) {
+            if (f == F_JSON)
                 render_group_json(&o->text, &c);
-            } else {
-                struct sb title;
-                sb_init(&title);
-                group_title(&title, r, dim, bd->rows[i].name);
+            else
                 render_page(&o->text, f, title.buf, group_body, &c);
-                sb_free(&title);
-            }
         }
+        sb_free(&title);
     }
     for (int f = F_MD; f <= F_HTML; f++) {
         if (f == F_MD && !formats[F_MD])
@@ -4925,6 +4923,9 @@ static void add_group_outputs(struct output **outs, int *n, const struct report 
         render_page(&o->text, f, title.buf, index_body, &x);
         sb_free(&title);
     }
+    for (int i = 0; i < bd->n; i++)
+        free(names[i]);
+    free(names);
 }
 
 /* ===================================================================== *
@@ -5163,13 +5164,6 @@ struct check {
     int n, counts[4];
 };
 
-/* A status against one bound counts as broken: off track always, at risk
- * only when the target has a date (an undated target must hold now). */
-static bool bound_broken(const struct eval *e, bool at_risk_counts)
-{
-    return e->status == ST_OFF_TRACK || (at_risk_counts && e->status == ST_AT_RISK);
-}
-
 /* "420,000 < 500,000 by 2027-08-31 (off track: projected 2028-03)" */
 static void check_message(struct sb *m, const struct report *r, const struct check_row *c)
 {
@@ -5230,9 +5224,11 @@ static void run_check(struct check *ck, const struct report *r)
             c->err = evaluate(t, false, r->periods, r->nperiods);
         if (t->has_warn)
             c->warn = evaluate(t, true, r->periods, r->nperiods);
-        bool err_off = t->has_error && bound_broken(&c->err, false);
-        bool err_at_risk = t->has_error && bound_broken(&c->err, true) && !err_off;
-        bool warn_broken = t->has_warn && bound_broken(&c->warn, t->has_by);
+        /* Off track fails at the error bound; at risk, which only a dated
+         * target can be, warns, as does the warning bound broken. */
+        bool err_off = t->has_error && c->err.status == ST_OFF_TRACK;
+        bool err_at_risk = t->has_error && c->err.status == ST_AT_RISK;
+        bool warn_broken = t->has_warn && (c->warn.status == ST_OFF_TRACK || c->warn.status == ST_AT_RISK);
         if (v->st != V_OK)
             c->verdict = t->required ? VD_FAIL : VD_NA;
         else
@@ -5997,7 +5993,6 @@ static int report_outputs(struct options *o, const struct report *r)
     int n = o->nouts;
     struct output *outs = xmalloc(sizeof *outs * (size_t)(n + 1));
     bool formats[3] = {false, false, false};
-    char **names = NULL;
     for (int i = 0; i < n; i++) {
         outs[i] = output_to(o->outs[i].fmt, o->outs[i].path);
         formats[outs[i].fmt] = true;
@@ -6014,7 +6009,7 @@ static int report_outputs(struct options *o, const struct report *r)
     }
     int rc = EXIT_OK;
     if (o->by >= 0) {
-        add_group_outputs(&outs, &n, r, o->by, o->out_dir, formats, &names);
+        add_group_outputs(&outs, &n, r, o->by, o->out_dir, formats);
         if (mkdir(o->out_dir, 0777) && errno != EEXIST) {
             fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, o->out_dir, strerror(errno));
             rc = EXIT_WRITE;
@@ -6026,9 +6021,6 @@ static int report_outputs(struct options *o, const struct report *r)
         sb_free(&outs[i].text);
         free(outs[i].owned_path);
     }
-    for (int i = 0; names && i < r->dims[o->by].n; i++)
-        free(names[i]);
-    free(names);
     free(outs);
     return rc;
 }

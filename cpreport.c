@@ -146,6 +146,13 @@ static void sb_init(struct sb *b)
     b->buf[0] = 0;
 }
 
+/* Empties b, keeping its memory. */
+static void sb_reset(struct sb *b)
+{
+    b->len = 0;
+    b->buf[0] = 0;
+}
+
 static void sb_grow(struct sb *b, size_t more)
 {
     if (b->len + more + 1 <= b->cap)
@@ -667,6 +674,8 @@ struct snapshot {
 };
 
 static bool school_active(const struct school *sc) { return sc->renewal != REN_LAPSED; }
+
+static bool trust_active(const struct trust *t) { return t->renewal != REN_LAPSED; }
 
 /* Sorted (key, index) pairs: id and URN lookups in O(log n), duplicates
  * found as neighbours. */
@@ -2193,7 +2202,7 @@ static struct val k_trusts(const struct agg *a)
         return na();
     long n = 0;
     for (int i = 0; i < a->s->ntrusts; i++)
-        n += a->s->trusts[i].renewal != REN_LAPSED;
+        n += trust_active(&a->s->trusts[i]);
     return value((double)n);
 }
 
@@ -2264,7 +2273,7 @@ static struct val k_trust_takeup(const struct agg *a)
 {
     long active = 0, taking = 0;
     for (int i = 0; i < a->s->ntrusts; i++) {
-        if (a->s->trusts[i].renewal == REN_LAPSED)
+        if (!trust_active(&a->s->trusts[i]))
             continue;
         active++;
         taking += a->s->trusts[i].nprogs > 0;
@@ -3662,7 +3671,7 @@ static void render_engagement(struct doc *d, const struct report *r)
             schools[sc->progs[j]]++;
     }
     for (int i = 0; i < s->ntrusts; i++) {
-        if (s->trusts[i].renewal == REN_LAPSED)
+        if (!trust_active(&s->trusts[i]))
             continue;
         active_trusts++;
         for (int j = 0; j < s->trusts[i].nprogs; j++)
@@ -3781,12 +3790,17 @@ static void render_finance(struct doc *d, const struct report *r)
     }
 }
 
-/* "December 2024" from the label, or the date in words. */
-static void report_title(struct sb *b, const struct report *r)
+/* The period: "December 2024" from the label, or the date in words. */
+static void add_period(struct sb *b, const struct report *r)
 {
     char d[32];
-    sb_add(b, "Partnership report: ");
     sb_add(b, r->latest->label ? r->latest->label : long_date(r->latest->as_of, d));
+}
+
+static void report_title(struct sb *b, const struct report *r)
+{
+    sb_add(b, "Partnership report: ");
+    add_period(b, r);
 }
 
 /* The cover: period, date and the snapshots compared; a definition list
@@ -3798,7 +3812,7 @@ static void render_intro(struct doc *d, const struct report *r)
     sb_init(&period);
     sb_init(&as_of);
     sb_init(&compared);
-    sb_add(&period, r->latest->label ? r->latest->label : long_date(r->latest->as_of, date));
+    add_period(&period, r);
     sb_add(&as_of, long_date(r->latest->as_of, date));
     for (int i = 0; i < r->nperiods; i++)
         sb_printf(&compared, "%s%s", i == 0 ? "" : i + 1 < r->nperiods ? ", " : " and ",
@@ -4092,8 +4106,7 @@ static void svg_bars(struct sb *b, const char *title, const char *axis, const st
     for (int i = 0; i < n; i++) {
         double y = TOP + ROW * i;
         svg_text_max(b, LEFT - 6, y + 15, "end", "cl", bars[i].label, LABEL_CHARS);
-        t.len = 0;
-        t.buf[0] = 0;
+        sb_reset(&t);
         fmt_val(&t, &bars[i].v, unit, currency);
         if (bars[i].v.st != V_OK) {
             svg_text(b, zero + 4, y + 15, "start", "cv", t.buf);
@@ -4115,8 +4128,7 @@ static void svg_bars(struct sb *b, const char *title, const char *axis, const st
     for (int k = 0; k < 3; k++) {
         if (k == 1 && (lo == 0 || hi == 0))
             continue;
-        t.len = 0;
-        t.buf[0] = 0;
+        sb_reset(&t);
         fmt_figure(&t, ticks[k], unit, currency, false);
         svg_text(b, LEFT + (ticks[k] - lo) / (hi - lo) * span, ay + 14, "middle", "cl", t.buf);
     }
@@ -4171,16 +4183,14 @@ static void svg_pupils(struct sb *b, const struct report *r)
     sb_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", L, H - B, W - R, H - B);
     sb_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", L, T, L, H - B);
     for (int tick = 0; tick <= 2; tick++) {
-        s.len = 0;
-        s.buf[0] = 0;
+        sb_reset(&s);
         fmt_number(&s, ymax * tick / 2, 0, false);
         svg_text(b, L - 6, PY(ymax * tick / 2) + 4, "end", "cl", s.buf);
     }
     if (t) {
         sb_printf(b, "<line class=\"target\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n", L, PY(bound), W - R,
                   PY(bound));
-        s.len = 0;
-        s.buf[0] = 0;
+        sb_reset(&s);
         sb_add(&s, "Target ");
         fmt_number(&s, bound, 0, false);
         svg_text(b, W - R, PY(bound) - 5, "end", "cl", s.buf);
@@ -4622,9 +4632,8 @@ struct group_ctx {
 
 static void group_title(struct sb *b, const struct report *r, int dim, const char *name)
 {
-    char d[32];
     sb_printf(b, "%s report: %s, ", dim_titles[dim], name);
-    sb_add(b, r->latest->label ? r->latest->label : long_date(r->latest->as_of, d));
+    add_period(b, r);
 }
 
 /* Indicator, the group, the partnership, national: for each per-school
@@ -5188,7 +5197,8 @@ static void check_message(struct sb *m, const struct report *r, const struct che
     fmt_bound(&limit, bound, unit, currency_of(r));
     /* "40.0% < 40.0%" says nothing: show both with the places that differ. */
     for (int extra = 1; extra <= 4 && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
-        shown.len = limit.len = 0;
+        sb_reset(&shown);
+        sb_reset(&limit);
         fmt_figure_places(&shown, v->x, unit, currency_of(r), false, extra);
         fmt_bound_places(&limit, bound, unit, currency_of(r), extra);
     }

@@ -2414,6 +2414,10 @@ static struct val money_total(const struct money_line *rows, int n, bool fundrai
     return value(sum);
 }
 
+/* part as a percentage of total; not available when the total is not
+ * above 0. */
+static struct val share_of(double part, double total) { return total > 0 ? value(100 * part / total) : na(); }
+
 static struct val k_income(const struct agg *a) { return money_total(a->s->income, a->s->nincome, false); }
 
 static struct val k_expenditure(const struct agg *a)
@@ -2426,7 +2430,7 @@ static struct val k_surplus(const struct agg *a) { return minus(k_income(a), k_e
 static struct val k_fundraised(const struct agg *a)
 {
     struct val in = k_income(a), raised = money_total(a->s->income, a->s->nincome, true);
-    return in.st == V_OK && in.x > 0 ? value(100 * raised.x / in.x) : na();
+    return in.st == V_OK ? share_of(raised.x, in.x) : na();
 }
 
 static struct val k_reserves_months(const struct agg *a)
@@ -3772,13 +3776,11 @@ static void render_finance(struct doc *d, const struct report *r)
         int n = pass ? s->nexpenditure : s->nincome;
         if (!rows || !n)
             continue;
-        double total = 0;
-        for (int i = 0; i < n; i++)
-            total += rows[i].amount;
+        double total = money_total(rows, n, false).x;
         doc_heading(d, 3, pass ? "Expenditure by item" : "Income by source");
         doc_table_begin(d, s->period, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
         for (int i = 0; i < n; i++) {
-            struct val share = total > 0 ? value(100 * rows[i].amount / total) : na();
+            struct val share = share_of(rows[i].amount, total);
             cells_add(&cs, rows[i].name, false);
             fmt_money(cells_next(&cs, -1, false), rows[i].amount, cur, false, 0);
             fmt_val(cells_next(&cs, -1, false), &share, U_PCT, NULL);
@@ -4286,13 +4288,10 @@ static void render_finance_chart(struct doc *d, const struct report *r)
     const struct snapshot *s = r->latest;
     if (!s->nincome)
         return;
-    double total = 0;
-    for (int i = 0; i < s->nincome; i++)
-        total += s->income[i].amount;
+    double total = money_total(s->income, s->nincome, false).x;
     struct bar *bars = xcalloc((size_t)s->nincome, sizeof *bars);
     for (int i = 0; i < s->nincome; i++)
-        bars[i] = (struct bar){s->income[i].name, total > 0 ? value(100 * s->income[i].amount / total) : na(),
-                               s->income[i].fundraised};
+        bars[i] = (struct bar){s->income[i].name, share_of(s->income[i].amount, total), s->income[i].fundraised};
     svg_bars(d->b, "Income by source", "Share of income", bars, s->nincome, U_PCT, NULL,
              "Light bars: fundraised income. Dark bars: other income.");
     free(bars);
@@ -4301,11 +4300,6 @@ static void render_finance_chart(struct doc *d, const struct report *r)
 static void render_body(struct doc *d, const struct report *r)
 {
     for (int g = 0; g < N_GROUPS; g++) {
-        bool any = false;
-        for (int k = 0; k < N_KPIS; k++)
-            any |= kpis[k].group == g;
-        if (!any)
-            continue;
         doc_heading(d, 2, group_titles[g]);
         render_headline(d, r, g);
         if (d->fmt == F_HTML && g == G_BREADTH)

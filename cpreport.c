@@ -1187,16 +1187,19 @@ static int each_object(struct loader *L, const cJSON *arr, const char *key, elem
     return i;
 }
 
-/* Builds a sorted id index and reports duplicate ids ("hubs[3].id: "EMS"
- * is already used by hubs[0]"). ids[i] may be NULL (already reported). */
-static struct key_index *index_ids(struct loader *L, const char *what, const char **ids, int n,
-                                   int *nix)
+/* Builds a sorted index of the ids of n entries of `size` bytes from
+ * `base`, each at offset `at` (NULL: already reported), and reports
+ * duplicates ("hubs[3].id: "EMS" is already used by hubs[0]"). */
+static struct key_index *index_ids(struct loader *L, const char *what, const void *base, size_t size, size_t at,
+                                   int n, int *nix)
 {
     struct key_index *ix = xmalloc(sizeof *ix * (size_t)(n ? n : 1));
     int m = 0;
-    for (int i = 0; i < n; i++)
-        if (ids[i])
-            ix[m++] = (struct key_index){ids[i], 0, i};
+    for (int i = 0; i < n; i++) {
+        const char *id = *(const char *const *)((const char *)base + size * (size_t)i + at);
+        if (id)
+            ix[m++] = (struct key_index){id, 0, i};
+    }
     qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
     for (int i = 1; i < m; i++) {
         if (!strcmp(ix[i].key, ix[i - 1].key)) {
@@ -1757,47 +1760,30 @@ static void load_tree(struct loader *L, const cJSON *root)
         load_national(L, v);
 
     /* Catalogues before schools, so that references resolve as they come. */
-    const char **ids;
     if ((v = get_array(L, root, "hubs", OPTIONAL))) {
         s->has_hubs = true;
         s->hubs = arena_zalloc(&s->arena, sizeof *s->hubs * (size_t)(cJSON_GetArraySize(v) + 1));
         s->nhubs = each_object(L, v, "hubs", load_hub, NULL);
-        ids = xmalloc(sizeof *ids * (size_t)(s->nhubs + 1));
-        for (int i = 0; i < s->nhubs; i++)
-            ids[i] = s->hubs[i].id;
-        L->hub_ix = index_ids(L, "hubs", ids, s->nhubs, &L->nhub_ix);
-        free(ids);
+        L->hub_ix = index_ids(L, "hubs", s->hubs, sizeof *s->hubs, offsetof(struct hub, id), s->nhubs, &L->nhub_ix);
     }
     if ((v = get_array(L, root, "programmes", OPTIONAL))) {
         s->has_catalogue = true;
         s->progs = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *s->progs);
         s->nprogs = each_object(L, v, "programmes", load_programme, NULL);
-        ids = xmalloc(sizeof *ids * (size_t)(s->nprogs + 1));
-        for (int i = 0; i < s->nprogs; i++)
-            ids[i] = s->progs[i].id;
-        L->prog_ix = index_ids(L, "programmes", ids, s->nprogs, &L->nprog_ix);
-        free(ids);
-    }
-    if (!s->has_catalogue) {
+    } else {
         const cJSON *trusts = cJSON_GetObjectItemCaseSensitive(root, "trusts");
         const cJSON *schools = cJSON_GetObjectItemCaseSensitive(root, "schools");
         collect_programmes(L, cJSON_IsArray(trusts) ? trusts : NULL, cJSON_IsArray(schools) ? schools : NULL);
-        ids = xmalloc(sizeof *ids * (size_t)(s->nprogs + 1));
-        for (int i = 0; i < s->nprogs; i++)
-            ids[i] = s->progs[i].id;
-        L->prog_ix = index_ids(L, "programmes", ids, s->nprogs, &L->nprog_ix);
-        free(ids);
     }
+    L->prog_ix = index_ids(L, "programmes", s->progs, sizeof *s->progs, offsetof(struct programme, id), s->nprogs,
+                           &L->nprog_ix);
     L->prog_mark = xcalloc((size_t)s->nprogs + 1, sizeof *L->prog_mark);
     if ((v = get_array(L, root, "trusts", OPTIONAL))) {
         s->has_trusts = true;
         s->trusts = arena_zalloc(&s->arena, sizeof *s->trusts * (size_t)(cJSON_GetArraySize(v) + 1));
         s->ntrusts = each_object(L, v, "trusts", load_trust, NULL);
-        ids = xmalloc(sizeof *ids * (size_t)(s->ntrusts + 1));
-        for (int i = 0; i < s->ntrusts; i++)
-            ids[i] = s->trusts[i].id;
-        L->trust_ix = index_ids(L, "trusts", ids, s->ntrusts, &L->ntrust_ix);
-        free(ids);
+        L->trust_ix = index_ids(L, "trusts", s->trusts, sizeof *s->trusts, offsetof(struct trust, id), s->ntrusts,
+                                &L->ntrust_ix);
     }
     if ((v = get_array(L, root, "schools", REQUIRED))) {
         s->schools = arena_zalloc(&s->arena, sizeof *s->schools * (size_t)(cJSON_GetArraySize(v) + 1));
@@ -1812,11 +1798,8 @@ static void load_tree(struct loader *L, const cJSON *root)
     if ((v = get_array(L, root, "surveys", OPTIONAL))) {
         s->surveys = arena_zalloc(&s->arena, sizeof *s->surveys * (size_t)(cJSON_GetArraySize(v) + 1));
         s->nsurveys = each_object(L, v, "surveys", load_survey, NULL);
-        ids = xmalloc(sizeof *ids * (size_t)(s->nsurveys + 1));
-        for (int i = 0; i < s->nsurveys; i++)
-            ids[i] = s->surveys[i].id;
-        free(index_ids(L, "surveys", ids, s->nsurveys, &(int){0}));
-        free(ids);
+        free(index_ids(L, "surveys", s->surveys, sizeof *s->surveys, offsetof(struct survey, id), s->nsurveys,
+                       &(int){0}));
     }
     if ((v = get_object(L, root, "finance", OPTIONAL)))
         load_finance(L, v);

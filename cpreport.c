@@ -998,12 +998,24 @@ static const cJSON *field(struct loader *L, const cJSON *obj, const char *key, b
     return v;
 }
 
+/* An error at obj.key: the key is on the path for this message only. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void error_at(struct loader *L, const char *key, const char *fmt, ...)
+{
+    size_t old = path_key(&L->d, key);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(&L->d, true, fmt, ap);
+    va_end(ap);
+    path_pop(&L->d, old);
+}
+
 static void type_error(struct loader *L, const char *key, const char *expected, const cJSON *v)
 {
     char q[64];
-    size_t old = path_key(&L->d, key);
-    diag_error(&L->d, "expected %s, got %s", expected, describe(v, q));
-    path_pop(&L->d, old);
+    error_at(L, key, "expected %s, got %s", expected, describe(v, q));
 }
 
 /* A number in [lo, hi] (whole when asked). True when present and valid. */
@@ -1020,13 +1032,11 @@ static bool get_number(struct loader *L, const cJSON *obj, const char *key, bool
         type_error(L, key, expected, v);
         return false;
     }
-    size_t old = path_key(&L->d, key);
     bool ok = x >= lo && x <= hi;
     if (x < lo)
-        diag_error(&L->d, "%.15g is less than %.15g", x, lo);
+        error_at(L, key, "%.15g is less than %.15g", x, lo);
     else if (x > hi)
-        diag_error(&L->d, "%.15g is more than %.15g", x, hi);
-    path_pop(&L->d, old);
+        error_at(L, key, "%.15g is more than %.15g", x, hi);
     if (ok)
         *out = x;
     return ok;
@@ -1058,12 +1068,10 @@ static bool get_string(struct loader *L, const cJSON *obj, const char *key, bool
         return false;
     }
     size_t n = strlen(v->valuestring);
-    size_t old = path_key(&L->d, key);
     if (n == 0)
-        diag_error(&L->d, "must not be empty");
+        error_at(L, key, "must not be empty");
     else if (n > MAX_TEXT_BYTES)
-        diag_error(&L->d, "is %zu bytes long, more than the limit of %d", n, MAX_TEXT_BYTES);
-    path_pop(&L->d, old);
+        error_at(L, key, "is %zu bytes long, more than the limit of %d", n, MAX_TEXT_BYTES);
     if (n == 0 || n > MAX_TEXT_BYTES)
         return false;
     *out = arena_strdup(&L->s->arena, v->valuestring);
@@ -1093,13 +1101,10 @@ static bool get_enum(struct loader *L, const cJSON *obj, const char *key, bool r
         sb_printf(&list, "%s%s", i ? ", " : "", names[i]);
     char q[64];
     const char *near = nearest_name(v->valuestring, names);
-    size_t old = path_key(&L->d, key);
     if (near)
-        diag_error(&L->d, "%s is not one of %s (did you mean \"%s\"?)", quoted(v->valuestring, q),
-                   list.buf, near);
+        error_at(L, key, "%s is not one of %s (did you mean \"%s\"?)", quoted(v->valuestring, q), list.buf, near);
     else
-        diag_error(&L->d, "%s is not one of %s", quoted(v->valuestring, q), list.buf);
-    path_pop(&L->d, old);
+        error_at(L, key, "%s is not one of %s", quoted(v->valuestring, q), list.buf);
     sb_free(&list);
     return false;
 }
@@ -1116,15 +1121,13 @@ static bool get_date(struct loader *L, const cJSON *obj, const char *key, bool r
         type_error(L, key, "a date (YYYY-MM-DD)", v);
         return false;
     }
-    size_t old = path_key(&L->d, key);
     bool ok = parse_date(v->valuestring, out);
     if (!ok)
-        diag_error(&L->d, "%s is not a real date in the form YYYY-MM-DD", quoted(v->valuestring, q));
+        error_at(L, key, "%s is not a real date in the form YYYY-MM-DD", quoted(v->valuestring, q));
     else if (!after_as_of_ok && L->s->as_of != LONG_MIN && *out > L->s->as_of) {
-        diag_error(&L->d, "%s is after as_of (%s)", v->valuestring, iso_date(L->s->as_of, d1));
+        error_at(L, key, "%s is after as_of (%s)", v->valuestring, iso_date(L->s->as_of, d1));
         ok = false;
     }
-    path_pop(&L->d, old);
     return ok;
 }
 
@@ -1223,9 +1226,7 @@ static int get_ref(struct loader *L, const cJSON *obj, const char *key, const ch
     int idx = key_lookup(ix, nix, id);
     if (idx < 0) {
         char q[64];
-        size_t old = path_key(&L->d, key);
-        diag_error(&L->d, "%s is not the id of any entry in %s", quoted(id, q), what);
-        path_pop(&L->d, old);
+        error_at(L, key, "%s is not the id of any entry in %s", quoted(id, q), what);
     }
     return idx;
 }
@@ -1318,9 +1319,7 @@ static void collect_programmes(struct loader *L, const cJSON *trusts, const cJSO
 static void get_group_id(struct loader *L, const cJSON *o, const char **out)
 {
     if (get_string(L, o, "id", REQUIRED, out) && !strcmp(*out, "none")) {
-        size_t old = path_key(&L->d, "id");
-        diag_error(&L->d, "\"none\" is kept for the schools without a hub or trust");
-        path_pop(&L->d, old);
+        error_at(L, "id", "\"none\" is kept for the schools without a hub or trust");
     }
 }
 
@@ -1501,14 +1500,10 @@ static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
     bool has_fsm = get_count(L, o, "fsm_pupils", REQUIRED, &sc->fsm);
     sc->has_send = get_count(L, o, "send_pupils", OPTIONAL, &sc->send);
     if (has_pupils && has_fsm && sc->fsm > sc->pupils) {
-        size_t old = path_key(&L->d, "fsm_pupils");
-        diag_error(&L->d, "%ld is more than pupils (%ld)", sc->fsm, sc->pupils);
-        path_pop(&L->d, old);
+        error_at(L, "fsm_pupils", "%ld is more than pupils (%ld)", sc->fsm, sc->pupils);
     }
     if (has_pupils && sc->has_send && sc->send > sc->pupils) {
-        size_t old = path_key(&L->d, "send_pupils");
-        diag_error(&L->d, "%ld is more than pupils (%ld)", sc->send, sc->pupils);
-        path_pop(&L->d, old);
+        error_at(L, "send_pupils", "%ld is more than pupils (%ld)", sc->send, sc->pupils);
     }
     get_date(L, o, "joined", REQUIRED, false, &sc->joined);
     get_enum(L, o, "renewal", OPTIONAL, renewal_names, false, &sc->renewal);
@@ -1616,9 +1611,7 @@ static void load_survey(struct loader *L, const cJSON *o, int i, void *ctx)
     bool ok = get_count(L, o, "respondents", REQUIRED, &sv->respondents);
     ok &= get_count(L, o, "agreed", REQUIRED, &sv->agreed);
     if (ok && sv->agreed > sv->respondents) {
-        size_t old = path_key(&L->d, "agreed");
-        diag_error(&L->d, "%ld is more than respondents (%ld)", sv->agreed, sv->respondents);
-        path_pop(&L->d, old);
+        error_at(L, "agreed", "%ld is more than respondents (%ld)", sv->agreed, sv->respondents);
     }
     if (!ok)
         sv->respondents = -1;
@@ -1664,9 +1657,7 @@ static void load_finance(struct loader *L, const cJSON *o)
         if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
             !isupper((unsigned char)c[2])) {
             char q[64];
-            size_t at = path_key(&L->d, "currency");
-            diag_error(&L->d, "%s is not a three-letter currency code such as \"GBP\"", quoted(c, q));
-            path_pop(&L->d, at);
+            error_at(L, "currency", "%s is not a three-letter currency code such as \"GBP\"", quoted(c, q));
         }
     }
     load_money(L, o, "income", &s->nincome, &s->income);
@@ -1744,10 +1735,8 @@ static void load_tree(struct loader *L, const cJSON *root)
     }
     check_keys(L, root, snapshot_keys);
     if (get_string(L, root, "format", REQUIRED, &format) && strcmp(format, SNAPSHOT_FORMAT)) {
-        size_t old = path_key(&L->d, "format");
-        diag_error(&L->d, "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
-                   SNAPSHOT_FORMAT);
-        path_pop(&L->d, old);
+        error_at(L, "format", "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
+                 SNAPSHOT_FORMAT);
         return;     /* another format's fields would only add noise */
     }
     s->as_of = LONG_MIN;
@@ -2618,12 +2607,10 @@ static void load_target(struct loader *L, const cJSON *o, int i, void *ctx)
     check_keys(L, o, target_keys);
     if (get_string(L, o, "kpi", REQUIRED, &id) && (t->kpi = kpi_lookup(id)) < 0) {
         const char *near = nearest_name(id, kpi_ids());
-        size_t old = path_key(&L->d, "kpi");
         if (near)
-            diag_error(&L->d, "%s is not an indicator id (did you mean \"%s\"?)", quoted(id, q), near);
+            error_at(L, "kpi", "%s is not an indicator id (did you mean \"%s\"?)", quoted(id, q), near);
         else
-            diag_error(&L->d, "%s is not an indicator id (README lists them)", quoted(id, q));
-        path_pop(&L->d, old);
+            error_at(L, "kpi", "%s is not an indicator id (README lists them)", quoted(id, q));
     }
     /* Floors and ceilings do not mix in one entry. */
     bool floor = field(L, o, "min", OPTIONAL) || field(L, o, "warn_min", OPTIONAL);
@@ -2637,10 +2624,9 @@ static void load_target(struct loader *L, const cJSON *o, int i, void *ctx)
         t->has_error = get_number(L, o, ceiling ? "max" : "min", OPTIONAL, false, -1e15, 1e15, &t->error);
         t->has_warn = get_number(L, o, ceiling ? "warn_max" : "warn_min", OPTIONAL, false, -1e15, 1e15, &t->warn);
         if (t->has_error && t->has_warn && (ceiling ? t->warn > t->error : t->warn < t->error)) {
-            size_t old = path_key(&L->d, ceiling ? "warn_max" : "warn_min");
-            diag_error(&L->d, "%.15g is %s than %s (%.15g): the warning bound must be the stricter",
-                       t->warn, ceiling ? "more" : "less", ceiling ? "max" : "min", t->error);
-            path_pop(&L->d, old);
+            error_at(L, ceiling ? "warn_max" : "warn_min",
+                     "%.15g is %s than %s (%.15g): the warning bound must be the stricter", t->warn,
+                     ceiling ? "more" : "less", ceiling ? "max" : "min", t->error);
         }
     }
     t->has_by = get_date(L, o, "by", OPTIONAL, true, &t->by);
@@ -2670,10 +2656,8 @@ static bool load_targets(const char *path, struct target **out, int *n, struct s
     } else {
         check_keys(&L, root, targets_file_keys);
         if (get_string(&L, root, "format", REQUIRED, &format) && strcmp(format, TARGETS_FORMAT)) {
-            size_t old = path_key(&L.d, "format");
-            diag_error(&L.d, "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
-                       TARGETS_FORMAT);
-            path_pop(&L.d, old);
+            error_at(&L, "format", "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
+                     TARGETS_FORMAT);
         } else if ((arr = get_array(&L, root, "targets", REQUIRED))) {
             int size = cJSON_GetArraySize(arr), first[N_KPIS];
             *out = xcalloc((size_t)size + 1, sizeof **out);

@@ -3909,7 +3909,8 @@ static int summary_sentences(const struct report *r, struct sb out[6])
         sb_add(s, ".");
     }
 
-    const struct val *em4 = kpi_now(r, "impact.ks4_disadv_em4_pct"), *vs = kpi_now(r, "impact.ks4_disadv_em4_vs_national"),
+    const struct val *em4 = kpi_now(r, "impact.ks4_disadv_em4_pct"),
+                     *vs = kpi_now(r, "impact.ks4_disadv_em4_vs_national"),
                      *ch = kpi_now(r, "impact.ks4_disadv_em4_change"),
                      *chn = kpi_now(r, "impact.ks4_disadv_em4_change_national");
     if (em4->st == V_OK) {
@@ -3925,7 +3926,7 @@ static int summary_sentences(const struct report *r, struct sb out[6])
             sb_add(s, " the national figure");
         }
         if (ch->st == V_OK) {
-            sb_printf(s, "; in schools of four or more years it changed by ");
+            sb_add(s, "; in schools of four or more years it changed by ");
             fmt_figure(s, ch->x, U_PP, cur, true);
             sb_printf(s, " since %d", r->latest->year[M_KS4_EM4] - opt_change_years);
             if (chn->st == V_OK) {
@@ -4499,8 +4500,8 @@ static void json_indicators(struct sb *b, const struct report *r)
             nat = national_val(r, k);
             in = (struct indicator){kpis[k].id, kpis[k].label, kpis[k].group, kpis[k].unit,
                                     kpis[k].note != NULL, series, kpis[k].national ? &nat : NULL,
-                                    r->target[k],
-                                    &r->evals[k], r->nperiods < 2 || comparable(r->periods, r->nperiods, r->nperiods - 2, k)};
+                                    r->target[k], &r->evals[k],
+                                    r->nperiods < 2 || comparable(r->periods, r->nperiods, r->nperiods - 2, k)};
         } else {
             const struct survey *sv = &s->surveys[k - N_KPIS];
             snprintf(id, sizeof id, "impact.survey.%s_pct", sv->id);

@@ -927,7 +927,8 @@ static void line_col(const char *buf, long off, long *line, long *col)
 {
     *line = 1;
     *col = 1;
-    for (long i = 0; i < off; i++) {
+    long start = off >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0; /* a byte-order mark is no column */
+    for (long i = start; i < off; i++) {
         if (buf[i] == '\n') {
             ++*line;
             *col = 1;
@@ -1811,8 +1812,8 @@ static char *read_input(const char *path, size_t *len)
     for (;;) {
         if (n == cap) {
             if (cap > (size_t)MAX_INPUT_BYTES)
-                break;
-            cap *= 2;
+                break;  /* one byte over the limit tells enough */
+            cap = cap * 2 > (size_t)MAX_INPUT_BYTES ? (size_t)MAX_INPUT_BYTES + 1 : cap * 2;
             buf = xrealloc(buf, cap + 1);
         }
         size_t got = fread(buf + n, 1, cap - n, f);
@@ -5942,7 +5943,10 @@ static int check_outputs(struct options *o, const struct report *r)
         sb_init(&md);
         render_check_markdown(&md, r, &ck);
         FILE *f = fopen(summary, "a");
-        if (!f || fwrite(md.buf, 1, md.len, f) != md.len || fclose(f)) {
+        bool written = f && fwrite(md.buf, 1, md.len, f) == md.len;
+        if (f && fclose(f))
+            written = false;
+        if (!written) {
             fprintf(stderr, "%s: %s: cannot append the summary: %s\n", progname, summary, strerror(errno));
             rc = EXIT_WRITE;
         }

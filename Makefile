@@ -1,10 +1,10 @@
 # cpreport build. Needs GNU make 4.3+ (grouped targets, `&:`).
 #
 # Targets: all (default: ./cpreport), cpreport-asan, static (./cpreport-static),
-# werror-check, clang-check, report, test, bench, deps, clean, distclean.
+# werror-check, clang-check, report, test, bench, fuzz, deps, clean, distclean.
 # Variables you may set: CC, CFLAGS, CPPFLAGS, LDFLAGS, CJSON_DIR,
-# CPREPORT_SRC, ASAN_CC, MUSL_CC, MUSL_CFLAGS, CLANG, REPORT_INPUTS, REPORT_ARGS,
-# TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_RUNS, BENCH_ARGS.
+# CPREPORT_SRC, ASAN_CC, MUSL_CC, MUSL_CFLAGS, CLANG, CLANG_CFLAGS, REPORT_INPUTS, REPORT_ARGS,
+# TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_RUNS, BENCH_ARGS, FUZZ_TIME.
 
 CPREPORT_SRC ?= cpreport.c
 # cJSON is never committed; tests/setup.sh fetches Debian's source package
@@ -37,6 +37,8 @@ MUSL_CC ?= musl-gcc
 # Separate from CFLAGS, which may hold glibc- or gcc-only options.
 MUSL_CFLAGS ?= -O2
 CLANG ?= clang
+# Separate from CFLAGS, which may hold gcc-only options clang rejects.
+CLANG_CFLAGS ?= -O2
 
 REPORT_ARGS ?=
 TEST_ARGS ?=
@@ -68,10 +70,12 @@ all: cpreport
 # Make only sees timestamps; these files change when a variant's compiler,
 # flags or source file do, so `make CC=clang` after a gcc build rebuilds
 # instead of reusing gcc objects.
-FLAGS_plain := $(CPREPORT_SRC) $(CC) $(STD) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) | $(CJSON_CFLAGS) | $(LDFLAGS)
-FLAGS_asan  := $(CPREPORT_SRC) $(ASAN_CC) $(STD) $(WARNINGS) $(ASAN_FLAGS) | $(CJSON_CFLAGS) $(ASAN_FLAGS)
-FLAGS_musl  := $(CPREPORT_SRC) $(MUSL_CC) $(STD) $(WARNINGS) $(MUSL_CFLAGS) | $(CJSON_CFLAGS) | -static
-FLAGS_clang := $(CPREPORT_SRC) $(CLANG) $(STD) $(WARNINGS) -Werror $(CFLAGS) | $(CJSON_CFLAGS)
+# The cJSON folder is in each, so another CJSON_DIR rebuilds its objects.
+CJSON_AT := $(abspath $(CJSON_DIR))
+FLAGS_plain := $(CPREPORT_SRC) $(CC) $(STD) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) | $(CJSON_CFLAGS) | $(LDFLAGS) | $(CJSON_AT)
+FLAGS_asan  := $(CPREPORT_SRC) $(ASAN_CC) $(STD) $(WARNINGS) $(ASAN_FLAGS) | $(CJSON_CFLAGS) $(ASAN_FLAGS) | $(CJSON_AT)
+FLAGS_musl  := $(CPREPORT_SRC) $(MUSL_CC) $(STD) $(WARNINGS) $(MUSL_CFLAGS) | $(CJSON_CFLAGS) | -static | $(CJSON_AT)
+FLAGS_clang := $(CPREPORT_SRC) $(CLANG) $(STD) $(WARNINGS) -Werror $(CLANG_CFLAGS) | $(CJSON_CFLAGS) | $(CJSON_AT)
 
 $(B)/%.flags: FORCE
 	@mkdir -p $(@D)
@@ -164,7 +168,7 @@ clang-check: $(B)/clang.flags $(CJSON_H)
 	fi
 
 $(B)/clang/cpreport.o: $(CPREPORT_SRC) $(CJSON_H) $(B)/clang.flags
-	$(CLANG) $(STD) $(WARNINGS) -Werror $(CFLAGS) -I$(CJSON_DIR) -MMD -MP -c -o $@ $<
+	$(CLANG) $(STD) $(WARNINGS) -Werror $(CLANG_CFLAGS) -I$(CJSON_DIR) -MMD -MP -c -o $@ $<
 
 $(B)/clang/cJSON.o: $(CJSON_C) $(CJSON_H) $(B)/clang.flags
 	$(CLANG) $(CJSON_CFLAGS) -c -o $@ $<
@@ -192,17 +196,14 @@ deps:
 test-tools:
 	@$(SETUP) deps $(TEST_TOOLS)
 
-# Tests may use the snapshot generator once it exists.
-GEN := $(if $(wildcard tests/gen_testdata.c),tests/gen_testdata)
-
 # The runner is the last command, so its "N passed, N failed" is the last
 # line on success; on failure it exits 1 and make adds its error line.
-test: cpreport cpreport-asan werror-check clang-check cpreport-static test-tools $(GEN)
+test: cpreport cpreport-asan werror-check clang-check cpreport-static test-tools tests/gen_testdata
 	@bash tests/run.sh $(TEST_ARGS)
 
 # --- bench -------------------------------------------------------------------
 tests/gen_testdata: tests/gen_testdata.c | build-tools
-	$(CC) -O2 -std=c11 -o $@ $< -lm
+	$(CC) -O2 -std=c11 $(WARNINGS) -o $@ $< -lm
 
 GEN_TESTDATA ?= tests/gen_testdata
 BENCH_DATA := .bench/data-$(BENCH_SCHOOLS)
@@ -247,15 +248,21 @@ bench: cpreport cpreport-static $(BENCH_DATA)/.complete
 # --- fuzz --------------------------------------------------------------------
 # libFuzzer on hostile snapshots for FUZZ_TIME seconds (see
 # tests/fuzz/fuzz_snapshot.c); new inputs collect in .fuzz/corpus and a
-# finding is written as .fuzz/crash-*. Not part of `make test`.
+# finding is written as .fuzz/crash-*. Not part of `make test`, which only
+# builds the harness and replays its seeds (tests/scripts/fuzz.sh).
 FUZZ_TIME ?= 60
-fuzz: $(CJSON_H)
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow -fno-sanitize-recover=all \
+              $(STD) $(WARNINGS) -Werror
+FUZZ_BIN := .fuzz/fuzz_snapshot
+
+$(FUZZ_BIN): tests/fuzz/fuzz_snapshot.c $(CPREPORT_SRC) $(CJSON_C) $(CJSON_H)
 	@$(SETUP) deps $(CLANG)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -I$(CJSON_DIR) tests/fuzz/fuzz_snapshot.c $(CJSON_C) -lm -o $@
+
+fuzz: $(FUZZ_BIN)
 	@mkdir -p .fuzz/corpus
-	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
-	  -fno-sanitize-recover=all $(STD) -I$(CJSON_DIR) \
-	  tests/fuzz/fuzz_snapshot.c $(CJSON_C) -lm -o .fuzz/fuzz_snapshot
-	.fuzz/fuzz_snapshot -fork=2 -max_total_time=$(FUZZ_TIME) -max_len=20000 -timeout=10 \
+	$(FUZZ_BIN) -fork=2 -max_total_time=$(FUZZ_TIME) -max_len=20000 -timeout=10 \
 	  -rss_limit_mb=2048 -artifact_prefix=.fuzz/ -dict=tests/fuzz/snapshot.dict .fuzz/corpus \
 	  tests/fuzz/seeds tests/fixtures tests/fixtures/kpi tests/fixtures/invalid tests/fixtures/fuzz
 

@@ -2,15 +2,12 @@
  * libFuzzer harness for cpreport: hostile snapshots (and targets files)
  * through loading, validation, indicators and every renderer.
  *
- * Build (from the repository root, after `make` has fetched cJSON):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
- *     -fno-sanitize-recover=all -std=c11 -D_POSIX_C_SOURCE=200809L -I.deps/cjson \
- *     tests/fuzz/fuzz_snapshot.c .deps/cjson/cJSON.c -lm -o fuzz_snapshot
- * Run (CORPUS is any empty folder; fixtures and seeds are read only):
- *   ./fuzz_snapshot -fork=2 -ignore_crashes=1 -max_total_time=900 -max_len=20000 \
+ * Build and run: `make fuzz FUZZ_TIME=N` (the Makefile holds the flags);
+ * `make .fuzz/fuzz_snapshot` only builds it. The run's options, by hand:
+ *   .fuzz/fuzz_snapshot -fork=2 -ignore_crashes=1 -max_total_time=900 -max_len=20000 \
  *     -timeout=10 -rss_limit_mb=2048 -dict=tests/fuzz/snapshot.dict CORPUS \
  *     tests/fuzz/seeds tests/fixtures tests/fixtures/kpi tests/fixtures/invalid
- * Reproduce one input:  ./fuzz_snapshot FILE   (FUZZ_VERBOSE=1 shows the runs,
+ * Reproduce one input:  .fuzz/fuzz_snapshot FILE   (FUZZ_VERBOSE=1 shows the runs,
  * cpreport's messages and which output check failed). The findings so far
  * are tests/fixtures/fuzz, checked by the case fuzz-regressions.
  *

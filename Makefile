@@ -51,7 +51,7 @@ CJSON_H := $(CJSON_DIR)/cJSON.h
 CJSON_C := $(CJSON_DIR)/cJSON.c
 SETUP := bash tests/setup.sh
 # Tools `make test` needs beyond the compilers.
-TEST_TOOLS := valgrind xmllint cmark-gfm python3
+TEST_TOOLS := valgrind xmllint cmark-gfm python3 'faketime?'
 # The browser test (tests/scripts/browser.sh) drives Debian's chromium with
 # Node.js (Debian's nodejs and npm only where there is no node). Optional:
 # where they cannot be installed, that test says so and skips.

@@ -3848,14 +3848,18 @@ static void summary_vs(struct sb *b, double diff, const char *unit_word)
     sb_printf(b, " %s %s", unit_word, diff > 0 ? "above" : "below");
 }
 
-/* Four to six sentences, each only where its figures are available. */
-static int summary_sentences(const struct report *r, struct sb out[6])
+/* Starts a sentence of the summary. */
+static void sentence(struct sb *s)
 {
-    int n = 0;
+    if (s->len)
+        sb_addc(s, ' ');
+}
+
+/* Four to six sentences, each only where its figures are available. */
+static void summary_sentences(struct sb *s, const struct report *r)
+{
     const char *cur = currency_of(r);
     const struct val *pupils = kpi_now(r, "breadth.pupils"), *prev = previous_val(r, kpi_lookup("breadth.pupils"));
-    struct sb *s = &out[n++];
-    sb_init(s);
     if (prev && prev->st == V_OK && prev->x > 0) {
         double change = 100 * (pupils->x - prev->x) / prev->x;
         bool steady = shows_as_zero(change, 1);
@@ -3873,8 +3877,7 @@ static int summary_sentences(const struct report *r, struct sb out[6])
 
     const struct val *schools = kpi_now(r, "breadth.schools"), *trusts = kpi_now(r, "breadth.trusts"),
                      *hubs = kpi_now(r, "breadth.hubs"), *target = kpi_now(r, "breadth.target_area_schools_pct");
-    s = &out[n++];
-    sb_init(s);
+    sentence(s);
     sb_add(s, "They are in ");
     fmt_number(s, schools->x, 0, false);
     sb_add(s, schools->x == 1 ? " school" : " schools");
@@ -3897,8 +3900,7 @@ static int summary_sentences(const struct report *r, struct sb out[6])
 
     const struct val *fsm = kpi_now(r, "breadth.fsm_pct");
     if (fsm->st == V_OK) {
-        s = &out[n++];
-        sb_init(s);
+        sentence(s);
         fmt_figure(s, fsm->x, U_PCT, cur, false);
         sb_add(s, " of these pupils are eligible for free school meals");
         if (r->latest->has_nat_fsm) {
@@ -3915,8 +3917,7 @@ static int summary_sentences(const struct report *r, struct sb out[6])
                      *ch = kpi_now(r, "impact.ks4_disadv_em4_change"),
                      *chn = kpi_now(r, "impact.ks4_disadv_em4_change_national");
     if (em4->st == V_OK) {
-        s = &out[n++];
-        sb_init(s);
+        sentence(s);
         sb_add(s, "At KS4, ");
         fmt_figure(s, em4->x, U_PCT, cur, false);
         sb_printf(s, " of disadvantaged pupils achieved grade 4 or above in English and maths in %d",
@@ -3942,8 +3943,7 @@ static int summary_sentences(const struct report *r, struct sb out[6])
     const struct val *renew = kpi_now(r, "depth.school_renewal_pct"), *full = kpi_now(r, "depth.qar_full_team_pct"),
                      *qar = kpi_now(r, "depth.qar_reviews");
     if (renew->st == V_OK || full->st == V_OK) {
-        s = &out[n++];
-        sb_init(s);
+        sentence(s);
         if (renew->st == V_OK) {
             fmt_figure(s, renew->x, U_PCT, cur, false);
             sb_add(s, " of schools due for renewal renewed");
@@ -3960,26 +3960,20 @@ static int summary_sentences(const struct report *r, struct sb out[6])
 
     const struct val *raised = kpi_now(r, "finance.fundraised_pct");
     if (raised->st == V_OK) {
-        s = &out[n++];
-        sb_init(s);
+        sentence(s);
         sb_add(s, "Fundraised income was ");
         fmt_figure(s, raised->x, U_PCT, cur, false);
         sb_add(s, " of the total");
         summary_target(s, r, "finance.fundraised_pct");
         sb_add(s, ".");
     }
-    return n;
 }
 
 static void render_summary(struct doc *d, const struct report *r)
 {
-    struct sb sentences[6], all;
-    int n = summary_sentences(r, sentences);
+    struct sb all;
     sb_init(&all);
-    for (int i = 0; i < n; i++) {
-        sb_printf(&all, "%s%s", i ? " " : "", sentences[i].buf);
-        sb_free(&sentences[i]);
-    }
+    summary_sentences(&all, r);
     doc_heading(d, 2, "Summary");
     doc_para(d, all.buf);
     sb_free(&all);

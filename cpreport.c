@@ -5238,7 +5238,7 @@ static void gh_escape(struct sb *b, const char *s, bool property)
 }
 
 /* The human lines: verdict, id and message, aligned; then the summary. */
-static void render_check_text(struct sb *b, const struct report *r, const struct check *ck, bool colour,
+static void render_check_text(struct sb *b, const struct check *ck, bool colour,
                               bool github)
 {
     static const char *const colours[] = {"\033[32m", "\033[33m", "\033[1;31m", "\033[2m"};
@@ -5267,11 +5267,10 @@ static void render_check_text(struct sb *b, const struct report *r, const struct
         gh_escape(b, c->msg.buf, false);
         sb_addc(b, '\n');
     }
-    (void)r;
 }
 
 /* The Markdown summary for $GITHUB_STEP_SUMMARY. */
-static void render_check_markdown(struct sb *b, const struct report *r, const struct check *ck)
+static void render_check_markdown(struct sb *b, const struct check *ck)
 {
     static const char *const headers[] = {"Verdict", "Indicator", "Check"};
     struct doc d = {F_MD, b, 0, NULL, false};
@@ -5288,13 +5287,12 @@ static void render_check_markdown(struct sb *b, const struct report *r, const st
         cells_emit(&d, &cs);
     }
     doc_table_end(&d);
-    (void)r;
 }
 
 /* JUnit XML as GitHub Actions, GitLab and Jenkins read it: one testsuite,
  * one testcase per target. XML text and attributes use html_escape, whose
  * entities are XML's too. */
-static void render_junit(struct sb *b, const struct report *r, const struct check *ck)
+static void render_junit(struct sb *b, const struct check *ck)
 {
     char ts[32];
     int skipped = ck->counts[VD_NA];
@@ -5336,7 +5334,6 @@ static void render_junit(struct sb *b, const struct report *r, const struct chec
         sb_add(b, "    </testcase>\n");
     }
     sb_add(b, "  </testsuite>\n</testsuites>\n");
-    (void)r;
 }
 
 /* Every target, passes too: value, bounds, statuses, verdict. */
@@ -5632,16 +5629,23 @@ static bool option_is(const char *arg, const char *shortname, const char *longna
     return false;
 }
 
+/* Whether path names the file st describes. */
+static bool same_file(const char *path, const struct stat *st)
+{
+    struct stat sp;
+    return !stat(path, &sp) && sp.st_dev == st->st_dev && sp.st_ino == st->st_ino;
+}
+
 /* An output that is also an input would be destroyed by the report. */
 static int check_not_input(const struct options *o, const char *out)
 {
-    struct stat so, si;
+    struct stat so;
     if (!out || stat(out, &so) || !S_ISREG(so.st_mode))
         return -1;
     for (int i = 0; i < o->nfiles; i++)
-        if (strcmp(o->files[i], "-") && !stat(o->files[i], &si) && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+        if (strcmp(o->files[i], "-") && same_file(o->files[i], &so))
             return usage_error("'%s' is an input; writing to it would destroy it", out);
-    return o->targets_file && !stat(o->targets_file, &si) && si.st_dev == so.st_dev && si.st_ino == so.st_ino
+    return o->targets_file && same_file(o->targets_file, &so)
                ? usage_error("'%s' is the targets file; writing to it would destroy it", out)
                : -1;
 }
@@ -5915,14 +5919,14 @@ static int check_outputs(struct options *o, const struct report *r)
     /* The verdicts reach the job log first, even when a file then cannot
      * be written. */
     struct output lines = output_to(F_MD, NULL);
-    render_check_text(&lines.text, r, &ck, colour, github);
+    render_check_text(&lines.text, &ck, colour, github);
     int rc = write_outputs(&lines, 1);
     sb_free(&lines.text);
     struct output outs[2];
     int n = 0;
     if (o->junit_file) {
         outs[n] = output_to(F_MD, o->junit_file);
-        render_junit(&outs[n++].text, r, &ck);
+        render_junit(&outs[n++].text, &ck);
     }
     if (o->check_json_file) {
         outs[n] = output_to(F_JSON, o->check_json_file);
@@ -5935,7 +5939,7 @@ static int check_outputs(struct options *o, const struct report *r)
         /* The runner's file collects every step's summary: append. */
         struct sb md;
         sb_init(&md);
-        render_check_markdown(&md, r, &ck);
+        render_check_markdown(&md, &ck);
         FILE *f = fopen(summary, "a");
         bool written = f && fwrite(md.buf, 1, md.len, f) == md.len;
         if (f && fclose(f))

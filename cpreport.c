@@ -1319,9 +1319,8 @@ static void collect_programmes(struct loader *L, const cJSON *trusts, const cJSO
  * may take it. */
 static void get_group_id(struct loader *L, const cJSON *o, const char **out)
 {
-    if (get_string(L, o, "id", REQUIRED, out) && !strcmp(*out, "none")) {
+    if (get_string(L, o, "id", REQUIRED, out) && !strcmp(*out, "none"))
         error_at(L, "id", "\"none\" is kept for the schools without a hub or trust");
-    }
 }
 
 static const char *const hub_keys[] = {"id", "name", "region", NULL};

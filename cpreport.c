@@ -79,6 +79,11 @@
  * are cut, never overflowed. */
 #define MAX_PATH 256
 
+/* File names and option values are shown whole in messages up to this many
+ * bytes (a deep path fits); past it they are cut, so four of them fit the
+ * fixed buffers shown() keeps. */
+#define MAX_SHOWN_NAME 1024
+
 /* Snapshots compared in one run: a monthly series over a decade. */
 #define MAX_SNAPSHOTS 128
 
@@ -324,6 +329,72 @@ static const char *nearest_name(const char *s, const char *const *names)
  *  Diagnostics: every problem named with its file and JSON path          *
  * ===================================================================== */
 
+/* The explicit bidirectional controls (embeddings, overrides, isolates:
+ * U+202A..U+202E, U+2066..U+2069) reverse the text after them, so a name
+ * holding one could garble a terminal line or a report. Returns the code
+ * point when p starts with one (as UTF-8), else 0. */
+static unsigned bidi_control(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] != 0xE2)
+        return 0;
+    if (u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE)
+        return 0x2000 + (u[2] - 0x80);
+    if (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
+        return 0x2040 + (u[2] - 0x80);
+    return 0;
+}
+
+/* Text from outside made inert for a message: control bytes as \xNN,
+ * bidirectional controls as \uXXXX and, when `quote`, '"' and '\\'
+ * escaped, so a hostile name cannot start a line of its own (a CI workflow
+ * command), move the terminal's cursor or reverse the text. Once `cut`
+ * bytes are written, the text is cut at the next character with "...";
+ * out must hold cut + 16 bytes. */
+static char *inert_text(const char *s, char *out, size_t cut, bool quote)
+{
+    size_t o = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (o >= cut && (c & 0xC0) != 0x80) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (bidi_control(s)) {
+            o += (size_t)snprintf(out + o, 8, "\\u%04X", bidi_control(s));
+            s += 2;
+        } else if (c < 0x20 || c == 0x7F || (quote && (c == '"' || c == '\\'))) {
+            o += (size_t)snprintf(out + o, 8, c == '"' || c == '\\' ? "\\%c" : "\\x%02X", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
+/* User text quoted for a message, cut after about 40 bytes. */
+static const char *quoted(const char *s, char out[64])
+{
+    out[0] = '"';
+    size_t n = strlen(inert_text(s, out + 1, 43, true));
+    memcpy(out + 1 + n, "\"", 2);
+    return out;
+}
+
+/* A file name or option value as a message shows it: whole up to
+ * MAX_SHOWN_NAME bytes, control and bidirectional characters escaped. The
+ * text lives in one of four buffers used in turn, so one message can show
+ * up to four names. */
+static const char *shown(const char *s)
+{
+    static char ring[4][MAX_SHOWN_NAME + 16];
+    static int next;
+    next = (next + 1) % 4;
+    return inert_text(s, ring[next], MAX_SHOWN_NAME, false);
+}
+
 /* One file's diagnostics. The path is built while walking the tree:
  * path_key and path_index append and return the old length, which
  * path_pop restores. */
@@ -370,9 +441,9 @@ static void diag_vreport(struct diag *d, bool error, const char *fmt, va_list ap
     int *count = error ? &d->errors : &d->warnings;
     if (++*count > MAX_PROBLEMS_SHOWN)
         return;
-    fprintf(stderr, "%s: %s: ", progname, d->file);
+    fprintf(stderr, "%s: %s: ", progname, shown(d->file));
     if (d->len)
-        fprintf(stderr, "%s: ", d->path);
+        fprintf(stderr, "%s: ", shown(d->path));
     if (!error)
         fputs("warning: ", stderr);
     vfprintf(stderr, fmt, ap);
@@ -405,54 +476,11 @@ static void diag_warn(struct diag *d, const char *fmt, ...)
 static void diag_finish(struct diag *d)
 {
     if (d->errors > MAX_PROBLEMS_SHOWN)
-        fprintf(stderr, "%s: %s: %d more errors not shown\n", progname, d->file,
+        fprintf(stderr, "%s: %s: %d more errors not shown\n", progname, shown(d->file),
                 d->errors - MAX_PROBLEMS_SHOWN);
     if (d->warnings > MAX_PROBLEMS_SHOWN)
-        fprintf(stderr, "%s: %s: %d more warnings not shown\n", progname, d->file,
+        fprintf(stderr, "%s: %s: %d more warnings not shown\n", progname, shown(d->file),
                 d->warnings - MAX_PROBLEMS_SHOWN);
-}
-
-/* The explicit bidirectional controls (embeddings, overrides, isolates:
- * U+202A..U+202E, U+2066..U+2069) reverse the text after them, so a name
- * holding one could garble a terminal line or a report. Returns the code
- * point when p starts with one (as UTF-8), else 0. */
-static unsigned bidi_control(const char *p)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    if (u[0] != 0xE2)
-        return 0;
-    if (u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE)
-        return 0x2000 + (u[2] - 0x80);
-    if (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
-        return 0x2040 + (u[2] - 0x80);
-    return 0;
-}
-
-/* User text quoted for a message: control bytes escaped, cut at 40 bytes
- * (on a UTF-8 boundary), so a hostile value cannot garble the terminal. */
-static const char *quoted(const char *s, char out[64])
-{
-    size_t o = 0;
-    out[o++] = '"';
-    for (; *s && o < 52; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (o >= 44 && (c & 0xC0) != 0x80) {
-            memcpy(out + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (bidi_control(s)) {
-            o += (size_t)snprintf(out + o, 8, "\\u%04X", bidi_control(s));
-            s += 2;
-        } else if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
-            o += (size_t)snprintf(out + o, 8, c == '"' || c == '\\' ? "\\%c" : "\\x%02X", c);
-        } else {
-            out[o++] = (char)c;
-        }
-    }
-    out[o++] = '"';
-    out[o] = 0;
-    return out;
 }
 
 /* ===================================================================== *
@@ -1803,7 +1831,7 @@ static char *read_input(const char *path, size_t *len)
     bool is_stdin = !strcmp(path, "-");
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, path, strerror(errno));
+        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(path), strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -1825,12 +1853,12 @@ static char *read_input(const char *path, size_t *len)
     if (!is_stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, path, strerror(err));
+        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(path), strerror(err));
         free(buf);
         return NULL;
     }
     if (n > (size_t)MAX_INPUT_BYTES) {
-        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, path,
+        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(path),
                 MAX_INPUT_BYTES >> 20);
         free(buf);
         return NULL;
@@ -1879,7 +1907,7 @@ static cJSON *parse_json_file(const char *path, const char *name)
                 why = "unexpected character";
         }
         line_col(buf, bad, &line, &col);
-        fprintf(stderr, "%s: %s:%ld:%ld: invalid JSON: %s\n", progname, name, line, col, why);
+        fprintf(stderr, "%s: %s:%ld:%ld: invalid JSON: %s\n", progname, shown(name), line, col, why);
         arena_free(&json_arena);
     }
     free(buf);
@@ -5435,7 +5463,7 @@ static bool write_temp(struct output *o)
             err = errno;
         }
         if (!ok)
-            fprintf(stderr, "%s: %s: cannot write: %s\n", progname, o->path, strerror(err));
+            fprintf(stderr, "%s: %s: cannot write: %s\n", progname, shown(o->path), strerror(err));
         return ok;
     }
     const char *slash = strrchr(o->path, '/');
@@ -5444,7 +5472,7 @@ static bool write_temp(struct output *o)
     snprintf(o->tmp, dirlen + 32, "%.*s.cpreport-XXXXXX", (int)dirlen, o->path);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
-        fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", progname, o->path,
+        fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", progname, shown(o->path),
                 strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
@@ -5460,7 +5488,7 @@ static bool write_temp(struct output *o)
         err = errno;
     }
     if (!ok)
-        fprintf(stderr, "%s: %s: cannot write: %s\n", progname, o->path, strerror(err));
+        fprintf(stderr, "%s: %s: cannot write: %s\n", progname, shown(o->path), strerror(err));
     return ok;
 }
 
@@ -5490,7 +5518,7 @@ static int write_outputs(struct output *outs, int n)
     }
     for (int i = 0; i < n; i++) {
         if (outs[i].tmp && rename(outs[i].tmp, outs[i].path)) {
-            fprintf(stderr, "%s: %s: cannot replace: %s\n", progname, outs[i].path, strerror(errno));
+            fprintf(stderr, "%s: %s: cannot replace: %s\n", progname, shown(outs[i].path), strerror(errno));
             drop_temps(outs, n);
             return EXIT_WRITE;
         }
@@ -5643,9 +5671,9 @@ static int check_not_input(const struct options *o, const char *out)
         return -1;
     for (int i = 0; i < o->nfiles; i++)
         if (strcmp(o->files[i], "-") && same_file(o->files[i], &so))
-            return usage_error("'%s' is an input; writing to it would destroy it", out);
+            return usage_error("'%s' is an input; writing to it would destroy it", shown(out));
     return o->targets_file && same_file(o->targets_file, &so)
-               ? usage_error("'%s' is the targets file; writing to it would destroy it", out)
+               ? usage_error("'%s' is the targets file; writing to it would destroy it", shown(out))
                : -1;
 }
 
@@ -5705,26 +5733,26 @@ static int parse_args(int argc, char **argv, struct options *o)
             while (fail_on_names[f] && strcmp(fail_on_names[f], val))
                 f++;
             if (!fail_on_names[f])
-                return usage_error("unknown level '%s' for --fail-on (use error, warn or never)", val);
+                return usage_error("unknown level '%s' for --fail-on (use error, warn or never)", shown(val));
             o->fail_on = f;
         } else if (option_is(arg, "-o", "--output", &nl)) {
             if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a file name", arg);
+                return usage_error("%s needs a file name", shown(arg));
             int fmt = format_from_path(val);
             if (fmt == -1)
-                return usage_error("cannot tell the format of '%s' (use .md, .html or .json)", val);
+                return usage_error("cannot tell the format of '%s' (use .md, .html or .json)", shown(val));
             if (o->nouts == (int)(sizeof o->outs / sizeof o->outs[0]))
                 return usage_error("too many outputs");
             o->outs[o->nouts].fmt = fmt;
             o->outs[o->nouts++].path = val;
         } else if (option_is(arg, "-f", "--format", &nl)) {
             if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a format", arg);
+                return usage_error("%s needs a format", shown(arg));
             int f = 0;
             while (format_names[f] && strcmp(format_names[f], val))
                 f++;
             if (!format_names[f])
-                return usage_error("unknown format '%s' (use md, html or json)", val);
+                return usage_error("unknown format '%s' (use md, html or json)", shown(val));
             o->stdout_fmt = f;
         } else if (option_is(arg, NULL, "--by", &nl)) {
             if (!(val = option_value(argc, argv, &i, arg, nl)))
@@ -5733,7 +5761,7 @@ static int parse_args(int argc, char **argv, struct options *o)
             while (o->by < N_DIMS && strcmp(dim_ids[o->by], val))
                 o->by++;
             if (o->by == N_DIMS)
-                return usage_error("unknown grouping '%s' for --by (use region, hub, trust or phase)", val);
+                return usage_error("unknown grouping '%s' for --by (use region, hub, trust or phase)", shown(val));
         } else if (option_is(arg, NULL, "--eml", &nl) || option_is(arg, NULL, "--subject", &nl)) {
             if (!(val = option_value(argc, argv, &i, arg, nl)))
                 return usage_error("%.*s needs a value", (int)nl, arg);
@@ -5747,7 +5775,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 if (*p < 0x20 || *p >= 0x7F)
                     return usage_error("%.*s takes a plain ASCII address, without line breaks", (int)nl, arg);
             if (!strchr(val, '@'))
-                return usage_error("'%s' is not an email address", val);
+                return usage_error("'%s' is not an email address", shown(val));
             if (arg[7] == 'f')
                 o->mail.from = val;
             else
@@ -5757,7 +5785,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return usage_error("--out-dir needs a folder");
         } else if (option_is(arg, NULL, "--targets", &nl)) {
             if (!(o->targets_file = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a file name", arg);
+                return usage_error("%s needs a file name", shown(arg));
         } else if (option_is(arg, NULL, "--min-cohort", &nl) || option_is(arg, NULL, "--change-years", &nl)) {
             bool cohort = arg[2] == 'm';
             char *end;
@@ -5766,10 +5794,10 @@ static int parse_args(int argc, char **argv, struct options *o)
             long n = strtol(val, &end, 10);
             if (end == val || *end || n < 1 || n > (cohort ? 1000 : 50))
                 return usage_error("%.*s takes a whole number from 1 to %d, not '%s'", (int)nl, arg,
-                                   cohort ? 1000 : 50, val);
+                                   cohort ? 1000 : 50, shown(val));
             *(cohort ? &opt_min_cohort : &opt_change_years) = (int)n;
         } else {
-            return usage_error("unknown option '%s'", arg);
+            return usage_error("unknown option '%s'", shown(arg));
         }
     }
     if (!o->nfiles)
@@ -5884,7 +5912,8 @@ static bool load_all(struct report *r, const struct options *o)
         if (r->periods[i].as_of == r->periods[i - 1].as_of) {
             char d[16];
             fprintf(stderr, "%s: %s: as_of %s is the same as in %s; each snapshot must describe another date\n",
-                    progname, r->periods[i].file, iso_date(r->periods[i].as_of, d), r->periods[i - 1].file);
+                    progname, shown(r->periods[i].file), iso_date(r->periods[i].as_of, d),
+                    shown(r->periods[i - 1].file));
             ok = false;
         }
     }
@@ -5944,7 +5973,7 @@ static int check_outputs(struct options *o, const struct report *r)
         if (f && fclose(f))
             written = false;
         if (!written) {
-            fprintf(stderr, "%s: %s: cannot append the summary: %s\n", progname, summary, strerror(errno));
+            fprintf(stderr, "%s: %s: cannot append the summary: %s\n", progname, shown(summary), strerror(errno));
             rc = EXIT_WRITE;
         }
         sb_free(&md);
@@ -5984,7 +6013,7 @@ static int report_outputs(struct options *o, const struct report *r)
     if (o->by >= 0) {
         add_group_outputs(&outs, &n, r, o->by, o->out_dir, formats);
         if (mkdir(o->out_dir, 0777) && errno != EEXIST) {
-            fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, o->out_dir, strerror(errno));
+            fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(o->out_dir), strerror(errno));
             rc = EXIT_WRITE;
         }
     }
@@ -6003,7 +6032,7 @@ static int validate_outputs(const struct report *r)
 {
     char d[16];
     for (int i = 0; i < r->nperiods; i++)
-        printf("%s: valid, as of %s\n", r->periods[i].file, iso_date(r->periods[i].as_of, d));
+        printf("%s: valid, as of %s\n", shown(r->periods[i].file), iso_date(r->periods[i].as_of, d));
     return finish_stdout();
 }
 

@@ -26,7 +26,8 @@
 # binary under test), CPREPORT_MODE (plain|asan|valgrind|script), TESTDATA,
 # FIXTURES, ROOT (absolute paths), TMP and TMPDIR (a fresh empty folder),
 # LC_ALL=C, TZ=UTC, NO_COLOR, GITHUB_ACTIONS, GITHUB_STEP_SUMMARY and SOURCE_DATE_EPOCH unset; scripts also get CPREPORT_ASAN and
-# CPREPORT_STATIC.
+# CPREPORT_STATIC, and CPREPORT_WORK (this run's work folder, for what a
+# script keeps for inspection).
 #
 # Knobs (environment):
 #   VALGRIND=1   every case also under valgrind; VALGRIND=0 none; unset: only
@@ -38,8 +39,8 @@
 #                created when the status is not 0): create an empty stdout
 #                or stderr file first to start comparing that stream.
 #   TIMEOUT=60   seconds per run (valgrind runs get 10x, scripts 10x)
-#   KEEP=1       keep every run's folder under tests/.work (failed runs'
-#                folders are always kept)
+#   KEEP=1       keep every run's folder under tests/.work/run-PID (failed
+#                runs' folders are always kept, until the next run)
 #   PLAIN_BIN, ASAN_BIN, STATIC_BIN   binaries (default ./cpreport,
 #                ./cpreport-asan, ./cpreport-static)
 #
@@ -50,7 +51,10 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CASES=$ROOT/tests/cases
 SCRIPTS=$ROOT/tests/scripts
-WORK=$ROOT/tests/.work
+# Each run has its own work folder, so that two runs in one checkout (two
+# terminals, or make test beside tests/run.sh NAME) never share one.
+WORK_ROOT=$ROOT/tests/.work
+WORK=$WORK_ROOT/run-$$
 PLAIN_BIN=${PLAIN_BIN:-$ROOT/cpreport}
 ASAN_BIN=${ASAN_BIN:-$ROOT/cpreport-asan}
 STATIC_BIN=${STATIC_BIN:-$ROOT/cpreport-static}
@@ -108,6 +112,12 @@ else
     done
 fi
 
+# Folders of earlier runs that have ended go (a failed run's are kept until
+# then); a run still going keeps its own.
+for old in "$WORK_ROOT"/run-*; do
+    [ -d "$old" ] || continue
+    kill -0 "${old##*/run-}" 2>/dev/null || rm -rf "$old"
+done
 rm -rf "$WORK"
 mkdir -p "$WORK"
 
@@ -172,7 +182,7 @@ run_in_env() {
         envs+=(ASAN_OPTIONS="detect_leaks=1:log_path=$out/san"
             UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$out/san")
     fi
-    [ "$mode" = script ] && envs+=(CPREPORT_ASAN="$ASAN_BIN" CPREPORT_STATIC="$STATIC_BIN")
+    [ "$mode" = script ] && envs+=(CPREPORT_ASAN="$ASAN_BIN" CPREPORT_STATIC="$STATIC_BIN" CPREPORT_WORK="$WORK")
     mkdir -p "$out/tmp"
     if [ "$merge" = merged ]; then
         (cd "$cwd" && exec env "${envs[@]}" timeout -k 5 "$limit" "$@") </dev/null >"$out/output" 2>&1
@@ -353,5 +363,5 @@ fi
 
 # Leave no work folder behind when everything passed.
 rm -f "$WORK/bin-asan/cpreport" "$WORK/bin-valgrind/cpreport"
-rmdir "$WORK/bin-asan" "$WORK/bin-valgrind" "$WORK" 2>/dev/null
+rmdir "$WORK/bin-asan" "$WORK/bin-valgrind" "$WORK" "$WORK_ROOT" 2>/dev/null
 summary

@@ -4,7 +4,9 @@
 # golden fixture: loads with no console or page errors, fetches nothing but
 # itself, every chart (svg) has a non-empty box, every table is visible, dark
 # mode changes the background, a full-page screenshot goes to
-# tests/.work/browser/, and print to A4 PDF gives the pinned page count.
+# tests/.work/run-PID/browser/, and print to A4 PDF gives the pinned page
+# count. It runs from a folder deeper than 100 characters, as a checkout in
+# a long path would.
 #
 # Installs what it lacks: as root, Debian's chromium (and nodejs/npm when
 # there is no node) through tests/setup.sh, and playwright-core into
@@ -18,11 +20,12 @@
 # DejaVu fonts on the report of commit 785c1fb (charts included): 15 and 11
 # A4 pages. One page either way allows for another machine's fonts; a change
 # beyond that means the report or its print stylesheet changed: look at the
-# PDF in tests/.work/browser/, then update these.
+# PDF in tests/.work/run-PID/browser/, then update these.
 PAGES_TESTDATA=14-16    # testdata/*.json (three snapshots)
 PAGES_FULL=10-12        # tests/fixtures/kpi/full-2024.json (one snapshot)
 
-SHOTS=$ROOT/tests/.work/browser
+# Screenshots and PDFs stay in this run's work folder (tests/.work/run-PID/).
+SHOTS=${CPREPORT_WORK:-$TMP}/browser
 BROWSER_DIR=$ROOT/tests/browser
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 started=$(date +%s)
@@ -96,13 +99,25 @@ check "cpreport writes the full-2024 fixture report as HTML" \
     "$CPREPORT" "$FIXTURES/kpi/full-2024.json" -o "$TMP/full.html" || exit 0
 
 # --- in the browser ----------------------------------------------------------------
-rm -rf "$SHOTS"
-mkdir -p "$SHOTS"
-cp "$TMP/report.html" "$TMP/full.html" "$SHOTS/"
-CHROMIUM=$CHROMIUM timeout -k 5 120 node "$BROWSER_DIR/check.mjs" --shots "$SHOTS" \
-    "$SHOTS/report.html=$PAGES_TESTDATA" "$SHOTS/full.html=$PAGES_FULL"
+# As from a checkout deep in the file system: the work folder the browser
+# step runs in is padded past 100 characters, and the temporary folder it
+# is given is in there too. Chromium's profile and sockets must not follow
+# it: a Unix socket's path has at most 107 bytes ("Socket path too long"),
+# so node gets a short folder of its own under /tmp.
+deep=$TMP/a-folder-as-deep-as-a-checkout-in-a-long-path
+while [ ${#deep} -le 110 ]; do deep=$deep/deeper; done
+mkdir -p "$deep" "$SHOTS"
+cp "$TMP/report.html" "$TMP/full.html" "$deep/"
+short=$(mktemp -d /tmp/cpr.XXXXXX)
+(cd "$deep" && TMP=$deep TMPDIR=$short CHROMIUM=$CHROMIUM timeout -k 5 120 node "$BROWSER_DIR/check.mjs" \
+    --shots "$deep" "$deep/report.html=$PAGES_TESTDATA" "$deep/full.html=$PAGES_FULL")
 status=$?
+rm -rf "$short"
+cp "$deep"/*.png "$deep"/*.pdf "$SHOTS/" 2>/dev/null
 if [ "$status" != 0 ]; then
-    not_ok "tests/browser/check.mjs ran to the end" "exit status $status$([ "$status" = 124 ] && echo ' (timed out after 120 s)')"
+    not_ok "tests/browser/check.mjs ran to the end from a folder whose path has ${#deep} characters" \
+        "exit status $status$([ "$status" = 124 ] && echo ' (timed out after 120 s)')"
+else
+    ok "tests/browser/check.mjs ran to the end from a folder whose path has ${#deep} characters"
 fi
 echo "# browser test took $(($(date +%s) - started)) s; screenshots and PDFs in ${SHOTS#"$ROOT"/}"

@@ -1,7 +1,7 @@
 # cpreport build. Needs GNU make 4.3+ (grouped targets, `&:`).
 #
 # Targets: all (default: ./cpreport), cpreport-asan, static (./cpreport-static),
-# werror-check, clang-check, report, test, bench, fuzz, deps, clean, distclean.
+# werror-check, clang-check, report, test, bench, fuzz, dist, deps, clean, distclean.
 # Variables you may set: CC, CFLAGS, CPPFLAGS, LDFLAGS, CJSON_DIR,
 # CPREPORT_SRC, ASAN_CC, MUSL_CC, MUSL_CFLAGS, CLANG, CLANG_CFLAGS, REPORT_INPUTS, REPORT_ARGS,
 # TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_RUNS, BENCH_ARGS, FUZZ_TIME.
@@ -60,7 +60,7 @@ TEST_TOOLS += $(BROWSER_TOOLS)
 
 # build-tools and musl-tools are order-only prerequisites: their checks run
 # every time but never force a rebuild.
-.PHONY: all static werror-check clang-check report test bench fuzz deps test-tools \
+.PHONY: all static werror-check clang-check report test bench fuzz dist deps test-tools \
         build-tools musl-tools clean distclean FORCE
 .DELETE_ON_ERROR:
 
@@ -266,9 +266,66 @@ fuzz: $(FUZZ_BIN)
 	  -rss_limit_mb=2048 -artifact_prefix=.fuzz/ -dict=tests/fuzz/snapshot.dict .fuzz/corpus \
 	  tests/fuzz/seeds tests/fixtures tests/fixtures/kpi tests/fixtures/invalid tests/fixtures/fuzz
 
+# --- dist: the release binaries ---------------------------------------------
+# One self-contained binary per platform, built by Debian's cross compilers:
+# Linux x86-64 and ARM64 static with musl (no INTERP header, so they run on
+# any Linux), Windows x86-64 linked only to the system's own DLLs. Nothing
+# of the machine reaches the files: no build path (-ffile-prefix-map), no
+# build id, no PE timestamp, no debug information, so the same commit gives
+# the same bytes (tests/scripts/cross.sh builds twice and compares).
+VERSION := $(shell sed -n 's/^\#define CPREPORT_VERSION "\(.*\)"/\1/p' $(CPREPORT_SRC))
+DIST_DIR ?= dist
+AARCH64_CC ?= aarch64-linux-gnu-gcc
+MINGW_CC ?= x86_64-w64-mingw32-gcc
+MUSL_ARM64_DIR ?= .deps/musl-arm64
+DIST_CFLAGS := -O2 -ffile-prefix-map=$(CURDIR)/=
+DIST_LINUX_X86 := $(DIST_DIR)/cpreport-$(VERSION)-linux-x86_64
+DIST_LINUX_ARM := $(DIST_DIR)/cpreport-$(VERSION)-linux-arm64
+DIST_WINDOWS := $(DIST_DIR)/cpreport-$(VERSION)-windows-x86_64.exe
+DIST_BINS := $(DIST_LINUX_X86) $(DIST_LINUX_ARM) $(DIST_WINDOWS)
+
+dist: $(DIST_DIR)/SHA256SUMS
+
+# $(call dist_build,CC,compile flags,link flags): cpreport and cJSON into $@.
+define dist_build
+	@mkdir -p $(@D) $(B)/dist/$(@F)
+	$(1) $(STD) $(WARNINGS) $(DIST_CFLAGS) $(2) -I$(CJSON_DIR) -c -o $(B)/dist/$(@F)/cpreport.o $(CPREPORT_SRC)
+	$(1) $(CJSON_CFLAGS) $(DIST_CFLAGS) $(2) -c -o $(B)/dist/$(@F)/cJSON.o $(CJSON_C)
+	$(1) -static -s $(3) -o $@.tmp $(B)/dist/$(@F)/cpreport.o $(B)/dist/$(@F)/cJSON.o $(LDLIBS)
+	@mv $@.tmp $@
+endef
+
+# A Linux release binary must have no INTERP header: see cpreport-static.
+define dist_check_static
+	@if readelf -lW $@ | grep -q INTERP; then \
+	  echo "cpreport: $@ has an INTERP header, so it is not static" >&2; rm -f $@; exit 1; fi
+endef
+
+$(DIST_LINUX_X86): $(CPREPORT_SRC) $(CJSON_C) $(CJSON_H) | musl-tools
+	$(call dist_build,$(MUSL_CC),,-Wl,--build-id=none)
+	$(dist_check_static)
+
+$(MUSL_ARM64_DIR)/musl.specs: | build-tools
+	@$(SETUP) musl-arm64 '$(MUSL_ARM64_DIR)'
+
+$(DIST_LINUX_ARM): $(CPREPORT_SRC) $(CJSON_C) $(CJSON_H) $(MUSL_ARM64_DIR)/musl.specs
+	@$(SETUP) deps $(AARCH64_CC) readelf
+	$(call dist_build,$(AARCH64_CC) -specs=$(MUSL_ARM64_DIR)/musl.specs,,-Wl,--build-id=none)
+	$(dist_check_static)
+
+# Windows: only KERNEL32 and msvcrt (the system's C library) at run time;
+# tests/scripts/cross.sh checks the import table with objdump.
+$(DIST_WINDOWS): $(CPREPORT_SRC) $(CJSON_C) $(CJSON_H)
+	@$(SETUP) deps $(MINGW_CC)
+	$(call dist_build,$(MINGW_CC),,-Wl,--no-insert-timestamp)
+
+$(DIST_DIR)/SHA256SUMS: $(DIST_BINS)
+	cd $(DIST_DIR) && sha256sum $(notdir $(DIST_BINS)) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+	@cat $@
+
 # --- clean -------------------------------------------------------------------
 clean:
-	rm -rf $(B) out .bench .fuzz tests/.work cpreport cpreport-asan cpreport-static tests/gen_testdata
+	rm -rf $(B) out .bench .fuzz tests/.work dist cpreport cpreport-asan cpreport-static tests/gen_testdata
 
 # Also drops the fetched cJSON (next build fetches it again, ~2 s).
 distclean: clean

@@ -4276,7 +4276,7 @@ static void render_impact_chart(struct doc *d, const struct report *r)
 static void render_finance_chart(struct doc *d, const struct report *r)
 {
     const struct snapshot *s = r->latest;
-    if (!s->nincome)
+    if (s->nincome <= 0)
         return;
     double total = money_total(s->income, s->nincome, false).x;
     struct bar *bars = xcalloc((size_t)s->nincome, sizeof *bars);

@@ -8,6 +8,10 @@
 #                                  Silent when nothing is missing.
 #   tests/setup.sh cjson DIR       make DIR hold cJSON.c and cJSON.h, taken
 #                                  from Debian's `cjson` source package.
+#   tests/setup.sh musl-arm64 DIR  make DIR hold musl's C library for ARM64
+#                                  (Debian's musl-dev, arm64) and a gcc specs
+#                                  file, musl.specs, pointing into it, for
+#                                  the static ARM64 release binary.
 #
 # cJSON is never committed: Debian's source package is upstream 1.7.15 plus
 # Debian's security fixes, which upstream's release tarball lacks. It is fetched
@@ -31,6 +35,14 @@ package_for() {
         chromium) echo chromium ;;
         node) echo nodejs ;;
         npm) echo npm ;;
+        # make dist and its test (tests/scripts/cross.sh).
+        aarch64-linux-gnu-gcc | aarch64-linux-gnu-strip) echo gcc-aarch64-linux-gnu ;;
+        x86_64-w64-mingw32-gcc | x86_64-w64-mingw32-strip) echo gcc-mingw-w64-x86-64 ;;
+        x86_64-w64-mingw32-objdump) echo binutils-mingw-w64-x86-64 ;;
+        qemu-aarch64-static) echo qemu-user-static ;;
+        wine) echo wine ;;
+        wine64) echo wine64 ;;
+        sha256sum) echo coreutils ;;
         *) echo "$1" ;;
     esac
 }
@@ -120,18 +132,20 @@ cmd_deps() {
 
 CJSON_FAIL="could not fetch cJSON from Debian's source packages; set CJSON_DIR to a folder holding cJSON.c and cJSON.h"
 
-# Print the machine's Debian entries as deb822 stanzas of type deb-src. Reads
+# Print the machine's Debian entries as deb822 stanzas of type $1 (deb-src
+# by default, or deb; a deb stanza drops any Architectures line, so that
+# another architecture's packages can be listed). Reads
 # deb822 (*.sources) and one-line (*.list, sources.list) files; keeps only
 # enabled entries whose URI is a Debian archive (debian.org, or a mirror path
 # ending in /debian or /debian-security) with a Debian component, so that
 # third-party repositories (nodesource, docker's .../linux/debian) stay out.
 debian_src_stanzas() {
-    local f files=() etc=${CPREPORT_APT_ETC:-/etc/apt}   # override: for testing only
+    local type=${1:-deb-src} f files=() etc=${CPREPORT_APT_ETC:-/etc/apt}   # override: for testing only
     for f in "$etc"/sources.list "$etc"/sources.list.d/*.list "$etc"/sources.list.d/*.sources; do
         [ -f "$f" ] && [ -r "$f" ] && files+=("$f")
     done
     [ ${#files[@]} -eq 0 ] && return 0
-    awk '
+    awk -v type="$type" '
     function is_debian(uris, comps) {
         if (uris !~ /(^|[\/.@])debian\.org([\/:]|$|[ \t])|\/debian(-security|-ports)?\/?([ \t]|$)/) return 0
         return comps ~ /(^|[ \t])(main|contrib|non-free|non-free-firmware)([ \t]|$)/
@@ -139,7 +153,7 @@ debian_src_stanzas() {
     function emit(uris, suites, comps, extra) {
         if (!is_debian(uris, comps)) return
         if (printed++) print ""
-        print "Types: deb-src"
+        print "Types: " type
         print "URIs: " uris
         print "Suites: " suites
         print "Components: " comps
@@ -176,6 +190,7 @@ debian_src_stanzas() {
         else if (lk == "suites") suites = val
         else if (lk == "components") comps = val
         else if (lk == "enabled") enabled = val
+        else if (lk == "architectures" && type == "deb") field = ""
         else { field = "other"; extra = extra $0 "\n" }
         next
     }
@@ -192,6 +207,7 @@ debian_src_stanzas() {
                 if (o[i] == "" || index(o[i], "=") == 0) continue
                 k = substr(o[i], 1, index(o[i], "=") - 1); v = substr(o[i], index(o[i], "=") + 1)
                 gsub(",", " ", v)
+                if (k == "arch" && type == "deb") continue
                 extra = extra field_name(k) ": " v "\n"
             }
         }
@@ -207,13 +223,13 @@ debian_src_stanzas() {
 # Last resort when no Debian entry is configured: the standard archive for
 # this release.
 synthesized_stanzas() {
-    local id="" codename="" keyring=""
+    local type=${1:-deb-src} id="" codename="" keyring=""
     # shellcheck disable=SC1091
     [ -r /etc/os-release ] && . /etc/os-release && id=${ID:-} && codename=${VERSION_CODENAME:-}
     [ "$id" = debian ] && [ -n "$codename" ] || return 0
     [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] && keyring="Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
-    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s %s-updates\nComponents: main\n%s\n\n' "$codename" "$codename" "$keyring"
-    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian-security\nSuites: %s-security\nComponents: main\n%s\n' "$codename" "$keyring"
+    printf 'Types: %s\nURIs: http://deb.debian.org/debian\nSuites: %s %s-updates\nComponents: main\n%s\n\n' "$type" "$codename" "$codename" "$keyring"
+    printf 'Types: %s\nURIs: http://deb.debian.org/debian-security\nSuites: %s-security\nComponents: main\n%s\n' "$type" "$codename" "$keyring"
 }
 
 # Download and unpack the cjson source package into $1 (a fresh folder) using
@@ -229,6 +245,35 @@ apt_source_cjson() {
     (cd "$dest" && dpkg-source -x "$(basename "$dsc")" cjson-src) >>"$LOG" 2>&1 || return 1
     [ -f "$dest/cjson-src/cJSON.c" ] && [ -f "$dest/cjson-src/cJSON.h" ] || return 1
     sed -n 's/^Version: *//p' "$dsc" | head -n 1 >"$dest/cjson-src/DEBIAN-VERSION"
+}
+
+# A private apt configuration in folder $1 (which it fills) whose sources are
+# the machine's Debian entries as type $2 (deb-src or deb); sets apt_opts.
+# The machine's /etc/apt and package lists stay untouched.
+private_apt() {
+    local work=$1 type=$2
+    mkdir -p "$work/empty" "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
+    # A deb822 file may name its keyring inline, which one-line format cannot
+    # hold, so the private sources file is deb822 whatever the machine uses.
+    debian_src_stanzas "$type" >"$work/debian.sources"
+    if ! grep -q '^Types:' "$work/debian.sources"; then
+        synthesized_stanzas "$type" >"$work/debian.sources"
+    fi
+    apt_opts=(
+        -o "Dir::Etc::SourceList=$work/debian.sources"
+        -o "Dir::Etc::SourceParts=$work/empty"
+        -o "Dir::State::Lists=$work/lists"
+        -o "Dir::Cache=$work/cache"
+        -o Acquire::Retries=2
+        -o Acquire::http::Timeout=30
+        -o Acquire::https::Timeout=30
+    )
+    # As root, apt downloads as user _apt, which cannot enter a private 0700
+    # temp folder: open it up rather than let apt warn and run unsandboxed.
+    if [ "$(id -u)" = 0 ] && getent passwd _apt >/dev/null; then
+        chmod 755 "$work"
+        chown -R _apt "$work/lists/partial" "$work/cache/archives/partial" "$work/dl" 2>/dev/null || true
+    fi
 }
 
 cmd_cjson() {
@@ -265,33 +310,10 @@ cmd_cjson() {
     [ -n "${CPREPORT_KEEP_WORK:-}" ] || trap "rm -rf '$work'" EXIT
     LOG=$work/log
     : >"$LOG"
-    mkdir -p "$work/empty" "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
-
-    # A deb822 file may name its keyring inline, which one-line format cannot
-    # hold, so the private sources file is deb822 whatever the machine uses.
-    debian_src_stanzas >"$work/debian-src.sources"
-    if ! grep -q '^Types:' "$work/debian-src.sources"; then
-        synthesized_stanzas >"$work/debian-src.sources"
-    fi
-
-    local apt_opts=(
-        -o "Dir::Etc::SourceList=$work/debian-src.sources"
-        -o "Dir::Etc::SourceParts=$work/empty"
-        -o "Dir::State::Lists=$work/lists"
-        -o "Dir::Cache=$work/cache"
-        -o Acquire::Retries=2
-        -o Acquire::http::Timeout=30
-        -o Acquire::https::Timeout=30
-    )
-    # As root, apt downloads as user _apt, which cannot enter a private 0700
-    # temp folder: open it up rather than let apt warn and run unsandboxed.
-    if [ "$(id -u)" = 0 ] && getent passwd _apt >/dev/null; then
-        chmod 755 "$work"
-        chown -R _apt "$work/lists/partial" "$work/cache/archives/partial" "$work/dl" 2>/dev/null || true
-    fi
+    private_apt "$work" deb-src
 
     local ok=0
-    if grep -q '^Types:' "$work/debian-src.sources"; then
+    if grep -q '^Types:' "$work/debian.sources"; then
         # update may fail for one suite yet leave the others usable.
         apt-get -q "${apt_opts[@]}" update >>"$LOG" 2>&1 || true
         apt_source_cjson "$work/dl" "${apt_opts[@]}" && ok=1
@@ -320,11 +342,62 @@ cmd_cjson() {
     say "cJSON $(cat "$dir/DEBIAN-VERSION") from Debian's source package is in $dir"
 }
 
+# ---------------------------------------------------------------------------
+# musl for ARM64, from Debian's binary package musl-dev (arm64)
+
+# Debian's cross compiler links glibc; musl's static library, unpacked from
+# the arm64 package into DIR, gives a static binary a third of the size.
+# The package is only unpacked (dpkg -x), never installed, so the machine
+# needs no foreign architecture. DIR/musl.specs is musl-gcc's specs file
+# with its paths pointing into DIR.
+cmd_musl_arm64() {
+    local dir=${1:?usage: tests/setup.sh musl-arm64 DIR} fail="could not fetch musl-dev (arm64) from Debian's packages"
+    [ -f "$dir/musl.specs" ] && return 0
+    if ! have apt-get || ! have dpkg; then
+        say "$fail: no apt-get"
+        return 1
+    fi
+    local parent work deb stage
+    parent=$(dirname "$dir")
+    mkdir -p "$parent"
+    if have flock && exec 9>>"$parent/.musl-arm64-fetch.lock"; then
+        flock 9
+        [ -f "$dir/musl.specs" ] && return 0
+    fi
+    work=$(mktemp -d "${TMPDIR:-/tmp}/cpreport-musl.XXXXXX")
+    # shellcheck disable=SC2064
+    trap "rm -rf '$work'" EXIT
+    LOG=$work/log
+    private_apt "$work" deb
+    apt_opts+=(-o APT::Architecture=arm64 -o APT::Architectures=arm64)
+    apt-get -q "${apt_opts[@]}" update >>"$LOG" 2>&1 || true
+    (cd "$work/dl" && apt-get -q "${apt_opts[@]}" download musl-dev) >>"$LOG" 2>&1
+    deb=$(find "$work/dl" -maxdepth 1 -name 'musl-dev_*_arm64.deb' | head -n 1)
+    if [ -z "$deb" ]; then
+        tail -n 15 "$LOG" >&2
+        say "$fail"
+        return 1
+    fi
+    stage=$(mktemp -d "$parent/.musl-arm64-stage.XXXXXX")
+    dpkg -x "$deb" "$stage"
+    local root
+    root=$(cd "$parent" && pwd)/$(basename "$dir")
+    sed -e "s|/usr/include/aarch64-linux-musl|$root/usr/include/aarch64-linux-musl|g" \
+        -e "s|/usr/lib/aarch64-linux-musl|$root/usr/lib/aarch64-linux-musl|g" \
+        "$stage/usr/lib/aarch64-linux-musl/musl-gcc.specs" >"$stage/musl.specs"
+    dpkg-deb -f "$deb" Version >"$stage/DEBIAN-VERSION"
+    chmod 755 "$stage"
+    rm -rf "$dir"
+    mv "$stage" "$dir"
+    say "musl $(cat "$dir/DEBIAN-VERSION") for ARM64 from Debian's packages is in $dir"
+}
+
 case "${1:-}" in
     deps) shift; cmd_deps "$@" ;;
     cjson) shift; cmd_cjson "$@" ;;
+    musl-arm64) shift; cmd_musl_arm64 "$@" ;;
     *)
-        echo "usage: tests/setup.sh deps CMD[?]... | tests/setup.sh cjson DIR" >&2
+        echo "usage: tests/setup.sh deps CMD[?]... | tests/setup.sh cjson DIR | tests/setup.sh musl-arm64 DIR" >&2
         exit 2
         ;;
 esac

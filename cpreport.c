@@ -5535,7 +5535,64 @@ static int write_outputs(struct output *outs, int n)
  *  Command line                                                          *
  * ===================================================================== */
 
-static const char usage_text[] =
+enum mode { MODE_REPORT, MODE_CHECK, MODE_VALIDATE };
+static const char *const mode_names[] = {"report", "check", "validate", NULL};
+
+/* Every command, for "did you mean" when the first argument is none of
+ * them and no file either ("import" is coming on another branch). */
+static const char *const command_names[] = {"report", "check", "validate", "targets", "import", NULL};
+
+/* The commands that take an option: a bit for each enum mode. */
+#define FOR_REPORT (1u << MODE_REPORT)
+#define FOR_CHECK (1u << MODE_CHECK)
+#define FOR_ALL (FOR_REPORT | FOR_CHECK | 1u << MODE_VALIDATE)
+
+enum option_id {
+    OPT_OUTPUT, OPT_FORMAT, OPT_TARGETS, OPT_MIN_COHORT, OPT_CHANGE_YEARS, OPT_BY, OPT_OUT_DIR, OPT_EML,
+    OPT_MAIL_FROM, OPT_MAIL_TO, OPT_SUBJECT, OPT_HELP, OPT_VERSION, OPT_JUNIT, OPT_JSON, OPT_FAIL_ON, N_OPTIONS
+};
+
+/* Every option: what parse_args recognises and what --help lists, in
+ * --help's order. The options only `check` takes are listed under it. */
+static const struct option_def {
+    const char *name;   /* the long name, without "--" */
+    char letter;        /* the short name, or 0 */
+    const char *arg;    /* the value's name in --help; NULL: the option takes no value */
+    const char *need;   /* what "OPTION needs ..." asks for when the value is missing */
+    unsigned modes;     /* the commands that take it */
+    const char *help;   /* --help's text, its lines after the first indented; NULL: told with another */
+} option_defs[N_OPTIONS] = {
+    [OPT_OUTPUT] = {"output", 'o', "FILE", "a file name", FOR_REPORT,
+                    "write the report to FILE, in the format its extension\n"
+                    "names (.md, .html, .json); may be repeated"},
+    [OPT_FORMAT] = {"format", 'f', "FORMAT", "a format", FOR_REPORT,
+                    "format for standard output and for -o files without an\n"
+                    "extension: md (default), html, json"},
+    [OPT_TARGETS] = {"targets", 0, "FILE", "a file name", FOR_ALL,
+                     "targets to report against, instead of the built-in ones\n"
+                     "(format: cpreport targets)"},
+    [OPT_MIN_COHORT] = {"min-cohort", 0, "N", "a number", FOR_ALL,
+                        "suppress results resting on fewer than N pupils (6)"},
+    [OPT_CHANGE_YEARS] = {"change-years", 0, "N", "a number", FOR_ALL, "compare results with N years earlier (5)"},
+    [OPT_BY] = {"by", 0, "GROUPING", "region, hub, trust or phase", FOR_REPORT,
+                "also write a report for every region, hub, trust or\n"
+                "phase, in the same formats, with an index page"},
+    [OPT_OUT_DIR] = {"out-dir", 0, "DIR", "a folder", FOR_REPORT, "the folder for those reports (made if missing)"},
+    [OPT_EML] = {"eml", 0, "FILE", "a value", FOR_REPORT,
+                 "also write the report as an email, ready for\n"
+                 "'sendmail -t < FILE'; with --mail-from ADDRESS,\n"
+                 "--mail-to ADDRESS (repeatable), --subject TEXT"},
+    [OPT_MAIL_FROM] = {"mail-from", 0, "ADDRESS", "an address", FOR_REPORT, NULL},
+    [OPT_MAIL_TO] = {"mail-to", 0, "ADDRESS", "an address", FOR_REPORT, NULL},
+    [OPT_SUBJECT] = {"subject", 0, "TEXT", "a value", FOR_REPORT, NULL},
+    [OPT_HELP] = {"help", 'h', NULL, NULL, FOR_ALL, "show this help"},
+    [OPT_VERSION] = {"version", 'V', NULL, NULL, FOR_ALL, "show the version"},
+    [OPT_JUNIT] = {"junit", 0, "FILE", "a file name", FOR_CHECK, "also write JUnit XML"},
+    [OPT_JSON] = {"json", 0, "FILE", "a file name", FOR_CHECK, "also write every target's verdict as JSON"},
+    [OPT_FAIL_ON] = {"fail-on", 0, "LEVEL", "a level", FOR_CHECK, "what makes it exit 1: error (default), warn, never"},
+};
+
+static const char usage_head[] =
     "Usage: cpreport [report] [options] SNAPSHOT...\n"
     "       cpreport check [--targets FILE] [--junit FILE] [--json FILE] [--fail-on LEVEL] SNAPSHOT...\n"
     "       cpreport validate [--targets FILE] SNAPSHOT...\n"
@@ -5545,32 +5602,16 @@ static const char usage_text[] =
     "computes the strategy's indicators for the latest one, compares them with the\n"
     "earlier ones and with the targets, and writes a report.\n"
     "\n"
-    "Options:\n"
-    "  -o, --output FILE     write the report to FILE, in the format its extension\n"
-    "                        names (.md, .html, .json); may be repeated\n"
-    "  -f, --format FORMAT   format for standard output and for -o files without an\n"
-    "                        extension: md (default), html, json\n"
-    "      --targets FILE    targets to report against, instead of the built-in ones\n"
-    "                        (format: cpreport targets)\n"
-    "      --min-cohort N    suppress results resting on fewer than N pupils (6)\n"
-    "      --change-years N  compare results with N years earlier (5)\n"
-    "      --by GROUPING     also write a report for every region, hub, trust or\n"
-    "                        phase, in the same formats, with an index page\n"
-    "      --out-dir DIR     the folder for those reports (made if missing)\n"
-    "      --eml FILE        also write the report as an email, ready for\n"
-    "                        'sendmail -t < FILE'; with --mail-from ADDRESS,\n"
-    "                        --mail-to ADDRESS (repeatable), --subject TEXT\n"
-    "  -h, --help            show this help\n"
-    "  -V, --version         show the version\n"
-    "\n"
+    "Options:\n";
+
+static const char usage_commands[] =
     "\n"
     "Commands:\n"
     "  report                (the default) write the report\n"
     "  check                 evaluate every target against the latest snapshot, one\n"
-    "                        line each, for CI; options:\n"
-    "      --junit FILE      also write JUnit XML\n"
-    "      --json FILE       also write every target's verdict as JSON\n"
-    "      --fail-on LEVEL   what makes it exit 1: error (default), warn, never\n"
+    "                        line each, for CI; options:\n";
+
+static const char usage_tail[] =
     "  validate              load and check the snapshots only\n"
     "  targets               print the built-in targets as a targets file\n"
     "\n"
@@ -5580,8 +5621,48 @@ static const char usage_text[] =
     "commands and GITHUB_STEP_SUMMARY receives a summary (check);\n"
     "SOURCE_DATE_EPOCH dates the JUnit and JSON check files and the email.\n";
 
-enum mode { MODE_REPORT, MODE_CHECK, MODE_VALIDATE };
-static const char *const mode_names[] = {"report", "check", "validate", NULL};
+/* --help's lines for the options the report takes or, when check_only,
+ * for those only `check` takes. */
+static void usage_options(struct sb *b, bool check_only)
+{
+    enum { HELP_COLUMN = 24 };
+    for (int i = 0; i < N_OPTIONS; i++) {
+        const struct option_def *d = &option_defs[i];
+        if (!d->help || (check_only ? d->modes != FOR_CHECK : !(d->modes & FOR_REPORT)))
+            continue;
+        size_t start = b->len;
+        if (d->letter)
+            sb_printf(b, "  -%c, --%s", d->letter, d->name);
+        else
+            sb_printf(b, "      --%s", d->name);
+        if (d->arg)
+            sb_printf(b, " %s", d->arg);
+        do
+            sb_addc(b, ' ');
+        while (b->len - start < HELP_COLUMN);
+        for (const char *p = d->help; *p; p++) {
+            sb_addc(b, *p);
+            if (*p == '\n')
+                sb_printf(b, "%*s", HELP_COLUMN, "");
+        }
+        sb_addc(b, '\n');
+    }
+}
+
+/* --help, on standard output. */
+static int print_usage(void)
+{
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, usage_head);
+    usage_options(&b, false);
+    sb_add(&b, usage_commands);
+    usage_options(&b, true);
+    sb_add(&b, usage_tail);
+    fputs(b.buf, stdout);
+    sb_free(&b);
+    return finish_stdout();
+}
 
 struct options {
     const char **files;
@@ -5642,18 +5723,40 @@ static const char *option_value(int argc, char **argv, int *i, const char *arg, 
     return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
-static bool option_is(const char *arg, const char *shortname, const char *longname, size_t *namelen)
+/* The option arg names, as its index in option_defs, or -1. *namelen is
+ * the length of the name as written ("-o", "--output"), before "=VALUE"
+ * or a value joined to a short name. */
+static int option_find(const char *arg, size_t *namelen)
 {
-    size_t n = strlen(longname);
-    if (shortname && !strncmp(arg, shortname, 2) && arg[1] != '-') {
-        *namelen = 2;
-        return true;
+    for (int i = 0; i < N_OPTIONS; i++) {
+        const struct option_def *d = &option_defs[i];
+        size_t n = strlen(d->name);
+        if (arg[1] == '-' && !strncmp(arg + 2, d->name, n) && (!arg[n + 2] || (arg[n + 2] == '=' && d->arg))) {
+            *namelen = n + 2;
+            return i;
+        }
+        if (d->letter && arg[1] == d->letter && (!arg[2] || d->arg)) {
+            *namelen = 2;
+            return i;
+        }
     }
-    if (!strncmp(arg, longname, n) && (arg[n] == 0 || arg[n] == '=')) {
-        *namelen = n;
-        return true;
+    return -1;
+}
+
+/* Says arg is no option, naming the nearest long one when it is close. */
+static int unknown_option(const char *arg)
+{
+    const char *names[N_OPTIONS + 1] = {NULL}, *near = NULL;
+    char name[64];
+    for (int i = 0; i < N_OPTIONS; i++)
+        names[i] = option_defs[i].name;
+    if (arg[1] == '-') {
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+        near = nearest_name(name, names);
     }
-    return false;
+    if (near)
+        return usage_error("unknown option '%s'; did you mean '--%s'?", shown(arg), near);
+    return usage_error("unknown option '%s'", shown(arg));
 }
 
 /* Whether path names the file st describes. */
@@ -5691,8 +5794,13 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->mode = m;
             first = 2;
         }
+    if (first == 1 && argc > 1 && argv[1][0] != '-' && access(argv[1], F_OK)) {
+        const char *near = nearest_name(argv[1], command_names);
+        if (near)
+            return usage_error("unknown command '%s'; did you mean '%s'?", shown(argv[1]), near);
+    }
     for (int i = first; i < argc; i++) {
-        const char *arg = argv[i], *val;
+        const char *arg = argv[i], *val = NULL;
         size_t nl;
         if (only_files || arg[0] != '-' || !arg[1]) {
             if (!strcmp(arg, "-")) {
@@ -5703,41 +5811,44 @@ static int parse_args(int argc, char **argv, struct options *o)
             if (o->nfiles == MAX_SNAPSHOTS)
                 return usage_error("more than %d snapshots", MAX_SNAPSHOTS);
             o->files[o->nfiles++] = arg;
-        } else if (!strcmp(arg, "--")) {
+            continue;
+        }
+        if (!strcmp(arg, "--")) {
             only_files = true;
-        } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            fputs(usage_text, stdout);
-            return finish_stdout();
-        } else if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
+            continue;
+        }
+        int id = option_find(arg, &nl);
+        if (id < 0)
+            return unknown_option(arg);
+        const struct option_def *d = &option_defs[id];
+        /* An option one command does not take is for one other command. */
+        if (!(d->modes >> o->mode & 1))
+            return usage_error("%.*s is for 'cpreport %s'", (int)nl, arg,
+                               mode_names[d->modes == FOR_CHECK ? MODE_CHECK : MODE_REPORT]);
+        if (d->arg && !(val = option_value(argc, argv, &i, arg, nl)))
+            return usage_error("%.*s needs %s", (int)nl, arg, d->need);
+        switch ((enum option_id)id) {
+        case OPT_HELP:
+            return print_usage();
+        case OPT_VERSION:
             printf("cpreport %s\n", CPREPORT_VERSION);
             return finish_stdout();
-        } else if ((option_is(arg, "-o", "--output", &nl) || option_is(arg, "-f", "--format", &nl) ||
-                    option_is(arg, NULL, "--by", &nl) || option_is(arg, NULL, "--out-dir", &nl) ||
-                    option_is(arg, NULL, "--eml", &nl) || option_is(arg, NULL, "--mail-from", &nl) ||
-                    option_is(arg, NULL, "--mail-to", &nl) || option_is(arg, NULL, "--subject", &nl)) &&
-                   o->mode != MODE_REPORT) {
-            return usage_error("%.*s is for 'cpreport report'", (int)nl, arg);
-        } else if ((option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl) ||
-                    option_is(arg, NULL, "--fail-on", &nl)) &&
-                   o->mode != MODE_CHECK) {
-            return usage_error("%.*s is for 'cpreport check'", (int)nl, arg);
-        } else if (option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl)) {
-            bool junit = arg[3] == 'u';
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs a file name", (int)nl, arg);
-            *(junit ? &o->junit_file : &o->check_json_file) = val;
-        } else if (option_is(arg, NULL, "--fail-on", &nl)) {
+        case OPT_JUNIT:
+            o->junit_file = val;
+            break;
+        case OPT_JSON:
+            o->check_json_file = val;
+            break;
+        case OPT_FAIL_ON: {
             int f = 0;
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("--fail-on needs a level");
             while (fail_on_names[f] && strcmp(fail_on_names[f], val))
                 f++;
             if (!fail_on_names[f])
                 return usage_error("unknown level '%s' for --fail-on (use error, warn or never)", shown(val));
             o->fail_on = f;
-        } else if (option_is(arg, "-o", "--output", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a file name", shown(arg));
+            break;
+        }
+        case OPT_OUTPUT: {
             int fmt = format_from_path(val);
             if (fmt == -1)
                 return usage_error("cannot tell the format of '%s' (use .md, .html or .json)", shown(val));
@@ -5745,30 +5856,32 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return usage_error("too many outputs");
             o->outs[o->nouts].fmt = fmt;
             o->outs[o->nouts++].path = val;
-        } else if (option_is(arg, "-f", "--format", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a format", shown(arg));
+            break;
+        }
+        case OPT_FORMAT: {
             int f = 0;
             while (format_names[f] && strcmp(format_names[f], val))
                 f++;
             if (!format_names[f])
                 return usage_error("unknown format '%s' (use md, html or json)", shown(val));
             o->stdout_fmt = f;
-        } else if (option_is(arg, NULL, "--by", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("--by needs region, hub, trust or phase");
+            break;
+        }
+        case OPT_BY:
             o->by = 0;
             while (o->by < N_DIMS && strcmp(dim_ids[o->by], val))
                 o->by++;
             if (o->by == N_DIMS)
                 return usage_error("unknown grouping '%s' for --by (use region, hub, trust or phase)", shown(val));
-        } else if (option_is(arg, NULL, "--eml", &nl) || option_is(arg, NULL, "--subject", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs a value", (int)nl, arg);
-            *(arg[2] == 'e' ? &o->eml_file : &o->mail.subject) = val;
-        } else if (option_is(arg, NULL, "--mail-from", &nl) || option_is(arg, NULL, "--mail-to", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs an address", (int)nl, arg);
+            break;
+        case OPT_EML:
+            o->eml_file = val;
+            break;
+        case OPT_SUBJECT:
+            o->mail.subject = val;
+            break;
+        case OPT_MAIL_FROM:
+        case OPT_MAIL_TO:
             /* Addresses go into headers as they are: printable ASCII only,
              * so that nothing can start a header of its own. */
             for (const char *p = val; *p; p++)
@@ -5776,28 +5889,30 @@ static int parse_args(int argc, char **argv, struct options *o)
                     return usage_error("%.*s takes a plain ASCII address, without line breaks", (int)nl, arg);
             if (!strchr(val, '@'))
                 return usage_error("'%s' is not an email address", shown(val));
-            if (arg[7] == 'f')
+            if (id == OPT_MAIL_FROM)
                 o->mail.from = val;
             else
                 o->mail.to[o->mail.nto++] = val;
-        } else if (option_is(arg, NULL, "--out-dir", &nl)) {
-            if (!(o->out_dir = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("--out-dir needs a folder");
-        } else if (option_is(arg, NULL, "--targets", &nl)) {
-            if (!(o->targets_file = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a file name", shown(arg));
-        } else if (option_is(arg, NULL, "--min-cohort", &nl) || option_is(arg, NULL, "--change-years", &nl)) {
-            bool cohort = arg[2] == 'm';
+            break;
+        case OPT_OUT_DIR:
+            o->out_dir = val;
+            break;
+        case OPT_TARGETS:
+            o->targets_file = val;
+            break;
+        case OPT_MIN_COHORT:
+        case OPT_CHANGE_YEARS: {
+            bool cohort = id == OPT_MIN_COHORT;
             char *end;
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs a number", (int)nl, arg);
             long n = strtol(val, &end, 10);
             if (end == val || *end || n < 1 || n > (cohort ? 1000 : 50))
                 return usage_error("%.*s takes a whole number from 1 to %d, not '%s'", (int)nl, arg,
                                    cohort ? 1000 : 50, shown(val));
             *(cohort ? &opt_min_cohort : &opt_change_years) = (int)n;
-        } else {
-            return usage_error("unknown option '%s'", shown(arg));
+            break;
+        }
+        case N_OPTIONS:
+            break;
         }
     }
     if (!o->nfiles)

@@ -325,6 +325,23 @@ static const char *nearest_name(const char *s, const char *const *names)
     return best_d <= limit ? best : NULL;
 }
 
+/* A whole number written as plain ASCII digits, with no sign and no
+ * spaces, of at most max: the one rule for every whole number the command
+ * line and the environment give. False for anything else. */
+static bool plain_whole(const char *s, long long max, long long *out)
+{
+    long long n = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || n > (max - (*s - '0')) / 10)
+            return false;
+        n = n * 10 + (*s - '0');
+    }
+    *out = n;
+    return true;
+}
+
 /* ===================================================================== *
  *  Diagnostics: every problem named with its file and JSON path          *
  * ===================================================================== */
@@ -555,12 +572,8 @@ static const char *long_date(long days, char out[32])
 static bool source_date(char out[32])
 {
     const char *env = getenv("SOURCE_DATE_EPOCH");
-    char *end;
-    if (!env || !*env)
-        return false;
-    errno = 0;
-    long long secs = strtoll(env, &end, 10);
-    if (*end || errno || secs < 0 || secs > 7258118400LL)
+    long long secs;
+    if (!env || !plain_whole(env, 7258118400LL, &secs))
         return false;
     int y, m, d;
     civil_from_days((long)(secs / 86400), &y, &m, &d);
@@ -824,9 +837,24 @@ static size_t number_length(const char *p)
 /* cJSON's own limit: deeper input is refused, since parsing recurses. */
 #define MAX_NESTING 1000
 
+/* The code unit of the escape "\uXXXX" at p (p + 6 <= the end), or -1
+ * when it is not one. */
+static long u_escape(const char *p)
+{
+    char hex[5] = {0};
+    if (p[0] != '\\' || p[1] != 'u')
+        return -1;
+    for (int k = 0; k < 4; k++)
+        if (!isxdigit((unsigned char)(hex[k] = p[k + 2])))
+            return -1;
+    return strtol(hex, NULL, 16);
+}
+
 /* Length of the JSON string starting at the quote buf[i], or 0 with *why
  * and *at set. Checks what cJSON lets through: UTF-8, raw control
- * characters, escapes, and "\u0000" (which cJSON truncates the text at). */
+ * characters, escapes, "\u0000" (which cJSON truncates the text at), and
+ * half of a surrogate pair without the other (which cJSON refuses with no
+ * reason given). */
 static size_t string_length(const char *buf, size_t len, size_t i, const char **why, size_t *at)
 {
     for (size_t j = i + 1; j < len; j++) {
@@ -848,16 +876,22 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
         } else if (c == '\\') {
             char e = j + 1 < len ? buf[j + 1] : 0;
             if (e == 'u') {
-                bool hex = j + 5 < len;
-                for (size_t k = 2; hex && k < 6; k++)
-                    hex = isxdigit((unsigned char)buf[j + k]);
-                if (!hex) {
+                long u = j + 5 < len ? u_escape(buf + j) : -1;
+                if (u < 0) {
                     *why = "\\u must be followed by four hexadecimal digits";
                     return 0;
                 }
-                if (!strncmp(buf + j + 2, "0000", 4)) {
+                if (u == 0) {
                     *why = "\\u0000 (a NUL character) is not allowed in text";
                     return 0;
+                }
+                if (u >= 0xD800 && u <= 0xDFFF) {
+                    long low = u < 0xDC00 && j + 11 < len ? u_escape(buf + j + 6) : -1;
+                    if (low < 0xDC00 || low > 0xDFFF) {
+                        *why = "invalid \\u escape: unpaired surrogate";
+                        return 0;
+                    }
+                    j += 6; /* the pair is one character */
                 }
             } else if (!e || !strchr("\"\\/bfnrt", e)) {
                 *why = "invalid escape in a string";
@@ -1824,14 +1858,18 @@ static void load_tree(struct loader *L, const cJSON *root)
         load_internal(L, v);
 }
 
+/* How messages name the input at path: "-" is standard input. */
+static const char *input_name(const char *path) { return strcmp(path, "-") ? path : "<stdin>"; }
+
 /* The whole input, NUL-terminated, or NULL after saying why. "-" is
  * standard input. */
 static char *read_input(const char *path, size_t *len)
 {
+    const char *name = input_name(path);
     bool is_stdin = !strcmp(path, "-");
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(path), strerror(errno));
+        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(name), strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -1853,12 +1891,12 @@ static char *read_input(const char *path, size_t *len)
     if (!is_stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(path), strerror(err));
+        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(name), strerror(err));
         free(buf);
         return NULL;
     }
     if (n > (size_t)MAX_INPUT_BYTES) {
-        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(path),
+        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(name),
                 MAX_INPUT_BYTES >> 20);
         free(buf);
         return NULL;
@@ -2667,7 +2705,7 @@ static void load_target(struct loader *L, const cJSON *o, int i, void *ctx)
  * after naming every problem. */
 static bool load_targets(const char *path, struct target **out, int *n, struct snapshot **owner)
 {
-    cJSON *root = parse_json_file(path, path);
+    cJSON *root = parse_json_file(path, input_name(path));
     if (!root)
         return false;
     struct snapshot *s = xcalloc(1, sizeof *s);
@@ -2676,7 +2714,7 @@ static bool load_targets(const char *path, struct target **out, int *n, struct s
     const cJSON *arr;
     char q[64];
     s->as_of = LONG_MIN;
-    diag_init(&L.d, path);
+    diag_init(&L.d, input_name(path));
     *n = 0;
     *out = NULL;
     if (!cJSON_IsObject(root)) {
@@ -5804,7 +5842,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         size_t nl;
         if (only_files || arg[0] != '-' || !arg[1]) {
             if (!strcmp(arg, "-")) {
-                if (stdin_used)
+                if (stdin_used || (o->targets_file && !strcmp(o->targets_file, "-")))
                     return usage_error("standard input ('-') can be read only once");
                 stdin_used = true;
             }
@@ -5898,14 +5936,15 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->out_dir = val;
             break;
         case OPT_TARGETS:
+            if (!strcmp(val, "-") && stdin_used)
+                return usage_error("standard input ('-') can be read only once");
             o->targets_file = val;
             break;
         case OPT_MIN_COHORT:
         case OPT_CHANGE_YEARS: {
             bool cohort = id == OPT_MIN_COHORT;
-            char *end;
-            long n = strtol(val, &end, 10);
-            if (end == val || *end || n < 1 || n > (cohort ? 1000 : 50))
+            long long n;
+            if (!plain_whole(val, cohort ? 1000 : 50, &n) || n < 1)
                 return usage_error("%.*s takes a whole number from 1 to %d, not '%s'", (int)nl, arg,
                                    cohort ? 1000 : 50, shown(val));
             *(cohort ? &opt_min_cohort : &opt_change_years) = (int)n;
@@ -5995,7 +6034,7 @@ static bool load_all(struct report *r, const struct options *o)
     bool ok = true;
     r->periods = xcalloc((size_t)o->nfiles, sizeof *r->periods);
     for (int i = 0; i < o->nfiles; i++) {
-        const char *name = strcmp(o->files[i], "-") ? o->files[i] : "<stdin>";
+        const char *name = input_name(o->files[i]);
         struct snapshot *s = load_snapshot(o->files[i], name);
         if (!s) {
             ok = false;

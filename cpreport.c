@@ -1000,12 +1000,95 @@ static void line_col(const char *buf, long off, long *line, long *col)
     }
 }
 
-/* The object's keys: known ones, duplicates (an error: cJSON keeps both
- * and finds the first), and unknown ones (a warning, with the nearest
- * known key). known[] ends with NULL and has at most 64 entries. */
+/* Which of n keys repeat one before them: a flag for each, by position,
+ * which the caller frees. Found by sorting a copy, not by comparing every
+ * pair: an object may hold very many keys. */
+static bool *repeated_keys(const struct key_index *keys, int n)
+{
+    struct key_index *sorted = memcpy(xmalloc(sizeof *sorted * (size_t)n), keys, sizeof *sorted * (size_t)n);
+    bool *repeat = xcalloc((size_t)n, sizeof *repeat);
+    qsort(sorted, (size_t)n, sizeof *sorted, cmp_key_index);
+    for (int i = 1; i < n; i++)
+        repeat[sorted[i].idx] = !strcmp(sorted[i].key, sorted[i - 1].key);
+    free(sorted);
+    return repeat;
+}
+
+/* Where check_repeats is in the tree: a member's key, or with key NULL an
+ * element's index. Kept on the stack and written into the path only for
+ * a message, so that the walk costs little when nothing repeats. */
+struct walk_at {
+    const struct walk_at *up;
+    const char *key;
+    int index;
+};
+
+static void path_walked(struct diag *d, const struct walk_at *at)
+{
+    if (!at)
+        return;
+    path_walked(d, at->up);
+    if (at->key)
+        path_key(d, at->key);
+    else
+        path_index(d, at->index);
+}
+
+static void report_repeat(struct loader *L, const struct walk_at *at, const char *key)
+{
+    char q[64];
+    size_t old = L->d.len;
+    path_walked(&L->d, at);
+    diag_error(&L->d, "key %s appears more than once", quoted(key, q));
+    path_pop(&L->d, old);
+}
+
+/* Repeated keys (an error: cJSON keeps each and finds the first) in v and
+ * every object inside it, known or not, at any depth, each named at its
+ * object's path. One walk of the tree, before anything is loaded from it;
+ * the keys of a small object are compared pairwise, a larger one's sorted. */
+static void check_repeats(struct loader *L, const cJSON *v, const struct walk_at *up)
+{
+    const cJSON *c;
+    int n = cJSON_IsObject(v) ? cJSON_GetArraySize(v) : 0;
+    if (n > 16) {
+        struct key_index *keys = xmalloc(sizeof *keys * (size_t)n);
+        n = 0;
+        cJSON_ArrayForEach(c, v)
+        {
+            keys[n] = (struct key_index){c->string, 0, n};
+            n++;
+        }
+        bool *repeat = repeated_keys(keys, n);
+        for (int i = 0; i < n; i++)
+            if (repeat[i])
+                report_repeat(L, up, keys[i].key);
+        free(repeat);
+        free(keys);
+    } else if (n > 1) {
+        for (c = v->child->next; c; c = c->next)
+            for (const cJSON *b = v->child; b != c; b = b->next)
+                if (!strcmp(b->string, c->string)) {
+                    report_repeat(L, up, c->string);
+                    break;
+                }
+    }
+    n = 0;
+    cJSON_ArrayForEach(c, v)
+    {
+        if (c->child) {  /* only arrays and objects hold keys */
+            struct walk_at at = {up, cJSON_IsObject(v) ? c->string : NULL, n};
+            check_repeats(L, c, &at);
+        }
+        n++;
+    }
+}
+
+/* The object's unknown keys: a warning each, once for a repeated key
+ * (check_repeats reports the repeat), with the nearest known key. known[]
+ * ends with NULL. */
 static void check_keys(struct loader *L, const cJSON *obj, const char *const *known)
 {
-    uint64_t seen = 0;
     const cJSON *c;
     char q[64];
     struct key_index *unknown = NULL;
@@ -1015,11 +1098,7 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
         int k = 0;
         while (known[k] && strcmp(known[k], c->string))
             k++;
-        if (known[k]) {
-            if (seen >> k & 1)
-                diag_error(&L->d, "key \"%s\" appears more than once", known[k]);
-            seen |= (uint64_t)1 << k;
-        } else {
+        if (!known[k]) {
             if (!unknown)
                 unknown = xmalloc(sizeof *unknown * (size_t)(cJSON_GetArraySize(obj) + 1));
             unknown[n] = (struct key_index){c->string, 0, n};
@@ -1028,23 +1107,16 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
     }
     if (!unknown)
         return;
-    /* Repeats of an unknown key are found by sorting a copy, not by
-     * comparing every pair: an object may hold very many keys. */
-    struct key_index *sorted = memcpy(xmalloc(sizeof *sorted * (size_t)n), unknown, sizeof *sorted * (size_t)n);
-    bool *repeat = xcalloc((size_t)n, sizeof *repeat);
-    qsort(sorted, (size_t)n, sizeof *sorted, cmp_key_index);
-    for (int i = 1; i < n; i++)
-        repeat[sorted[i].idx] = !strcmp(sorted[i].key, sorted[i - 1].key);
+    bool *repeat = repeated_keys(unknown, n);
     for (int i = 0; i < n; i++) {
-        const char *key = unknown[i].key, *near = repeat[i] ? NULL : nearest_name(key, known);
         if (repeat[i])
-            diag_error(&L->d, "key %s appears more than once", quoted(key, q));
-        else if (near)
+            continue;
+        const char *key = unknown[i].key, *near = nearest_name(key, known);
+        if (near)
             diag_warn(&L->d, "unknown key %s ignored (did you mean \"%s\"?)", quoted(key, q), near);
         else
             diag_warn(&L->d, "unknown key %s ignored", quoted(key, q));
     }
-    free(sorted);
     free(repeat);
     free(unknown);
 }
@@ -1795,12 +1867,13 @@ static void load_tree(struct loader *L, const cJSON *root)
         diag_error(&L->d, "expected an object at the top level, got %s", describe(root, q));
         return;
     }
-    check_keys(L, root, snapshot_keys);
     if (get_string(L, root, "format", REQUIRED, &format) && strcmp(format, SNAPSHOT_FORMAT)) {
         error_at(L, "format", "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
                  SNAPSHOT_FORMAT);
         return;     /* another format's fields would only add noise */
     }
+    check_repeats(L, root, NULL);
+    check_keys(L, root, snapshot_keys);
     s->as_of = LONG_MIN;
     if (!get_date(L, root, "as_of", REQUIRED, true, &s->as_of))
         s->as_of = LONG_MIN;
@@ -2720,11 +2793,15 @@ static bool load_targets(const char *path, struct target **out, int *n, struct s
     if (!cJSON_IsObject(root)) {
         diag_error(&L.d, "expected an object at the top level, got %s", describe(root, q));
     } else {
-        check_keys(&L, root, targets_file_keys);
-        if (get_string(&L, root, "format", REQUIRED, &format) && strcmp(format, TARGETS_FORMAT)) {
+        bool format_ok = !get_string(&L, root, "format", REQUIRED, &format) || !strcmp(format, TARGETS_FORMAT);
+        if (!format_ok) {
             error_at(&L, "format", "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
                      TARGETS_FORMAT);
-        } else if ((arr = get_array(&L, root, "targets", REQUIRED))) {
+        } else {
+            check_repeats(&L, root, NULL);
+            check_keys(&L, root, targets_file_keys);
+        }
+        if (format_ok && (arr = get_array(&L, root, "targets", REQUIRED))) {
             int size = cJSON_GetArraySize(arr), first[N_KPIS];
             *out = xcalloc((size_t)size + 1, sizeof **out);
             for (int i = 0; i < size; i++)

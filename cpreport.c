@@ -556,15 +556,26 @@ static const char *iso_date(long days, char out[16])
     return out;
 }
 
+static const char *const month_names[] = {"January", "February", "March",     "April",
+                                          "May",     "June",     "July",      "August",
+                                          "September", "October", "November", "December"};
+
 /* Words, "31 December 2024". */
 static const char *long_date(long days, char out[32])
 {
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, 32, "%d %s %d", d, months[m - 1], y);
+    snprintf(out, 32, "%d %s %d", d, month_names[m - 1], y);
+    return out;
+}
+
+/* Words where space is tight (table headings, chart axes): the month's
+ * first three letters, "31 Dec 2024". */
+static const char *short_date(long days, char out[32])
+{
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(out, 32, "%d %.3s %d", d, month_names[m - 1], y);
     return out;
 }
 
@@ -3730,11 +3741,11 @@ static void render_series(struct doc *d, const struct report *r, int group)
         return;
     int first = r->nperiods > SERIES_SHOWN ? r->nperiods - SERIES_SHOWN : 0;
     const char *headers[SERIES_SHOWN + 1];
-    char dates[SERIES_SHOWN][16], align[SERIES_SHOWN + 2], title[80];
+    char dates[SERIES_SHOWN][32], align[SERIES_SHOWN + 2], title[80];
     headers[0] = "Indicator";
     align[0] = 'l';
     for (int i = first; i < r->nperiods; i++) {
-        headers[i - first + 1] = iso_date(r->periods[i].as_of, dates[i - first]);
+        headers[i - first + 1] = short_date(r->periods[i].as_of, dates[i - first]);
         align[i - first + 1] = 'r';
     }
     align[r->nperiods - first + 1] = 0;
@@ -3843,10 +3854,10 @@ static void render_impact_notes(struct doc *d, const struct report *r)
         sb_add(&t, "none");
     else
         sb_printf(&t, "%d", s->year[M_KS2_READING]);
-    sb_printf(&t, ". Changes compare with %d years earlier, over schools in the partnership for 4 years or "
+    sb_printf(&t, ". Changes compare with %d year%s earlier, over schools in the partnership for 4 years or "
                   "more; averages are weighted by disadvantaged pupils, and a figure resting on fewer than %d "
-                  "pupils is suppressed.",
-              opt_change_years, opt_min_cohort);
+                  "pupil%s is suppressed.",
+              opt_change_years, opt_change_years == 1 ? "" : "s", opt_min_cohort, opt_min_cohort == 1 ? "" : "s");
     doc_para(d, t.buf);
     sb_free(&t);
     if (!s->nsurveys)
@@ -4312,10 +4323,10 @@ static void svg_pupils(struct sb *b, const struct report *r)
     for (int i = 0; i < r->nperiods; i++) {
         sb_printf(b, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n", PX(r->periods[i].as_of),
                   PY(r->periods[i].vals[k].x));
-        svg_text(b, PX(r->periods[i].as_of), H - B + 16, "middle", "cl", iso_date(r->periods[i].as_of, d));
+        svg_text(b, PX(r->periods[i].as_of), H - B + 16, "middle", "cl", short_date(r->periods[i].as_of, d));
     }
     if (t && t->has_by)
-        svg_text(b, PX(t->by), H - B + 16, PX(t->by) > W - R - 40 ? "end" : "middle", "cl", iso_date(t->by, d));
+        svg_text(b, PX(t->by), H - B + 16, PX(t->by) > W - R - 40 ? "end" : "middle", "cl", short_date(t->by, d));
     svg_text(b, L + (W - L - R) / 2.0, H - 12, "middle", "ca", "Snapshot date");
     sb_printf(b, "<text class=\"ca\" transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">Pupils</text>\n",
               (H - B + T) / 2);
@@ -4379,8 +4390,8 @@ static void render_impact_chart(struct doc *d, const struct report *r)
         bars[i] = (struct bar){labels[i].buf, *kpi_now(r, ids[i / 2][i % 2]), i % 2};
     }
     char title[96];
-    snprintf(title, sizeof title, "Change for disadvantaged pupils over %d years, against national change",
-             opt_change_years);
+    snprintf(title, sizeof title, "Change for disadvantaged pupils over %d year%s, against national change",
+             opt_change_years, opt_change_years == 1 ? "" : "s");
     svg_bars(d->b, title, "Change (percentage points for KS4, scaled-score points for KS2)", bars, 8, U_POINTS, NULL,
              "Dark bars: partnership schools of four or more years. Light bars: England.");
     for (int i = 0; i < 8; i++)
@@ -4751,7 +4762,7 @@ static void group_body(struct doc *d, const void *ctx)
     sb_add(&t, schools == 1 ? " active school and " : " active schools and ");
     fmt_number(&t, pupils, 0, false);
     sb_printf(&t, " pupils, compared with the whole partnership and with national figures. A results figure "
-                  "resting on fewer than %d pupils is suppressed.", opt_min_cohort);
+                  "resting on fewer than %d pupil%s is suppressed.", opt_min_cohort, opt_min_cohort == 1 ? "" : "s");
     doc_para(d, t.buf);
     sb_free(&t);
     const char *headers[] = {"Indicator", c->g->name, "Partnership", "National"};

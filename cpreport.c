@@ -1049,7 +1049,8 @@ static void report_repeat(struct loader *L, const struct walk_at *at, const char
 {
     char q[64];
     size_t old = L->d.len;
-    path_walked(&L->d, at);
+    if (L->d.errors < MAX_PROBLEMS_SHOWN)  /* a message not shown needs no path */
+        path_walked(&L->d, at);
     diag_error(&L->d, "key %s appears more than once", quoted(key, q));
     path_pop(&L->d, old);
 }

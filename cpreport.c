@@ -325,6 +325,23 @@ static const char *nearest_name(const char *s, const char *const *names)
     return best_d <= limit ? best : NULL;
 }
 
+/* A whole number written as plain ASCII digits, with no sign and no
+ * spaces, of at most max: the one rule for every whole number the command
+ * line and the environment give. False for anything else. */
+static bool plain_whole(const char *s, long long max, long long *out)
+{
+    long long n = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || n > (max - (*s - '0')) / 10)
+            return false;
+        n = n * 10 + (*s - '0');
+    }
+    *out = n;
+    return true;
+}
+
 /* ===================================================================== *
  *  Diagnostics: every problem named with its file and JSON path          *
  * ===================================================================== */
@@ -539,15 +556,26 @@ static const char *iso_date(long days, char out[16])
     return out;
 }
 
+static const char *const month_names[] = {"January", "February", "March",     "April",
+                                          "May",     "June",     "July",      "August",
+                                          "September", "October", "November", "December"};
+
 /* Words, "31 December 2024". */
 static const char *long_date(long days, char out[32])
 {
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, 32, "%d %s %d", d, months[m - 1], y);
+    snprintf(out, 32, "%d %s %d", d, month_names[m - 1], y);
+    return out;
+}
+
+/* Words where space is tight (table headings, chart axes): the month's
+ * first three letters, "31 Dec 2024". */
+static const char *short_date(long days, char out[32])
+{
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(out, 32, "%d %.3s %d", d, month_names[m - 1], y);
     return out;
 }
 
@@ -555,12 +583,8 @@ static const char *long_date(long days, char out[32])
 static bool source_date(char out[32])
 {
     const char *env = getenv("SOURCE_DATE_EPOCH");
-    char *end;
-    if (!env || !*env)
-        return false;
-    errno = 0;
-    long long secs = strtoll(env, &end, 10);
-    if (*end || errno || secs < 0 || secs > 7258118400LL)
+    long long secs;
+    if (!env || !plain_whole(env, 7258118400LL, &secs))
         return false;
     int y, m, d;
     civil_from_days((long)(secs / 86400), &y, &m, &d);
@@ -824,9 +848,24 @@ static size_t number_length(const char *p)
 /* cJSON's own limit: deeper input is refused, since parsing recurses. */
 #define MAX_NESTING 1000
 
+/* The code unit of the escape "\uXXXX" at p (p + 6 <= the end), or -1
+ * when it is not one. */
+static long u_escape(const char *p)
+{
+    char hex[5] = {0};
+    if (p[0] != '\\' || p[1] != 'u')
+        return -1;
+    for (int k = 0; k < 4; k++)
+        if (!isxdigit((unsigned char)(hex[k] = p[k + 2])))
+            return -1;
+    return strtol(hex, NULL, 16);
+}
+
 /* Length of the JSON string starting at the quote buf[i], or 0 with *why
  * and *at set. Checks what cJSON lets through: UTF-8, raw control
- * characters, escapes, and "\u0000" (which cJSON truncates the text at). */
+ * characters, escapes, "\u0000" (which cJSON truncates the text at), and
+ * half of a surrogate pair without the other (which cJSON refuses with no
+ * reason given). */
 static size_t string_length(const char *buf, size_t len, size_t i, const char **why, size_t *at)
 {
     for (size_t j = i + 1; j < len; j++) {
@@ -848,16 +887,22 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
         } else if (c == '\\') {
             char e = j + 1 < len ? buf[j + 1] : 0;
             if (e == 'u') {
-                bool hex = j + 5 < len;
-                for (size_t k = 2; hex && k < 6; k++)
-                    hex = isxdigit((unsigned char)buf[j + k]);
-                if (!hex) {
+                long u = j + 5 < len ? u_escape(buf + j) : -1;
+                if (u < 0) {
                     *why = "\\u must be followed by four hexadecimal digits";
                     return 0;
                 }
-                if (!strncmp(buf + j + 2, "0000", 4)) {
+                if (u == 0) {
                     *why = "\\u0000 (a NUL character) is not allowed in text";
                     return 0;
+                }
+                if (u >= 0xD800 && u <= 0xDFFF) {
+                    long low = u < 0xDC00 && j + 11 < len ? u_escape(buf + j + 6) : -1;
+                    if (low < 0xDC00 || low > 0xDFFF) {
+                        *why = "invalid \\u escape: unpaired surrogate";
+                        return 0;
+                    }
+                    j += 6; /* the pair is one character */
                 }
             } else if (!e || !strchr("\"\\/bfnrt", e)) {
                 *why = "invalid escape in a string";
@@ -966,12 +1011,96 @@ static void line_col(const char *buf, long off, long *line, long *col)
     }
 }
 
-/* The object's keys: known ones, duplicates (an error: cJSON keeps both
- * and finds the first), and unknown ones (a warning, with the nearest
- * known key). known[] ends with NULL and has at most 64 entries. */
+/* Which of n keys repeat one before them: a flag for each, by position,
+ * which the caller frees. Found by sorting a copy, not by comparing every
+ * pair: an object may hold very many keys. */
+static bool *repeated_keys(const struct key_index *keys, int n)
+{
+    struct key_index *sorted = memcpy(xmalloc(sizeof *sorted * (size_t)n), keys, sizeof *sorted * (size_t)n);
+    bool *repeat = xcalloc((size_t)n, sizeof *repeat);
+    qsort(sorted, (size_t)n, sizeof *sorted, cmp_key_index);
+    for (int i = 1; i < n; i++)
+        repeat[sorted[i].idx] = !strcmp(sorted[i].key, sorted[i - 1].key);
+    free(sorted);
+    return repeat;
+}
+
+/* Where check_repeats is in the tree: a member's key, or with key NULL an
+ * element's index. Kept on the stack and written into the path only for
+ * a message, so that the walk costs little when nothing repeats. */
+struct walk_at {
+    const struct walk_at *up;
+    const char *key;
+    int index;
+};
+
+static void path_walked(struct diag *d, const struct walk_at *at)
+{
+    if (!at)
+        return;
+    path_walked(d, at->up);
+    if (at->key)
+        path_key(d, at->key);
+    else
+        path_index(d, at->index);
+}
+
+static void report_repeat(struct loader *L, const struct walk_at *at, const char *key)
+{
+    char q[64];
+    size_t old = L->d.len;
+    if (L->d.errors < MAX_PROBLEMS_SHOWN)  /* a message not shown needs no path */
+        path_walked(&L->d, at);
+    diag_error(&L->d, "key %s appears more than once", quoted(key, q));
+    path_pop(&L->d, old);
+}
+
+/* Repeated keys (an error: cJSON keeps each and finds the first) in v and
+ * every object inside it, known or not, at any depth, each named at its
+ * object's path. One walk of the tree, before anything is loaded from it;
+ * the keys of a small object are compared pairwise, a larger one's sorted. */
+static void check_repeats(struct loader *L, const cJSON *v, const struct walk_at *up)
+{
+    const cJSON *c;
+    int n = cJSON_IsObject(v) ? cJSON_GetArraySize(v) : 0;
+    if (n > 16) {
+        struct key_index *keys = xmalloc(sizeof *keys * (size_t)n);
+        n = 0;
+        cJSON_ArrayForEach(c, v)
+        {
+            keys[n] = (struct key_index){c->string, 0, n};
+            n++;
+        }
+        bool *repeat = repeated_keys(keys, n);
+        for (int i = 0; i < n; i++)
+            if (repeat[i])
+                report_repeat(L, up, keys[i].key);
+        free(repeat);
+        free(keys);
+    } else if (n > 1) {
+        for (c = v->child->next; c; c = c->next)
+            for (const cJSON *b = v->child; b != c; b = b->next)
+                if (!strcmp(b->string, c->string)) {
+                    report_repeat(L, up, c->string);
+                    break;
+                }
+    }
+    n = 0;
+    cJSON_ArrayForEach(c, v)
+    {
+        if (c->child) {  /* only arrays and objects hold keys */
+            struct walk_at at = {up, cJSON_IsObject(v) ? c->string : NULL, n};
+            check_repeats(L, c, &at);
+        }
+        n++;
+    }
+}
+
+/* The object's unknown keys: a warning each, once for a repeated key
+ * (check_repeats reports the repeat), with the nearest known key. known[]
+ * ends with NULL. */
 static void check_keys(struct loader *L, const cJSON *obj, const char *const *known)
 {
-    uint64_t seen = 0;
     const cJSON *c;
     char q[64];
     struct key_index *unknown = NULL;
@@ -981,11 +1110,7 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
         int k = 0;
         while (known[k] && strcmp(known[k], c->string))
             k++;
-        if (known[k]) {
-            if (seen >> k & 1)
-                diag_error(&L->d, "key \"%s\" appears more than once", known[k]);
-            seen |= (uint64_t)1 << k;
-        } else {
+        if (!known[k]) {
             if (!unknown)
                 unknown = xmalloc(sizeof *unknown * (size_t)(cJSON_GetArraySize(obj) + 1));
             unknown[n] = (struct key_index){c->string, 0, n};
@@ -994,23 +1119,16 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
     }
     if (!unknown)
         return;
-    /* Repeats of an unknown key are found by sorting a copy, not by
-     * comparing every pair: an object may hold very many keys. */
-    struct key_index *sorted = memcpy(xmalloc(sizeof *sorted * (size_t)n), unknown, sizeof *sorted * (size_t)n);
-    bool *repeat = xcalloc((size_t)n, sizeof *repeat);
-    qsort(sorted, (size_t)n, sizeof *sorted, cmp_key_index);
-    for (int i = 1; i < n; i++)
-        repeat[sorted[i].idx] = !strcmp(sorted[i].key, sorted[i - 1].key);
+    bool *repeat = repeated_keys(unknown, n);
     for (int i = 0; i < n; i++) {
-        const char *key = unknown[i].key, *near = repeat[i] ? NULL : nearest_name(key, known);
         if (repeat[i])
-            diag_error(&L->d, "key %s appears more than once", quoted(key, q));
-        else if (near)
+            continue;
+        const char *key = unknown[i].key, *near = nearest_name(key, known);
+        if (near)
             diag_warn(&L->d, "unknown key %s ignored (did you mean \"%s\"?)", quoted(key, q), near);
         else
             diag_warn(&L->d, "unknown key %s ignored", quoted(key, q));
     }
-    free(sorted);
     free(repeat);
     free(unknown);
 }
@@ -1761,12 +1879,13 @@ static void load_tree(struct loader *L, const cJSON *root)
         diag_error(&L->d, "expected an object at the top level, got %s", describe(root, q));
         return;
     }
-    check_keys(L, root, snapshot_keys);
     if (get_string(L, root, "format", REQUIRED, &format) && strcmp(format, SNAPSHOT_FORMAT)) {
         error_at(L, "format", "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
                  SNAPSHOT_FORMAT);
         return;     /* another format's fields would only add noise */
     }
+    check_repeats(L, root, NULL);
+    check_keys(L, root, snapshot_keys);
     s->as_of = LONG_MIN;
     if (!get_date(L, root, "as_of", REQUIRED, true, &s->as_of))
         s->as_of = LONG_MIN;
@@ -1824,14 +1943,18 @@ static void load_tree(struct loader *L, const cJSON *root)
         load_internal(L, v);
 }
 
+/* How messages name the input at path: "-" is standard input. */
+static const char *input_name(const char *path) { return strcmp(path, "-") ? path : "<stdin>"; }
+
 /* The whole input, NUL-terminated, or NULL after saying why. "-" is
  * standard input. */
 static char *read_input(const char *path, size_t *len)
 {
+    const char *name = input_name(path);
     bool is_stdin = !strcmp(path, "-");
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(path), strerror(errno));
+        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(name), strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -1853,12 +1976,12 @@ static char *read_input(const char *path, size_t *len)
     if (!is_stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(path), strerror(err));
+        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(name), strerror(err));
         free(buf);
         return NULL;
     }
     if (n > (size_t)MAX_INPUT_BYTES) {
-        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(path),
+        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(name),
                 MAX_INPUT_BYTES >> 20);
         free(buf);
         return NULL;
@@ -2667,7 +2790,7 @@ static void load_target(struct loader *L, const cJSON *o, int i, void *ctx)
  * after naming every problem. */
 static bool load_targets(const char *path, struct target **out, int *n, struct snapshot **owner)
 {
-    cJSON *root = parse_json_file(path, path);
+    cJSON *root = parse_json_file(path, input_name(path));
     if (!root)
         return false;
     struct snapshot *s = xcalloc(1, sizeof *s);
@@ -2676,17 +2799,21 @@ static bool load_targets(const char *path, struct target **out, int *n, struct s
     const cJSON *arr;
     char q[64];
     s->as_of = LONG_MIN;
-    diag_init(&L.d, path);
+    diag_init(&L.d, input_name(path));
     *n = 0;
     *out = NULL;
     if (!cJSON_IsObject(root)) {
         diag_error(&L.d, "expected an object at the top level, got %s", describe(root, q));
     } else {
-        check_keys(&L, root, targets_file_keys);
-        if (get_string(&L, root, "format", REQUIRED, &format) && strcmp(format, TARGETS_FORMAT)) {
+        bool format_ok = !get_string(&L, root, "format", REQUIRED, &format) || !strcmp(format, TARGETS_FORMAT);
+        if (!format_ok) {
             error_at(&L, "format", "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
                      TARGETS_FORMAT);
-        } else if ((arr = get_array(&L, root, "targets", REQUIRED))) {
+        } else {
+            check_repeats(&L, root, NULL);
+            check_keys(&L, root, targets_file_keys);
+        }
+        if (format_ok && (arr = get_array(&L, root, "targets", REQUIRED))) {
             int size = cJSON_GetArraySize(arr), first[N_KPIS];
             *out = xcalloc((size_t)size + 1, sizeof **out);
             for (int i = 0; i < size; i++)
@@ -3615,11 +3742,11 @@ static void render_series(struct doc *d, const struct report *r, int group)
         return;
     int first = r->nperiods > SERIES_SHOWN ? r->nperiods - SERIES_SHOWN : 0;
     const char *headers[SERIES_SHOWN + 1];
-    char dates[SERIES_SHOWN][16], align[SERIES_SHOWN + 2], title[80];
+    char dates[SERIES_SHOWN][32], align[SERIES_SHOWN + 2], title[80];
     headers[0] = "Indicator";
     align[0] = 'l';
     for (int i = first; i < r->nperiods; i++) {
-        headers[i - first + 1] = iso_date(r->periods[i].as_of, dates[i - first]);
+        headers[i - first + 1] = short_date(r->periods[i].as_of, dates[i - first]);
         align[i - first + 1] = 'r';
     }
     align[r->nperiods - first + 1] = 0;
@@ -3728,10 +3855,10 @@ static void render_impact_notes(struct doc *d, const struct report *r)
         sb_add(&t, "none");
     else
         sb_printf(&t, "%d", s->year[M_KS2_READING]);
-    sb_printf(&t, ". Changes compare with %d years earlier, over schools in the partnership for 4 years or "
+    sb_printf(&t, ". Changes compare with %d year%s earlier, over schools in the partnership for 4 years or "
                   "more; averages are weighted by disadvantaged pupils, and a figure resting on fewer than %d "
-                  "pupils is suppressed.",
-              opt_change_years, opt_min_cohort);
+                  "pupil%s is suppressed.",
+              opt_change_years, opt_change_years == 1 ? "" : "s", opt_min_cohort, opt_min_cohort == 1 ? "" : "s");
     doc_para(d, t.buf);
     sb_free(&t);
     if (!s->nsurveys)
@@ -4197,10 +4324,10 @@ static void svg_pupils(struct sb *b, const struct report *r)
     for (int i = 0; i < r->nperiods; i++) {
         sb_printf(b, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n", PX(r->periods[i].as_of),
                   PY(r->periods[i].vals[k].x));
-        svg_text(b, PX(r->periods[i].as_of), H - B + 16, "middle", "cl", iso_date(r->periods[i].as_of, d));
+        svg_text(b, PX(r->periods[i].as_of), H - B + 16, "middle", "cl", short_date(r->periods[i].as_of, d));
     }
     if (t && t->has_by)
-        svg_text(b, PX(t->by), H - B + 16, PX(t->by) > W - R - 40 ? "end" : "middle", "cl", iso_date(t->by, d));
+        svg_text(b, PX(t->by), H - B + 16, PX(t->by) > W - R - 40 ? "end" : "middle", "cl", short_date(t->by, d));
     svg_text(b, L + (W - L - R) / 2.0, H - 12, "middle", "ca", "Snapshot date");
     sb_printf(b, "<text class=\"ca\" transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">Pupils</text>\n",
               (H - B + T) / 2);
@@ -4264,8 +4391,8 @@ static void render_impact_chart(struct doc *d, const struct report *r)
         bars[i] = (struct bar){labels[i].buf, *kpi_now(r, ids[i / 2][i % 2]), i % 2};
     }
     char title[96];
-    snprintf(title, sizeof title, "Change for disadvantaged pupils over %d years, against national change",
-             opt_change_years);
+    snprintf(title, sizeof title, "Change for disadvantaged pupils over %d year%s, against national change",
+             opt_change_years, opt_change_years == 1 ? "" : "s");
     svg_bars(d->b, title, "Change (percentage points for KS4, scaled-score points for KS2)", bars, 8, U_POINTS, NULL,
              "Dark bars: partnership schools of four or more years. Light bars: England.");
     for (int i = 0; i < 8; i++)
@@ -4636,7 +4763,7 @@ static void group_body(struct doc *d, const void *ctx)
     sb_add(&t, schools == 1 ? " active school and " : " active schools and ");
     fmt_number(&t, pupils, 0, false);
     sb_printf(&t, " pupils, compared with the whole partnership and with national figures. A results figure "
-                  "resting on fewer than %d pupils is suppressed.", opt_min_cohort);
+                  "resting on fewer than %d pupil%s is suppressed.", opt_min_cohort, opt_min_cohort == 1 ? "" : "s");
     doc_para(d, t.buf);
     sb_free(&t);
     const char *headers[] = {"Indicator", c->g->name, "Partnership", "National"};
@@ -5535,7 +5662,64 @@ static int write_outputs(struct output *outs, int n)
  *  Command line                                                          *
  * ===================================================================== */
 
-static const char usage_text[] =
+enum mode { MODE_REPORT, MODE_CHECK, MODE_VALIDATE };
+static const char *const mode_names[] = {"report", "check", "validate", NULL};
+
+/* Every command, for "did you mean" when the first argument is none of
+ * them and no file either ("import" is coming on another branch). */
+static const char *const command_names[] = {"report", "check", "validate", "targets", "import", NULL};
+
+/* The commands that take an option: a bit for each enum mode. */
+#define FOR_REPORT (1u << MODE_REPORT)
+#define FOR_CHECK (1u << MODE_CHECK)
+#define FOR_ALL (FOR_REPORT | FOR_CHECK | 1u << MODE_VALIDATE)
+
+enum option_id {
+    OPT_OUTPUT, OPT_FORMAT, OPT_TARGETS, OPT_MIN_COHORT, OPT_CHANGE_YEARS, OPT_BY, OPT_OUT_DIR, OPT_EML,
+    OPT_MAIL_FROM, OPT_MAIL_TO, OPT_SUBJECT, OPT_HELP, OPT_VERSION, OPT_JUNIT, OPT_JSON, OPT_FAIL_ON, N_OPTIONS
+};
+
+/* Every option: what parse_args recognises and what --help lists, in
+ * --help's order. The options only `check` takes are listed under it. */
+static const struct option_def {
+    const char *name;   /* the long name, without "--" */
+    char letter;        /* the short name, or 0 */
+    const char *arg;    /* the value's name in --help; NULL: the option takes no value */
+    const char *need;   /* what "OPTION needs ..." asks for when the value is missing */
+    unsigned modes;     /* the commands that take it */
+    const char *help;   /* --help's text, its lines after the first indented; NULL: told with another */
+} option_defs[N_OPTIONS] = {
+    [OPT_OUTPUT] = {"output", 'o', "FILE", "a file name", FOR_REPORT,
+                    "write the report to FILE, in the format its extension\n"
+                    "names (.md, .html, .json); may be repeated"},
+    [OPT_FORMAT] = {"format", 'f', "FORMAT", "a format", FOR_REPORT,
+                    "format for standard output and for -o files without an\n"
+                    "extension: md (default), html, json"},
+    [OPT_TARGETS] = {"targets", 0, "FILE", "a file name", FOR_ALL,
+                     "targets to report against, instead of the built-in ones\n"
+                     "(format: cpreport targets)"},
+    [OPT_MIN_COHORT] = {"min-cohort", 0, "N", "a number", FOR_ALL,
+                        "suppress results resting on fewer than N pupils (6)"},
+    [OPT_CHANGE_YEARS] = {"change-years", 0, "N", "a number", FOR_ALL, "compare results with N years earlier (5)"},
+    [OPT_BY] = {"by", 0, "GROUPING", "region, hub, trust or phase", FOR_REPORT,
+                "also write a report for every region, hub, trust or\n"
+                "phase, in the same formats, with an index page"},
+    [OPT_OUT_DIR] = {"out-dir", 0, "DIR", "a folder", FOR_REPORT, "the folder for those reports (made if missing)"},
+    [OPT_EML] = {"eml", 0, "FILE", "a value", FOR_REPORT,
+                 "also write the report as an email, ready for\n"
+                 "'sendmail -t < FILE'; with --mail-from ADDRESS,\n"
+                 "--mail-to ADDRESS (repeatable), --subject TEXT"},
+    [OPT_MAIL_FROM] = {"mail-from", 0, "ADDRESS", "an address", FOR_REPORT, NULL},
+    [OPT_MAIL_TO] = {"mail-to", 0, "ADDRESS", "an address", FOR_REPORT, NULL},
+    [OPT_SUBJECT] = {"subject", 0, "TEXT", "a value", FOR_REPORT, NULL},
+    [OPT_HELP] = {"help", 'h', NULL, NULL, FOR_ALL, "show this help"},
+    [OPT_VERSION] = {"version", 'V', NULL, NULL, FOR_ALL, "show the version"},
+    [OPT_JUNIT] = {"junit", 0, "FILE", "a file name", FOR_CHECK, "also write JUnit XML"},
+    [OPT_JSON] = {"json", 0, "FILE", "a file name", FOR_CHECK, "also write every target's verdict as JSON"},
+    [OPT_FAIL_ON] = {"fail-on", 0, "LEVEL", "a level", FOR_CHECK, "what makes it exit 1: error (default), warn, never"},
+};
+
+static const char usage_head[] =
     "Usage: cpreport [report] [options] SNAPSHOT...\n"
     "       cpreport check [--targets FILE] [--junit FILE] [--json FILE] [--fail-on LEVEL] SNAPSHOT...\n"
     "       cpreport validate [--targets FILE] SNAPSHOT...\n"
@@ -5545,32 +5729,16 @@ static const char usage_text[] =
     "computes the strategy's indicators for the latest one, compares them with the\n"
     "earlier ones and with the targets, and writes a report.\n"
     "\n"
-    "Options:\n"
-    "  -o, --output FILE     write the report to FILE, in the format its extension\n"
-    "                        names (.md, .html, .json); may be repeated\n"
-    "  -f, --format FORMAT   format for standard output and for -o files without an\n"
-    "                        extension: md (default), html, json\n"
-    "      --targets FILE    targets to report against, instead of the built-in ones\n"
-    "                        (format: cpreport targets)\n"
-    "      --min-cohort N    suppress results resting on fewer than N pupils (6)\n"
-    "      --change-years N  compare results with N years earlier (5)\n"
-    "      --by GROUPING     also write a report for every region, hub, trust or\n"
-    "                        phase, in the same formats, with an index page\n"
-    "      --out-dir DIR     the folder for those reports (made if missing)\n"
-    "      --eml FILE        also write the report as an email, ready for\n"
-    "                        'sendmail -t < FILE'; with --mail-from ADDRESS,\n"
-    "                        --mail-to ADDRESS (repeatable), --subject TEXT\n"
-    "  -h, --help            show this help\n"
-    "  -V, --version         show the version\n"
-    "\n"
+    "Options:\n";
+
+static const char usage_commands[] =
     "\n"
     "Commands:\n"
     "  report                (the default) write the report\n"
     "  check                 evaluate every target against the latest snapshot, one\n"
-    "                        line each, for CI; options:\n"
-    "      --junit FILE      also write JUnit XML\n"
-    "      --json FILE       also write every target's verdict as JSON\n"
-    "      --fail-on LEVEL   what makes it exit 1: error (default), warn, never\n"
+    "                        line each, for CI; options:\n";
+
+static const char usage_tail[] =
     "  validate              load and check the snapshots only\n"
     "  targets               print the built-in targets as a targets file\n"
     "\n"
@@ -5580,8 +5748,48 @@ static const char usage_text[] =
     "commands and GITHUB_STEP_SUMMARY receives a summary (check);\n"
     "SOURCE_DATE_EPOCH dates the JUnit and JSON check files and the email.\n";
 
-enum mode { MODE_REPORT, MODE_CHECK, MODE_VALIDATE };
-static const char *const mode_names[] = {"report", "check", "validate", NULL};
+/* --help's lines for the options the report takes or, when check_only,
+ * for those only `check` takes. */
+static void usage_options(struct sb *b, bool check_only)
+{
+    enum { HELP_COLUMN = 24 };
+    for (int i = 0; i < N_OPTIONS; i++) {
+        const struct option_def *d = &option_defs[i];
+        if (!d->help || (check_only ? d->modes != FOR_CHECK : !(d->modes & FOR_REPORT)))
+            continue;
+        size_t start = b->len;
+        if (d->letter)
+            sb_printf(b, "  -%c, --%s", d->letter, d->name);
+        else
+            sb_printf(b, "      --%s", d->name);
+        if (d->arg)
+            sb_printf(b, " %s", d->arg);
+        do
+            sb_addc(b, ' ');
+        while (b->len - start < HELP_COLUMN);
+        for (const char *p = d->help; *p; p++) {
+            sb_addc(b, *p);
+            if (*p == '\n')
+                sb_printf(b, "%*s", HELP_COLUMN, "");
+        }
+        sb_addc(b, '\n');
+    }
+}
+
+/* --help, on standard output. */
+static int print_usage(void)
+{
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, usage_head);
+    usage_options(&b, false);
+    sb_add(&b, usage_commands);
+    usage_options(&b, true);
+    sb_add(&b, usage_tail);
+    fputs(b.buf, stdout);
+    sb_free(&b);
+    return finish_stdout();
+}
 
 struct options {
     const char **files;
@@ -5642,18 +5850,40 @@ static const char *option_value(int argc, char **argv, int *i, const char *arg, 
     return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
-static bool option_is(const char *arg, const char *shortname, const char *longname, size_t *namelen)
+/* The option arg names, as its index in option_defs, or -1. *namelen is
+ * the length of the name as written ("-o", "--output"), before "=VALUE"
+ * or a value joined to a short name. */
+static int option_find(const char *arg, size_t *namelen)
 {
-    size_t n = strlen(longname);
-    if (shortname && !strncmp(arg, shortname, 2) && arg[1] != '-') {
-        *namelen = 2;
-        return true;
+    for (int i = 0; i < N_OPTIONS; i++) {
+        const struct option_def *d = &option_defs[i];
+        size_t n = strlen(d->name);
+        if (arg[1] == '-' && !strncmp(arg + 2, d->name, n) && (!arg[n + 2] || (arg[n + 2] == '=' && d->arg))) {
+            *namelen = n + 2;
+            return i;
+        }
+        if (d->letter && arg[1] == d->letter && (!arg[2] || d->arg)) {
+            *namelen = 2;
+            return i;
+        }
     }
-    if (!strncmp(arg, longname, n) && (arg[n] == 0 || arg[n] == '=')) {
-        *namelen = n;
-        return true;
+    return -1;
+}
+
+/* Says arg is no option, naming the nearest long one when it is close. */
+static int unknown_option(const char *arg)
+{
+    const char *names[N_OPTIONS + 1] = {NULL}, *near = NULL;
+    char name[64];
+    for (int i = 0; i < N_OPTIONS; i++)
+        names[i] = option_defs[i].name;
+    if (arg[1] == '-') {
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+        near = nearest_name(name, names);
     }
-    return false;
+    if (near)
+        return usage_error("unknown option '%s'; did you mean '--%s'?", shown(arg), near);
+    return usage_error("unknown option '%s'", shown(arg));
 }
 
 /* Whether path names the file st describes. */
@@ -5691,53 +5921,61 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->mode = m;
             first = 2;
         }
+    if (first == 1 && argc > 1 && argv[1][0] != '-' && access(argv[1], F_OK)) {
+        const char *near = nearest_name(argv[1], command_names);
+        if (near)
+            return usage_error("unknown command '%s'; did you mean '%s'?", shown(argv[1]), near);
+    }
     for (int i = first; i < argc; i++) {
-        const char *arg = argv[i], *val;
+        const char *arg = argv[i], *val = NULL;
         size_t nl;
         if (only_files || arg[0] != '-' || !arg[1]) {
             if (!strcmp(arg, "-")) {
-                if (stdin_used)
+                if (stdin_used || (o->targets_file && !strcmp(o->targets_file, "-")))
                     return usage_error("standard input ('-') can be read only once");
                 stdin_used = true;
             }
             if (o->nfiles == MAX_SNAPSHOTS)
                 return usage_error("more than %d snapshots", MAX_SNAPSHOTS);
             o->files[o->nfiles++] = arg;
-        } else if (!strcmp(arg, "--")) {
+            continue;
+        }
+        if (!strcmp(arg, "--")) {
             only_files = true;
-        } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            fputs(usage_text, stdout);
-            return finish_stdout();
-        } else if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
+            continue;
+        }
+        int id = option_find(arg, &nl);
+        if (id < 0)
+            return unknown_option(arg);
+        const struct option_def *d = &option_defs[id];
+        /* An option one command does not take is for one other command. */
+        if (!(d->modes >> o->mode & 1))
+            return usage_error("%.*s is for 'cpreport %s'", (int)nl, arg,
+                               mode_names[d->modes == FOR_CHECK ? MODE_CHECK : MODE_REPORT]);
+        if (d->arg && !(val = option_value(argc, argv, &i, arg, nl)))
+            return usage_error("%.*s needs %s", (int)nl, arg, d->need);
+        switch ((enum option_id)id) {
+        case OPT_HELP:
+            return print_usage();
+        case OPT_VERSION:
             printf("cpreport %s\n", CPREPORT_VERSION);
             return finish_stdout();
-        } else if ((option_is(arg, "-o", "--output", &nl) || option_is(arg, "-f", "--format", &nl) ||
-                    option_is(arg, NULL, "--by", &nl) || option_is(arg, NULL, "--out-dir", &nl) ||
-                    option_is(arg, NULL, "--eml", &nl) || option_is(arg, NULL, "--mail-from", &nl) ||
-                    option_is(arg, NULL, "--mail-to", &nl) || option_is(arg, NULL, "--subject", &nl)) &&
-                   o->mode != MODE_REPORT) {
-            return usage_error("%.*s is for 'cpreport report'", (int)nl, arg);
-        } else if ((option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl) ||
-                    option_is(arg, NULL, "--fail-on", &nl)) &&
-                   o->mode != MODE_CHECK) {
-            return usage_error("%.*s is for 'cpreport check'", (int)nl, arg);
-        } else if (option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl)) {
-            bool junit = arg[3] == 'u';
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs a file name", (int)nl, arg);
-            *(junit ? &o->junit_file : &o->check_json_file) = val;
-        } else if (option_is(arg, NULL, "--fail-on", &nl)) {
+        case OPT_JUNIT:
+            o->junit_file = val;
+            break;
+        case OPT_JSON:
+            o->check_json_file = val;
+            break;
+        case OPT_FAIL_ON: {
             int f = 0;
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("--fail-on needs a level");
             while (fail_on_names[f] && strcmp(fail_on_names[f], val))
                 f++;
             if (!fail_on_names[f])
                 return usage_error("unknown level '%s' for --fail-on (use error, warn or never)", shown(val));
             o->fail_on = f;
-        } else if (option_is(arg, "-o", "--output", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a file name", shown(arg));
+            break;
+        }
+        case OPT_OUTPUT: {
             int fmt = format_from_path(val);
             if (fmt == -1)
                 return usage_error("cannot tell the format of '%s' (use .md, .html or .json)", shown(val));
@@ -5745,30 +5983,32 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return usage_error("too many outputs");
             o->outs[o->nouts].fmt = fmt;
             o->outs[o->nouts++].path = val;
-        } else if (option_is(arg, "-f", "--format", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a format", shown(arg));
+            break;
+        }
+        case OPT_FORMAT: {
             int f = 0;
             while (format_names[f] && strcmp(format_names[f], val))
                 f++;
             if (!format_names[f])
                 return usage_error("unknown format '%s' (use md, html or json)", shown(val));
             o->stdout_fmt = f;
-        } else if (option_is(arg, NULL, "--by", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("--by needs region, hub, trust or phase");
+            break;
+        }
+        case OPT_BY:
             o->by = 0;
             while (o->by < N_DIMS && strcmp(dim_ids[o->by], val))
                 o->by++;
             if (o->by == N_DIMS)
                 return usage_error("unknown grouping '%s' for --by (use region, hub, trust or phase)", shown(val));
-        } else if (option_is(arg, NULL, "--eml", &nl) || option_is(arg, NULL, "--subject", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs a value", (int)nl, arg);
-            *(arg[2] == 'e' ? &o->eml_file : &o->mail.subject) = val;
-        } else if (option_is(arg, NULL, "--mail-from", &nl) || option_is(arg, NULL, "--mail-to", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs an address", (int)nl, arg);
+            break;
+        case OPT_EML:
+            o->eml_file = val;
+            break;
+        case OPT_SUBJECT:
+            o->mail.subject = val;
+            break;
+        case OPT_MAIL_FROM:
+        case OPT_MAIL_TO:
             /* Addresses go into headers as they are: printable ASCII only,
              * so that nothing can start a header of its own. */
             for (const char *p = val; *p; p++)
@@ -5776,28 +6016,31 @@ static int parse_args(int argc, char **argv, struct options *o)
                     return usage_error("%.*s takes a plain ASCII address, without line breaks", (int)nl, arg);
             if (!strchr(val, '@'))
                 return usage_error("'%s' is not an email address", shown(val));
-            if (arg[7] == 'f')
+            if (id == OPT_MAIL_FROM)
                 o->mail.from = val;
             else
                 o->mail.to[o->mail.nto++] = val;
-        } else if (option_is(arg, NULL, "--out-dir", &nl)) {
-            if (!(o->out_dir = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("--out-dir needs a folder");
-        } else if (option_is(arg, NULL, "--targets", &nl)) {
-            if (!(o->targets_file = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a file name", shown(arg));
-        } else if (option_is(arg, NULL, "--min-cohort", &nl) || option_is(arg, NULL, "--change-years", &nl)) {
-            bool cohort = arg[2] == 'm';
-            char *end;
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs a number", (int)nl, arg);
-            long n = strtol(val, &end, 10);
-            if (end == val || *end || n < 1 || n > (cohort ? 1000 : 50))
+            break;
+        case OPT_OUT_DIR:
+            o->out_dir = val;
+            break;
+        case OPT_TARGETS:
+            if (!strcmp(val, "-") && stdin_used)
+                return usage_error("standard input ('-') can be read only once");
+            o->targets_file = val;
+            break;
+        case OPT_MIN_COHORT:
+        case OPT_CHANGE_YEARS: {
+            bool cohort = id == OPT_MIN_COHORT;
+            long long n;
+            if (!plain_whole(val, cohort ? 1000 : 50, &n) || n < 1)
                 return usage_error("%.*s takes a whole number from 1 to %d, not '%s'", (int)nl, arg,
                                    cohort ? 1000 : 50, shown(val));
             *(cohort ? &opt_min_cohort : &opt_change_years) = (int)n;
-        } else {
-            return usage_error("unknown option '%s'", shown(arg));
+            break;
+        }
+        case N_OPTIONS:
+            break;
         }
     }
     if (!o->nfiles)
@@ -5880,7 +6123,7 @@ static bool load_all(struct report *r, const struct options *o)
     bool ok = true;
     r->periods = xcalloc((size_t)o->nfiles, sizeof *r->periods);
     for (int i = 0; i < o->nfiles; i++) {
-        const char *name = strcmp(o->files[i], "-") ? o->files[i] : "<stdin>";
+        const char *name = input_name(o->files[i]);
         struct snapshot *s = load_snapshot(o->files[i], name);
         if (!s) {
             ok = false;

@@ -6127,7 +6127,7 @@ struct imp_layout {
     const char *option;          /* --gias */
     const char *what;            /* for "the file may not be ..." */
     int rank;
-    struct imp_column cols[12];
+    struct imp_column cols[16];  /* ends with a NULL name */
 };
 
 enum { L_GIAS, L_CENSUS, L_SEN, N_LAYOUTS };
@@ -6249,6 +6249,15 @@ static bool parse_any_date(const char *s, long *days)
     char iso[16];
     snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
     return y >= 1000 && parse_date(iso, days);
+}
+
+/* Why s is no date: the wrong form, or a form whose day does not exist. */
+static const char *date_problem(const char *s)
+{
+    int a, b, c, n = 0;
+    bool form = (sscanf(s, "%4d-%2d-%2d%n", &a, &b, &c, &n) == 3 && n == 10) ||
+                (sscanf(s, "%2d/%2d/%4d%n", &a, &b, &c, &n) == 3 && !s[n] && c >= 1000);
+    return form && strspn(s, "0123456789-/") == strlen(s) ? "real date" : "date (YYYY-MM-DD or DD/MM/YYYY)";
 }
 
 static int cmp_member(const void *pa, const void *pb)
@@ -6396,7 +6405,7 @@ static bool member_row(struct import *im, struct csv *c, const int col[N_MEMBER_
     if (!v[M_JOINED])
         imp_error(d, line, 0, "joined: missing (the date the school joined)");
     else if (!parse_any_date(v[M_JOINED], &m->joined))
-        imp_error(d, line, 0, "joined: %s is not a real date (YYYY-MM-DD or DD/MM/YYYY)", quoted(v[M_JOINED], q));
+        imp_error(d, line, 0, "joined: %s is not a %s", quoted(v[M_JOINED], q), date_problem(v[M_JOINED]));
     else if (m->joined > im->as_of)
         imp_error(d, line, 0, "joined: %s is after --as-of (%s)", quoted(v[M_JOINED], q), iso_date(im->as_of, d1));
     if (v[M_RENEWAL] && (m->renewal = name_index(v[M_RENEWAL], renewal_names)) < 0)
@@ -6410,7 +6419,7 @@ static bool member_row(struct import *im, struct csv *c, const int col[N_MEMBER_
     if (v[M_QAR_DATE]) {
         m->has_qar = true;
         if (!parse_any_date(v[M_QAR_DATE], &m->qar_date))
-            imp_error(d, line, 0, "qar_date: %s is not a real date (YYYY-MM-DD or DD/MM/YYYY)", quoted(v[M_QAR_DATE], q));
+            imp_error(d, line, 0, "qar_date: %s is not a %s", quoted(v[M_QAR_DATE], q), date_problem(v[M_QAR_DATE]));
         else if (m->qar_date > im->as_of)
             imp_error(d, line, 0, "qar_date: %s is after --as-of (%s)", quoted(v[M_QAR_DATE], q), iso_date(im->as_of, d1));
         if (!v[M_QAR_FULL])

@@ -7015,7 +7015,7 @@ static void import_summary(const struct import *im, int src, long written)
                           s->missing[k]);
         if (missing)
             sb_addc(&b, ')');
-        if (src == 1 + L_GIAS)
+        if (src == 1 + L_GIAS && im->base)
             sb_printf(&b, ", %ld member%s in a trust the base file does not list", im->foreign_trusts,
                       im->foreign_trusts == 1 ? "" : "s");
     }

@@ -7058,6 +7058,10 @@ static bool import_build(struct import *im, struct sb *out)
         for (int l = 0; l < N_LAYOUTS; l++)
             if (im->src[1 + l].file)
                 read_dfe(im, l);
+    /* A school is settled only from files read whole and clean: what a
+     * broken file leaves out would only be reported again as missing. */
+    for (int s = 0; s < N_SOURCES; s++)
+        ok &= !im->src[s].d.errors;
     long written = 0;
     bool first = true;
     for (int i = 0; ok && i < im->nm; i++) {
@@ -7065,11 +7069,10 @@ static bool import_build(struct import *im, struct sb *out)
         import_school(im, &im->m[i], &schools, &first);
         written += schools.len > before;
     }
-    for (int s = 0; s < N_SOURCES; s++)
-        if (im->src[s].file) {
-            ok &= !im->src[s].d.errors;
-            diag_finish(&im->src[s].d);
-        }
+    for (int s = 0; s < N_SOURCES; s++) {
+        ok &= !im->src[s].d.errors;
+        diag_finish(&im->src[s].d);
+    }
     if (ok) {
         char date[16];
         sb_add(out, "{\n  \"format\": \"" SNAPSHOT_FORMAT "\",\n  \"as_of\": ");

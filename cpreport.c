@@ -17,6 +17,8 @@
  *   cpreport check [options] SNAPSHOT...      one verdict per target, for CI
  *   cpreport validate SNAPSHOT...             load and check only
  *   cpreport targets                          print the built-in targets file
+ *   cpreport import --as-of DATE --members CSV [--gias CSV ...] -o SNAPSHOT
+ *                                             a snapshot from a member list and DfE's files
  *   cpreport --help
  *
  * How the file is laid out (each section under a banner, in this order)
@@ -6638,8 +6640,6 @@ static void dfe_row(struct import *im, int l, struct csv *c)
         if (col->field >= IMP_PUPILS) {
             dfe_figure(s, line, col->name, v, &x[col->field], &has[col->field]);
         } else {
-            if (strlen(v) > MAX_TEXT_BYTES)
-                v[MAX_TEXT_BYTES] = 0;
             m->g[col->field] = arena_strdup(&im->arena, v);
         }
     }

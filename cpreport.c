@@ -5835,7 +5835,7 @@ struct csv {
     unsigned char *in;           /* CSV_CHUNK bytes */
     size_t in_len, in_pos;
     int peek;                    /* a byte given back, or -1 */
-    bool failed;                 /* a read error, already reported */
+    bool done;                   /* at the end, or after a read error */
     long line;                   /* line of the next byte */
     long row_line;               /* line the last row started on */
     char *buf;                   /* the row's fields, each NUL-terminated */
@@ -5893,15 +5893,12 @@ static int csv_getc(struct csv *c)
         return ch;
     }
     if (c->in_pos == c->in_len) {
-        if (c->failed)
+        if (c->done)
             return -1;
         c->in_len = fread(c->in, 1, CSV_CHUNK, c->f);
         c->in_pos = 0;
         if (!c->in_len) {
-            c->failed = ferror(c->f);
-            if (c->failed)
-                fprintf(stderr, "%s: %s: cannot read: %s\n", progname, c->name, strerror(errno));
-            c->failed = true;  /* at the end: read no more */
+            c->done = true;
             return -1;
         }
     }
@@ -5952,8 +5949,13 @@ static int csv_row(struct csv *c, struct diag *d)
     do {
         c->len = 0;
         c->nfields = 0;
-        if ((ch = csv_getc(c)) < 0)
-            return c->failed && ferror(c->f) ? -1 : 0;
+        if ((ch = csv_getc(c)) < 0) {
+            if (!ferror(c->f))
+                return 0;
+            fprintf(stderr, "%s: %s: cannot read: %s\n", progname, c->name, strerror(errno));
+            d->errors++;
+            return -1;
+        }
         c->row_line = c->line;
         for (;;) {
             size_t start = c->len;
@@ -6039,7 +6041,8 @@ static bool csv_is_utf8(FILE *f, unsigned char *in, long *bad)
     }
 }
 
-/* Opens a CSV file and settles its encoding. False after saying why. */
+/* Opens a CSV file and settles its encoding. False after saying why
+ * (counted in d). */
 static bool csv_open(struct csv *c, const char *path, int encoding, struct diag *d)
 {
     memset(c, 0, sizeof *c);
@@ -6048,6 +6051,7 @@ static bool csv_open(struct csv *c, const char *path, int encoding, struct diag 
     c->line = 1;
     if (!(c->f = fopen(path, "rb"))) {
         fprintf(stderr, "%s: %s: cannot open: %s\n", progname, path, strerror(errno));
+        d->errors++;
         return false;
     }
     c->in = xmalloc(CSV_CHUNK);
@@ -6056,6 +6060,7 @@ static bool csv_open(struct csv *c, const char *path, int encoding, struct diag 
         bool utf8 = csv_is_utf8(c->f, c->in, &bad);
         if (ferror(c->f) || fseek(c->f, 0, SEEK_SET)) {
             fprintf(stderr, "%s: %s: cannot read: %s\n", progname, path, strerror(errno));
+            d->errors++;
             return false;
         }
         if (!utf8 && encoding == ENC_UTF8) {
@@ -6270,6 +6275,7 @@ static int cmp_member(const void *pa, const void *pb)
     return (a->line[0] > b->line[0]) - (a->line[0] < b->line[0]);
 }
 
+/* The member with this URN (im->m is sorted by URN), or NULL. */
 static struct member *find_member(struct import *im, long urn)
 {
     size_t lo = 0, hi = (size_t)im->nm;
@@ -6473,7 +6479,6 @@ static bool read_members(struct import *im)
     struct csv c;
     int col[N_MEMBER_COLS], cap = 0;
     bool ok = csv_open(&c, s->file, im->encoding, &s->d);
-    s->d.errors += !ok;
     int r = ok ? csv_row(&c, &s->d) : -1;
     if (r == 0)
         imp_error(&s->d, 0, 0, "empty (no header row)");
@@ -6572,14 +6577,14 @@ static bool dfe_figure(struct imp_source *s, long line, const char *column, cons
  * applicable" is settled by the type of establishment. */
 static int gias_phase(const char *phase, const char *type)
 {
-    static const struct {
-        const char *gias;
-        int phase;
-    } map[] = {{"Primary", 0},  {"Middle deemed primary", 0},   {"Secondary", 1}, {"Middle deemed secondary", 1},
-               {"All-through", 2}, {"16 plus", 6}, {"Nursery", 5}};
+    static const char *const map[][2] = {
+        {"Primary", "primary"},         {"Middle deemed primary", "primary"},
+        {"Secondary", "secondary"},     {"Middle deemed secondary", "secondary"},
+        {"All-through", "all-through"}, {"16 plus", "post-16"},
+        {"Nursery", "nursery"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (!ascii_casecmp(phase, map[i].gias))
-            return map[i].phase;
+        if (!ascii_casecmp(phase, map[i][0]))
+            return name_index(map[i][1], phase_names);
     if (ascii_casecmp(phase, "Not applicable"))
         return -1;
     char low[128];
@@ -6588,9 +6593,9 @@ static int gias_phase(const char *phase, const char *type)
         low[n] = (char)tolower((unsigned char)type[n]);
     low[n] = 0;
     if (strstr(low, "special"))
-        return 3;
+        return name_index("special", phase_names);
     if (strstr(low, "pupil referral unit") || strstr(low, "alternative provision"))
-        return 4;
+        return name_index("alternative-provision", phase_names);
     return -1;
 }
 
@@ -6665,7 +6670,6 @@ static void read_dfe(struct import *im, int l)
     struct imp_source *s = &im->src[1 + l];
     struct csv c;
     if (!csv_open(&c, s->file, im->encoding, &s->d)) {
-        s->d.errors++;
         csv_close(&c);
         return;
     }
@@ -6862,14 +6866,19 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     const char *gfile = im->src[1 + L_GIAS].file;
     char q[64], q2[64], d1[16];
     if (gline && !ascii_casecmp(m->g[IMP_STATUS], "Closed")) {
+        /* GIAS writes dd-mm-yyyy; anything else is shown quoted. */
         const char *closed = m->g[IMP_CLOSED];
         long days;
         int dd, mm, yy, n = 0;
-        if (closed && sscanf(closed, "%2d-%2d-%4d%n", &dd, &mm, &yy, &n) == 3 && !closed[n] &&
-            (snprintf(d1, sizeof d1, "%04d-%02d-%02d", yy, mm, dd), parse_date(d1, &days)))
+        if (!closed || !*closed)
+            closed = "not given";
+        else if (sscanf(closed, "%2d-%2d-%4d%n", &dd, &mm, &yy, &n) == 3 && !closed[n] &&
+                 (snprintf(d1, sizeof d1, "%04d-%02d-%02d", yy, mm, dd), parse_date(d1, &days)))
             closed = d1;
+        else
+            closed = quoted(closed, q2);
         imp_warn(d, line, "URN %ld (%s) is closed in %s (closing date %s); left out of the snapshot", m->urn,
-                 quoted(m->g[IMP_NAME], q), gfile, closed && *closed ? closed : "not given");
+                 quoted(m->g[IMP_NAME], q), gfile, closed);
         im->closed++;
         return;
     }

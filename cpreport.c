@@ -5831,7 +5831,7 @@ static const unsigned short cp1252_high[32] = {
 struct csv {
     const char *name;            /* as the user gave it */
     FILE *f;
-    bool cp1252;
+    bool cp1252, check_utf8;     /* check_utf8: --encoding utf-8, row by row */
     unsigned char *in;           /* CSV_CHUNK bytes */
     size_t in_len, in_pos;
     int peek;                    /* a byte given back, or -1 */
@@ -6006,32 +6006,33 @@ static int csv_row(struct csv *c, struct diag *d)
             break;
         }
     } while (c->nfields == 1 && !c->buf[0]);
+    for (size_t i = 0, n; c->check_utf8 && i < c->len; i += n)
+        if (!(n = utf8_length((const unsigned char *)c->buf + i, c->len - i))) {
+            imp_error(d, c->row_line, 0, "not valid UTF-8 (if it is Windows-1252, say --encoding windows-1252)");
+            return -1;
+        }
     return 1;
 }
 
-/* Whether the whole file is UTF-8; when it is not, *bad is the line of
- * the first offence. Reads the file once, in chunks. */
-static bool csv_is_utf8(FILE *f, unsigned char *in, long *bad)
+/* Whether the whole file is UTF-8. Reads the file once, in chunks. */
+static bool csv_is_utf8(FILE *f, unsigned char *in)
 {
     size_t keep = 0;
-    long line = 1;
     for (;;) {
         size_t n = keep + fread(in + keep, 1, CSV_CHUNK - keep, f);
         bool end = n == keep;
         size_t i = 0;
         while (i < n) {
             if (in[i] < 0x80) {
-                line += in[i++] == '\n';
+                i++;
                 continue;
             }
             size_t need = in[i] >= 0xF0 ? 4 : in[i] >= 0xE0 ? 3 : 2;
             if (!end && n - i < need)
                 break;  /* a sequence cut by the chunk: finish it with the next */
             size_t len = utf8_length(in + i, n - i);
-            if (!len) {
-                *bad = line;
+            if (!len)
                 return false;
-            }
             i += len;
         }
         if (end)
@@ -6041,8 +6042,10 @@ static bool csv_is_utf8(FILE *f, unsigned char *in, long *bad)
     }
 }
 
-/* Opens a CSV file and settles its encoding. False after saying why
- * (counted in d). */
+/* Opens a CSV file and settles its encoding: unless one is forced, the
+ * file is read once to see whether it is all UTF-8 (so it must be a file
+ * that can be read twice, not a pipe). False after saying why (counted
+ * in d). */
 static bool csv_open(struct csv *c, const char *path, int encoding, struct diag *d)
 {
     memset(c, 0, sizeof *c);
@@ -6055,21 +6058,17 @@ static bool csv_open(struct csv *c, const char *path, int encoding, struct diag 
         return false;
     }
     c->in = xmalloc(CSV_CHUNK);
-    if (encoding != ENC_CP1252) {
-        long bad = 0;
-        bool utf8 = csv_is_utf8(c->f, c->in, &bad);
+    c->cp1252 = encoding == ENC_CP1252;
+    c->check_utf8 = encoding == ENC_UTF8;
+    if (encoding == ENC_AUTO) {
+        bool utf8 = csv_is_utf8(c->f, c->in);
         if (ferror(c->f) || fseek(c->f, 0, SEEK_SET)) {
-            fprintf(stderr, "%s: %s: cannot read: %s\n", progname, path, strerror(errno));
+            fprintf(stderr, "%s: %s: cannot read it twice to tell its encoding (%s): give --encoding\n", progname,
+                    path, strerror(errno));
             d->errors++;
             return false;
         }
-        if (!utf8 && encoding == ENC_UTF8) {
-            imp_error(d, bad, 0, "not valid UTF-8 (if it is Windows-1252, say --encoding windows-1252)");
-            return false;
-        }
         c->cp1252 = !utf8;
-    } else {
-        c->cp1252 = true;
     }
     c->in_len = fread(c->in, 1, CSV_CHUNK, c->f);
     if (c->in_len >= 3 && !memcmp(c->in, "\xEF\xBB\xBF", 3))

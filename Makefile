@@ -1,7 +1,8 @@
 # cpreport build. Needs GNU make 4.3+ (grouped targets, `&:`).
 #
 # Targets: all (default: ./cpreport), cpreport-asan, static (./cpreport-static),
-# werror-check, clang-check, report, test, bench, fuzz, dist, deps, clean, distclean.
+# werror-check, clang-check, report, test, bench, bench-import, fuzz, dist, deps, clean,
+# distclean.
 # Variables you may set: CC, CFLAGS, CPPFLAGS, LDFLAGS, CJSON_DIR,
 # CPREPORT_SRC, ASAN_CC, MUSL_CC, MUSL_CFLAGS, CLANG, CLANG_CFLAGS, REPORT_INPUTS, REPORT_ARGS,
 # TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_RUNS, BENCH_ARGS, FUZZ_TIME.
@@ -60,7 +61,7 @@ TEST_TOOLS += $(BROWSER_TOOLS)
 
 # build-tools and musl-tools are order-only prerequisites: their checks run
 # every time but never force a rebuild.
-.PHONY: all static werror-check clang-check report test bench fuzz dist deps test-tools \
+.PHONY: all static werror-check clang-check report test bench bench-import fuzz dist deps test-tools \
         build-tools musl-tools clean distclean FORCE
 .DELETE_ON_ERROR:
 
@@ -218,7 +219,7 @@ $(BENCH_DATA)/.complete: $(GEN_TESTDATA)
 
 # Times both builds on the same input; outputs go to separate folders so the
 # glibc and musl results can be compared byte for byte afterwards.
-bench: cpreport cpreport-static $(BENCH_DATA)/.complete
+bench: cpreport cpreport-static $(BENCH_DATA)/.complete bench-import
 	@set -e; \
 	files=$$(find $(BENCH_DATA) -name '*.json' -type f | LC_ALL=C sort | tr '\n' ' '); \
 	[ -n "$$files" ] || { echo "bench: the generator wrote no .json files into $(BENCH_DATA)" >&2; exit 1; }; \
@@ -244,6 +245,27 @@ bench: cpreport cpreport-static $(BENCH_DATA)/.complete
 	for f in report.md report.html report.json; do \
 	  cmp -s .bench/out-glibc/$$f .bench/out-static/$$f || echo "bench: NOTE $$f differs between cpreport and cpreport-static"; \
 	done
+
+# `cpreport import` of a national-size GIAS extract (50,000 rows of 130
+# columns, ~79 MB of Windows-1252) for 600 members: it should take well
+# under a second, in memory that follows the member list, not the file.
+BENCH_GIAS := .bench/import
+$(BENCH_GIAS)/.complete: tests/gen_gias.py
+	rm -rf $(BENCH_GIAS)
+	python3 tests/gen_gias.py $(BENCH_GIAS)
+	@touch $@
+
+bench-import: cpreport $(BENCH_GIAS)/.complete
+	@set -e; \
+	run="./cpreport import --quiet --as-of 2025-12-31 --members $(BENCH_GIAS)/members.csv --gias $(BENCH_GIAS)/gias.csv -o $(BENCH_GIAS)/snapshot.json"; \
+	echo "bench-import: a $$(du -h $(BENCH_GIAS)/gias.csv | cut -f1) GIAS extract, $$(($$(wc -l <$(BENCH_GIAS)/members.csv) - 1)) members"; \
+	if command -v hyperfine >/dev/null; then hyperfine -N --warmup 1 --runs $(BENCH_RUNS) -n import "$$run"; fi; \
+	if [ -x /usr/bin/time ]; then \
+	  /usr/bin/time -v $$run 2>.bench/time.txt || { cat .bench/time.txt >&2; exit 1; }; \
+	  grep -E 'Elapsed|Maximum resident' .bench/time.txt; \
+	else \
+	  bash -c "time $$run"; \
+	fi
 
 # --- fuzz --------------------------------------------------------------------
 # libFuzzer on hostile snapshots for FUZZ_TIME seconds (see

@@ -17,6 +17,8 @@
  *   cpreport check [options] SNAPSHOT...      one verdict per target, for CI
  *   cpreport validate SNAPSHOT...             load and check only
  *   cpreport targets                          print the built-in targets file
+ *   cpreport import --as-of DATE --members CSV [--gias CSV ...] -o SNAPSHOT
+ *                                             a snapshot from a member list and DfE's files
  *   cpreport --help
  *
  * How the file is laid out (each section under a banner, in this order)
@@ -25,7 +27,8 @@
  *   trends and projections; breakdowns; number formatting; escaping; the
  *   report; Markdown and HTML (one layout, two backends; summary, charts);
  *   JSON; group reports; email; the CI gate; writing outputs; command line;
- *   main.
+ *   import (CSV reading, the known file layouts, the member list, DfE's
+ *   files, the snapshot, the command); main.
  *
  * Exit status: 0 done (check: nothing failed); 1 check: a target failed;
  * 2 bad usage or bad input; 3 an output could not be written.
@@ -325,6 +328,23 @@ static const char *nearest_name(const char *s, const char *const *names)
     return best_d <= limit ? best : NULL;
 }
 
+/* A whole number written as plain ASCII digits, with no sign and no
+ * spaces, of at most max: the one rule for every whole number the command
+ * line and the environment give. False for anything else. */
+static bool plain_whole(const char *s, long long max, long long *out)
+{
+    long long n = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || n > (max - (*s - '0')) / 10)
+            return false;
+        n = n * 10 + (*s - '0');
+    }
+    *out = n;
+    return true;
+}
+
 /* ===================================================================== *
  *  Diagnostics: every problem named with its file and JSON path          *
  * ===================================================================== */
@@ -539,15 +559,26 @@ static const char *iso_date(long days, char out[16])
     return out;
 }
 
+static const char *const month_names[] = {"January", "February", "March",     "April",
+                                          "May",     "June",     "July",      "August",
+                                          "September", "October", "November", "December"};
+
 /* Words, "31 December 2024". */
 static const char *long_date(long days, char out[32])
 {
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, 32, "%d %s %d", d, months[m - 1], y);
+    snprintf(out, 32, "%d %s %d", d, month_names[m - 1], y);
+    return out;
+}
+
+/* Words where space is tight (table headings, chart axes): the month's
+ * first three letters, "31 Dec 2024". */
+static const char *short_date(long days, char out[32])
+{
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(out, 32, "%d %.3s %d", d, month_names[m - 1], y);
     return out;
 }
 
@@ -555,12 +586,8 @@ static const char *long_date(long days, char out[32])
 static bool source_date(char out[32])
 {
     const char *env = getenv("SOURCE_DATE_EPOCH");
-    char *end;
-    if (!env || !*env)
-        return false;
-    errno = 0;
-    long long secs = strtoll(env, &end, 10);
-    if (*end || errno || secs < 0 || secs > 7258118400LL)
+    long long secs;
+    if (!env || !plain_whole(env, 7258118400LL, &secs))
         return false;
     int y, m, d;
     civil_from_days((long)(secs / 86400), &y, &m, &d);
@@ -824,9 +851,24 @@ static size_t number_length(const char *p)
 /* cJSON's own limit: deeper input is refused, since parsing recurses. */
 #define MAX_NESTING 1000
 
+/* The code unit of the escape "\uXXXX" at p (p + 6 <= the end), or -1
+ * when it is not one. */
+static long u_escape(const char *p)
+{
+    char hex[5] = {0};
+    if (p[0] != '\\' || p[1] != 'u')
+        return -1;
+    for (int k = 0; k < 4; k++)
+        if (!isxdigit((unsigned char)(hex[k] = p[k + 2])))
+            return -1;
+    return strtol(hex, NULL, 16);
+}
+
 /* Length of the JSON string starting at the quote buf[i], or 0 with *why
  * and *at set. Checks what cJSON lets through: UTF-8, raw control
- * characters, escapes, and "\u0000" (which cJSON truncates the text at). */
+ * characters, escapes, "\u0000" (which cJSON truncates the text at), and
+ * half of a surrogate pair without the other (which cJSON refuses with no
+ * reason given). */
 static size_t string_length(const char *buf, size_t len, size_t i, const char **why, size_t *at)
 {
     for (size_t j = i + 1; j < len; j++) {
@@ -848,16 +890,22 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
         } else if (c == '\\') {
             char e = j + 1 < len ? buf[j + 1] : 0;
             if (e == 'u') {
-                bool hex = j + 5 < len;
-                for (size_t k = 2; hex && k < 6; k++)
-                    hex = isxdigit((unsigned char)buf[j + k]);
-                if (!hex) {
+                long u = j + 5 < len ? u_escape(buf + j) : -1;
+                if (u < 0) {
                     *why = "\\u must be followed by four hexadecimal digits";
                     return 0;
                 }
-                if (!strncmp(buf + j + 2, "0000", 4)) {
+                if (u == 0) {
                     *why = "\\u0000 (a NUL character) is not allowed in text";
                     return 0;
+                }
+                if (u >= 0xD800 && u <= 0xDFFF) {
+                    long low = u < 0xDC00 && j + 11 < len ? u_escape(buf + j + 6) : -1;
+                    if (low < 0xDC00 || low > 0xDFFF) {
+                        *why = "invalid \\u escape: unpaired surrogate";
+                        return 0;
+                    }
+                    j += 6; /* the pair is one character */
                 }
             } else if (!e || !strchr("\"\\/bfnrt", e)) {
                 *why = "invalid escape in a string";
@@ -966,12 +1014,96 @@ static void line_col(const char *buf, long off, long *line, long *col)
     }
 }
 
-/* The object's keys: known ones, duplicates (an error: cJSON keeps both
- * and finds the first), and unknown ones (a warning, with the nearest
- * known key). known[] ends with NULL and has at most 64 entries. */
+/* Which of n keys repeat one before them: a flag for each, by position,
+ * which the caller frees. Found by sorting a copy, not by comparing every
+ * pair: an object may hold very many keys. */
+static bool *repeated_keys(const struct key_index *keys, int n)
+{
+    struct key_index *sorted = memcpy(xmalloc(sizeof *sorted * (size_t)n), keys, sizeof *sorted * (size_t)n);
+    bool *repeat = xcalloc((size_t)n, sizeof *repeat);
+    qsort(sorted, (size_t)n, sizeof *sorted, cmp_key_index);
+    for (int i = 1; i < n; i++)
+        repeat[sorted[i].idx] = !strcmp(sorted[i].key, sorted[i - 1].key);
+    free(sorted);
+    return repeat;
+}
+
+/* Where check_repeats is in the tree: a member's key, or with key NULL an
+ * element's index. Kept on the stack and written into the path only for
+ * a message, so that the walk costs little when nothing repeats. */
+struct walk_at {
+    const struct walk_at *up;
+    const char *key;
+    int index;
+};
+
+static void path_walked(struct diag *d, const struct walk_at *at)
+{
+    if (!at)
+        return;
+    path_walked(d, at->up);
+    if (at->key)
+        path_key(d, at->key);
+    else
+        path_index(d, at->index);
+}
+
+static void report_repeat(struct loader *L, const struct walk_at *at, const char *key)
+{
+    char q[64];
+    size_t old = L->d.len;
+    if (L->d.errors < MAX_PROBLEMS_SHOWN)  /* a message not shown needs no path */
+        path_walked(&L->d, at);
+    diag_error(&L->d, "key %s appears more than once", quoted(key, q));
+    path_pop(&L->d, old);
+}
+
+/* Repeated keys (an error: cJSON keeps each and finds the first) in v and
+ * every object inside it, known or not, at any depth, each named at its
+ * object's path. One walk of the tree, before anything is loaded from it;
+ * the keys of a small object are compared pairwise, a larger one's sorted. */
+static void check_repeats(struct loader *L, const cJSON *v, const struct walk_at *up)
+{
+    const cJSON *c;
+    int n = cJSON_IsObject(v) ? cJSON_GetArraySize(v) : 0;
+    if (n > 16) {
+        struct key_index *keys = xmalloc(sizeof *keys * (size_t)n);
+        n = 0;
+        cJSON_ArrayForEach(c, v)
+        {
+            keys[n] = (struct key_index){c->string, 0, n};
+            n++;
+        }
+        bool *repeat = repeated_keys(keys, n);
+        for (int i = 0; i < n; i++)
+            if (repeat[i])
+                report_repeat(L, up, keys[i].key);
+        free(repeat);
+        free(keys);
+    } else if (n > 1) {
+        for (c = v->child->next; c; c = c->next)
+            for (const cJSON *b = v->child; b != c; b = b->next)
+                if (!strcmp(b->string, c->string)) {
+                    report_repeat(L, up, c->string);
+                    break;
+                }
+    }
+    n = 0;
+    cJSON_ArrayForEach(c, v)
+    {
+        if (c->child) {  /* only arrays and objects hold keys */
+            struct walk_at at = {up, cJSON_IsObject(v) ? c->string : NULL, n};
+            check_repeats(L, c, &at);
+        }
+        n++;
+    }
+}
+
+/* The object's unknown keys: a warning each, once for a repeated key
+ * (check_repeats reports the repeat), with the nearest known key. known[]
+ * ends with NULL. */
 static void check_keys(struct loader *L, const cJSON *obj, const char *const *known)
 {
-    uint64_t seen = 0;
     const cJSON *c;
     char q[64];
     struct key_index *unknown = NULL;
@@ -981,11 +1113,7 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
         int k = 0;
         while (known[k] && strcmp(known[k], c->string))
             k++;
-        if (known[k]) {
-            if (seen >> k & 1)
-                diag_error(&L->d, "key \"%s\" appears more than once", known[k]);
-            seen |= (uint64_t)1 << k;
-        } else {
+        if (!known[k]) {
             if (!unknown)
                 unknown = xmalloc(sizeof *unknown * (size_t)(cJSON_GetArraySize(obj) + 1));
             unknown[n] = (struct key_index){c->string, 0, n};
@@ -994,23 +1122,16 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
     }
     if (!unknown)
         return;
-    /* Repeats of an unknown key are found by sorting a copy, not by
-     * comparing every pair: an object may hold very many keys. */
-    struct key_index *sorted = memcpy(xmalloc(sizeof *sorted * (size_t)n), unknown, sizeof *sorted * (size_t)n);
-    bool *repeat = xcalloc((size_t)n, sizeof *repeat);
-    qsort(sorted, (size_t)n, sizeof *sorted, cmp_key_index);
-    for (int i = 1; i < n; i++)
-        repeat[sorted[i].idx] = !strcmp(sorted[i].key, sorted[i - 1].key);
+    bool *repeat = repeated_keys(unknown, n);
     for (int i = 0; i < n; i++) {
-        const char *key = unknown[i].key, *near = repeat[i] ? NULL : nearest_name(key, known);
         if (repeat[i])
-            diag_error(&L->d, "key %s appears more than once", quoted(key, q));
-        else if (near)
+            continue;
+        const char *key = unknown[i].key, *near = nearest_name(key, known);
+        if (near)
             diag_warn(&L->d, "unknown key %s ignored (did you mean \"%s\"?)", quoted(key, q), near);
         else
             diag_warn(&L->d, "unknown key %s ignored", quoted(key, q));
     }
-    free(sorted);
     free(repeat);
     free(unknown);
 }
@@ -1761,12 +1882,13 @@ static void load_tree(struct loader *L, const cJSON *root)
         diag_error(&L->d, "expected an object at the top level, got %s", describe(root, q));
         return;
     }
-    check_keys(L, root, snapshot_keys);
     if (get_string(L, root, "format", REQUIRED, &format) && strcmp(format, SNAPSHOT_FORMAT)) {
         error_at(L, "format", "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
                  SNAPSHOT_FORMAT);
         return;     /* another format's fields would only add noise */
     }
+    check_repeats(L, root, NULL);
+    check_keys(L, root, snapshot_keys);
     s->as_of = LONG_MIN;
     if (!get_date(L, root, "as_of", REQUIRED, true, &s->as_of))
         s->as_of = LONG_MIN;
@@ -1824,14 +1946,18 @@ static void load_tree(struct loader *L, const cJSON *root)
         load_internal(L, v);
 }
 
+/* How messages name the input at path: "-" is standard input. */
+static const char *input_name(const char *path) { return strcmp(path, "-") ? path : "<stdin>"; }
+
 /* The whole input, NUL-terminated, or NULL after saying why. "-" is
  * standard input. */
 static char *read_input(const char *path, size_t *len)
 {
+    const char *name = input_name(path);
     bool is_stdin = !strcmp(path, "-");
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(path), strerror(errno));
+        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(name), strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -1853,12 +1979,12 @@ static char *read_input(const char *path, size_t *len)
     if (!is_stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(path), strerror(err));
+        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(name), strerror(err));
         free(buf);
         return NULL;
     }
     if (n > (size_t)MAX_INPUT_BYTES) {
-        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(path),
+        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(name),
                 MAX_INPUT_BYTES >> 20);
         free(buf);
         return NULL;
@@ -1914,13 +2040,10 @@ static cJSON *parse_json_file(const char *path, const char *name)
     return root;
 }
 
-/* Loads one snapshot file strictly. Returns NULL after naming every
- * problem on stderr; warnings do not stop it. */
-static struct snapshot *load_snapshot(const char *path, const char *name)
+/* Loads a parsed snapshot tree strictly, then frees json_arena. Returns
+ * NULL after naming every problem on stderr; warnings do not stop it. */
+static struct snapshot *load_root(const cJSON *root, const char *name)
 {
-    cJSON *root = parse_json_file(path, name);
-    if (!root)
-        return NULL;
     struct snapshot *s = xcalloc(1, sizeof *s);
     struct loader L = {.s = s};
     diag_init(&L.d, name);
@@ -1937,6 +2060,13 @@ static struct snapshot *load_snapshot(const char *path, const char *name)
         return NULL;
     }
     return s;
+}
+
+/* Loads one snapshot file strictly, as load_root does. */
+static struct snapshot *load_snapshot(const char *path, const char *name)
+{
+    cJSON *root = parse_json_file(path, name);
+    return root ? load_root(root, name) : NULL;
 }
 
 /* ===================================================================== *
@@ -2667,7 +2797,7 @@ static void load_target(struct loader *L, const cJSON *o, int i, void *ctx)
  * after naming every problem. */
 static bool load_targets(const char *path, struct target **out, int *n, struct snapshot **owner)
 {
-    cJSON *root = parse_json_file(path, path);
+    cJSON *root = parse_json_file(path, input_name(path));
     if (!root)
         return false;
     struct snapshot *s = xcalloc(1, sizeof *s);
@@ -2676,17 +2806,21 @@ static bool load_targets(const char *path, struct target **out, int *n, struct s
     const cJSON *arr;
     char q[64];
     s->as_of = LONG_MIN;
-    diag_init(&L.d, path);
+    diag_init(&L.d, input_name(path));
     *n = 0;
     *out = NULL;
     if (!cJSON_IsObject(root)) {
         diag_error(&L.d, "expected an object at the top level, got %s", describe(root, q));
     } else {
-        check_keys(&L, root, targets_file_keys);
-        if (get_string(&L, root, "format", REQUIRED, &format) && strcmp(format, TARGETS_FORMAT)) {
+        bool format_ok = !get_string(&L, root, "format", REQUIRED, &format) || !strcmp(format, TARGETS_FORMAT);
+        if (!format_ok) {
             error_at(&L, "format", "%s is not a format this version reads (expected \"%s\")", quoted(format, q),
                      TARGETS_FORMAT);
-        } else if ((arr = get_array(&L, root, "targets", REQUIRED))) {
+        } else {
+            check_repeats(&L, root, NULL);
+            check_keys(&L, root, targets_file_keys);
+        }
+        if (format_ok && (arr = get_array(&L, root, "targets", REQUIRED))) {
             int size = cJSON_GetArraySize(arr), first[N_KPIS];
             *out = xcalloc((size_t)size + 1, sizeof **out);
             for (int i = 0; i < size; i++)
@@ -3615,11 +3749,11 @@ static void render_series(struct doc *d, const struct report *r, int group)
         return;
     int first = r->nperiods > SERIES_SHOWN ? r->nperiods - SERIES_SHOWN : 0;
     const char *headers[SERIES_SHOWN + 1];
-    char dates[SERIES_SHOWN][16], align[SERIES_SHOWN + 2], title[80];
+    char dates[SERIES_SHOWN][32], align[SERIES_SHOWN + 2], title[80];
     headers[0] = "Indicator";
     align[0] = 'l';
     for (int i = first; i < r->nperiods; i++) {
-        headers[i - first + 1] = iso_date(r->periods[i].as_of, dates[i - first]);
+        headers[i - first + 1] = short_date(r->periods[i].as_of, dates[i - first]);
         align[i - first + 1] = 'r';
     }
     align[r->nperiods - first + 1] = 0;
@@ -3728,10 +3862,10 @@ static void render_impact_notes(struct doc *d, const struct report *r)
         sb_add(&t, "none");
     else
         sb_printf(&t, "%d", s->year[M_KS2_READING]);
-    sb_printf(&t, ". Changes compare with %d years earlier, over schools in the partnership for 4 years or "
+    sb_printf(&t, ". Changes compare with %d year%s earlier, over schools in the partnership for 4 years or "
                   "more; averages are weighted by disadvantaged pupils, and a figure resting on fewer than %d "
-                  "pupils is suppressed.",
-              opt_change_years, opt_min_cohort);
+                  "pupil%s is suppressed.",
+              opt_change_years, opt_change_years == 1 ? "" : "s", opt_min_cohort, opt_min_cohort == 1 ? "" : "s");
     doc_para(d, t.buf);
     sb_free(&t);
     if (!s->nsurveys)
@@ -4197,10 +4331,10 @@ static void svg_pupils(struct sb *b, const struct report *r)
     for (int i = 0; i < r->nperiods; i++) {
         sb_printf(b, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n", PX(r->periods[i].as_of),
                   PY(r->periods[i].vals[k].x));
-        svg_text(b, PX(r->periods[i].as_of), H - B + 16, "middle", "cl", iso_date(r->periods[i].as_of, d));
+        svg_text(b, PX(r->periods[i].as_of), H - B + 16, "middle", "cl", short_date(r->periods[i].as_of, d));
     }
     if (t && t->has_by)
-        svg_text(b, PX(t->by), H - B + 16, PX(t->by) > W - R - 40 ? "end" : "middle", "cl", iso_date(t->by, d));
+        svg_text(b, PX(t->by), H - B + 16, PX(t->by) > W - R - 40 ? "end" : "middle", "cl", short_date(t->by, d));
     svg_text(b, L + (W - L - R) / 2.0, H - 12, "middle", "ca", "Snapshot date");
     sb_printf(b, "<text class=\"ca\" transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">Pupils</text>\n",
               (H - B + T) / 2);
@@ -4264,8 +4398,8 @@ static void render_impact_chart(struct doc *d, const struct report *r)
         bars[i] = (struct bar){labels[i].buf, *kpi_now(r, ids[i / 2][i % 2]), i % 2};
     }
     char title[96];
-    snprintf(title, sizeof title, "Change for disadvantaged pupils over %d years, against national change",
-             opt_change_years);
+    snprintf(title, sizeof title, "Change for disadvantaged pupils over %d year%s, against national change",
+             opt_change_years, opt_change_years == 1 ? "" : "s");
     svg_bars(d->b, title, "Change (percentage points for KS4, scaled-score points for KS2)", bars, 8, U_POINTS, NULL,
              "Dark bars: partnership schools of four or more years. Light bars: England.");
     for (int i = 0; i < 8; i++)
@@ -4636,7 +4770,7 @@ static void group_body(struct doc *d, const void *ctx)
     sb_add(&t, schools == 1 ? " active school and " : " active schools and ");
     fmt_number(&t, pupils, 0, false);
     sb_printf(&t, " pupils, compared with the whole partnership and with national figures. A results figure "
-                  "resting on fewer than %d pupils is suppressed.", opt_min_cohort);
+                  "resting on fewer than %d pupil%s is suppressed.", opt_min_cohort, opt_min_cohort == 1 ? "" : "s");
     doc_para(d, t.buf);
     sb_free(&t);
     const char *headers[] = {"Indicator", c->g->name, "Partnership", "National"};
@@ -5535,44 +5669,121 @@ static int write_outputs(struct output *outs, int n)
  *  Command line                                                          *
  * ===================================================================== */
 
-static const char usage_text[] =
+/* The commands. main() hands `import` to import_main() before parse_args,
+ * which reads the other three; every command takes its options from one
+ * table, option_defs[]. */
+enum mode { MODE_REPORT, MODE_CHECK, MODE_VALIDATE, MODE_IMPORT };
+static const char *const mode_names[] = {"report", "check", "validate", "import", NULL};
+
+/* Every command, for "did you mean" when the first argument is none of
+ * them and no file either. */
+static const char *const command_names[] = {"report", "check", "validate", "targets", "import", NULL};
+
+/* The commands that take an option: a bit for each enum mode. */
+#define FOR_REPORT (1u << MODE_REPORT)
+#define FOR_CHECK (1u << MODE_CHECK)
+#define FOR_ALL (FOR_REPORT | FOR_CHECK | 1u << MODE_VALIDATE)
+#define FOR_IMPORT (1u << MODE_IMPORT)
+
+enum option_id {
+    OPT_OUTPUT, OPT_FORMAT, OPT_TARGETS, OPT_MIN_COHORT, OPT_CHANGE_YEARS, OPT_BY, OPT_OUT_DIR, OPT_EML,
+    OPT_MAIL_FROM, OPT_MAIL_TO, OPT_SUBJECT, OPT_HELP, OPT_VERSION, OPT_JUNIT, OPT_JSON, OPT_FAIL_ON,
+    OPT_AS_OF, OPT_MEMBERS, OPT_BASE, OPT_GIAS, OPT_CENSUS, OPT_SEN, OPT_LABEL, OPT_ENCODING, OPT_QUIET,
+    OPT_IMPORT_OUTPUT, OPT_TEMPLATE, OPT_IMPORT_HELP, N_OPTIONS
+};
+
+/* Every option: what parse_args and import_main recognise and what --help
+ * lists, in --help's order. The options only `check` takes are listed
+ * under it; `import` has a --help of its own. A name may stand twice, for
+ * commands that give it another meaning (-o writes a snapshot for import). */
+static const struct option_def {
+    const char *name;   /* the long name, without "--" */
+    char letter;        /* the short name, or 0 */
+    const char *arg;    /* the value's name in --help; NULL: the option takes no value */
+    const char *need;   /* what "OPTION needs ..." asks for when the value is missing */
+    unsigned modes;     /* the commands that take it */
+    const char *help;   /* --help's text, its lines after the first indented; NULL: told with another */
+} option_defs[N_OPTIONS] = {
+    [OPT_OUTPUT] = {"output", 'o', "FILE", "a file name", FOR_REPORT,
+                    "write the report to FILE, in the format its extension\n"
+                    "names (.md, .html, .json); may be repeated"},
+    [OPT_FORMAT] = {"format", 'f', "FORMAT", "a format", FOR_REPORT,
+                    "format for standard output and for -o files without an\n"
+                    "extension: md (default), html, json"},
+    [OPT_TARGETS] = {"targets", 0, "FILE", "a file name", FOR_ALL,
+                     "targets to report against, instead of the built-in ones\n"
+                     "(format: cpreport targets)"},
+    [OPT_MIN_COHORT] = {"min-cohort", 0, "N", "a number", FOR_ALL,
+                        "suppress results resting on fewer than N pupils (6)"},
+    [OPT_CHANGE_YEARS] = {"change-years", 0, "N", "a number", FOR_ALL, "compare results with N years earlier (5)"},
+    [OPT_BY] = {"by", 0, "GROUPING", "region, hub, trust or phase", FOR_REPORT,
+                "also write a report for every region, hub, trust or\n"
+                "phase, in the same formats, with an index page"},
+    [OPT_OUT_DIR] = {"out-dir", 0, "DIR", "a folder", FOR_REPORT, "the folder for those reports (made if missing)"},
+    [OPT_EML] = {"eml", 0, "FILE", "a value", FOR_REPORT,
+                 "also write the report as an email, ready for\n"
+                 "'sendmail -t < FILE'; with --mail-from ADDRESS,\n"
+                 "--mail-to ADDRESS (repeatable), --subject TEXT"},
+    [OPT_MAIL_FROM] = {"mail-from", 0, "ADDRESS", "an address", FOR_REPORT, NULL},
+    [OPT_MAIL_TO] = {"mail-to", 0, "ADDRESS", "an address", FOR_REPORT, NULL},
+    [OPT_SUBJECT] = {"subject", 0, "TEXT", "a value", FOR_REPORT, NULL},
+    [OPT_HELP] = {"help", 'h', NULL, NULL, FOR_ALL, "show this help"},
+    [OPT_VERSION] = {"version", 'V', NULL, NULL, FOR_ALL, "show the version"},
+    [OPT_JUNIT] = {"junit", 0, "FILE", "a file name", FOR_CHECK, "also write JUnit XML"},
+    [OPT_JSON] = {"json", 0, "FILE", "a file name", FOR_CHECK, "also write every target's verdict as JSON"},
+    [OPT_FAIL_ON] = {"fail-on", 0, "LEVEL", "a level", FOR_CHECK, "what makes it exit 1: error (default), warn, never"},
+    [OPT_AS_OF] = {"as-of", 0, "DATE", "a date", FOR_IMPORT, "the snapshot's date, YYYY-MM-DD (required)"},
+    [OPT_MEMBERS] = {"members", 0, "FILE", "a file name", FOR_IMPORT,
+                     "the member list, CSV (required; see --template)"},
+    [OPT_BASE] = {"base", 0, "FILE", "a file name", FOR_IMPORT,
+                  "a cpreport/1 file holding what no CSV gives (hubs,\n"
+                  "trusts, programmes, national figures, finance...)"},
+    [OPT_GIAS] = {"gias", 0, "FILE", "a file name", FOR_IMPORT,
+                  "Get Information about Schools: edubasealldataYYYYMMDD.csv"},
+    [OPT_CENSUS] = {"census", 0, "FILE", "a file name", FOR_IMPORT,
+                    "Schools, pupils and their characteristics:\n"
+                    "spc_school_level_underlying_data*.csv"},
+    [OPT_SEN] = {"sen", 0, "FILE", "a file name", FOR_IMPORT,
+                 "Special educational needs in England:\n"
+                 "sen_school_level_underlying_data.csv"},
+    [OPT_LABEL] = {"label", 0, "TEXT", "a value", FOR_IMPORT, "the snapshot's label (instead of the base file's)"},
+    [OPT_ENCODING] = {"encoding", 0, "ENC", "an encoding", FOR_IMPORT,
+                      "read the CSV files as utf-8 or windows-1252 (default:\n"
+                      "UTF-8 when a file is valid UTF-8, else Windows-1252)"},
+    [OPT_QUIET] = {"quiet", 0, NULL, NULL, FOR_IMPORT, "no summary"},
+    [OPT_IMPORT_OUTPUT] = {"output", 'o', "FILE", "a file name", FOR_IMPORT,
+                           "write the snapshot to FILE, not to standard output"},
+    [OPT_TEMPLATE] = {"template", 0, "members", "a value", FOR_IMPORT,
+                      "print the member list's header and an example row"},
+    [OPT_IMPORT_HELP] = {"help", 'h', NULL, NULL, FOR_IMPORT, "show this help"},
+};
+
+static const char usage_head[] =
     "Usage: cpreport [report] [options] SNAPSHOT...\n"
     "       cpreport check [--targets FILE] [--junit FILE] [--json FILE] [--fail-on LEVEL] SNAPSHOT...\n"
     "       cpreport validate [--targets FILE] SNAPSHOT...\n"
     "       cpreport targets\n"
+    "       cpreport import --as-of DATE --members FILE [--base FILE] [--gias FILE]\n"
+    "                       [--census FILE] [--sen FILE] [-o FILE]\n"
     "\n"
     "Reads partnership snapshots (JSON, format cpreport/1; '-' is standard input),\n"
     "computes the strategy's indicators for the latest one, compares them with the\n"
     "earlier ones and with the targets, and writes a report.\n"
     "\n"
-    "Options:\n"
-    "  -o, --output FILE     write the report to FILE, in the format its extension\n"
-    "                        names (.md, .html, .json); may be repeated\n"
-    "  -f, --format FORMAT   format for standard output and for -o files without an\n"
-    "                        extension: md (default), html, json\n"
-    "      --targets FILE    targets to report against, instead of the built-in ones\n"
-    "                        (format: cpreport targets)\n"
-    "      --min-cohort N    suppress results resting on fewer than N pupils (6)\n"
-    "      --change-years N  compare results with N years earlier (5)\n"
-    "      --by GROUPING     also write a report for every region, hub, trust or\n"
-    "                        phase, in the same formats, with an index page\n"
-    "      --out-dir DIR     the folder for those reports (made if missing)\n"
-    "      --eml FILE        also write the report as an email, ready for\n"
-    "                        'sendmail -t < FILE'; with --mail-from ADDRESS,\n"
-    "                        --mail-to ADDRESS (repeatable), --subject TEXT\n"
-    "  -h, --help            show this help\n"
-    "  -V, --version         show the version\n"
-    "\n"
+    "Options:\n";
+
+static const char usage_commands[] =
     "\n"
     "Commands:\n"
     "  report                (the default) write the report\n"
     "  check                 evaluate every target against the latest snapshot, one\n"
-    "                        line each, for CI; options:\n"
-    "      --junit FILE      also write JUnit XML\n"
-    "      --json FILE       also write every target's verdict as JSON\n"
-    "      --fail-on LEVEL   what makes it exit 1: error (default), warn, never\n"
+    "                        line each, for CI; options:\n";
+
+static const char usage_tail[] =
     "  validate              load and check the snapshots only\n"
     "  targets               print the built-in targets as a targets file\n"
+    "  import                build a snapshot from the member list and DfE's files\n"
+    "                        ('cpreport import --help' lists its options)\n"
     "\n"
     "Exit status: 0 done (check: nothing failed); 1 check: a target failed; 2 bad\n"
     "usage or bad input; 3 an output could not be written.\n"
@@ -5580,8 +5791,48 @@ static const char usage_text[] =
     "commands and GITHUB_STEP_SUMMARY receives a summary (check);\n"
     "SOURCE_DATE_EPOCH dates the JUnit and JSON check files and the email.\n";
 
-enum mode { MODE_REPORT, MODE_CHECK, MODE_VALIDATE };
-static const char *const mode_names[] = {"report", "check", "validate", NULL};
+/* --help's lines for the options whose commands are exactly `modes` or,
+ * when `some`, include one of them. */
+static void usage_options(struct sb *b, unsigned modes, bool some)
+{
+    enum { HELP_COLUMN = 24 };
+    for (int i = 0; i < N_OPTIONS; i++) {
+        const struct option_def *d = &option_defs[i];
+        if (!d->help || (some ? !(d->modes & modes) : d->modes != modes))
+            continue;
+        size_t start = b->len;
+        if (d->letter)
+            sb_printf(b, "  -%c, --%s", d->letter, d->name);
+        else
+            sb_printf(b, "      --%s", d->name);
+        if (d->arg)
+            sb_printf(b, " %s", d->arg);
+        do
+            sb_addc(b, ' ');
+        while (b->len - start < HELP_COLUMN);
+        for (const char *p = d->help; *p; p++) {
+            sb_addc(b, *p);
+            if (*p == '\n')
+                sb_printf(b, "%*s", HELP_COLUMN, "");
+        }
+        sb_addc(b, '\n');
+    }
+}
+
+/* --help, on standard output. */
+static int print_usage(void)
+{
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, usage_head);
+    usage_options(&b, FOR_REPORT, true);
+    sb_add(&b, usage_commands);
+    usage_options(&b, FOR_CHECK, false);
+    sb_add(&b, usage_tail);
+    fputs(b.buf, stdout);
+    sb_free(&b);
+    return finish_stdout();
+}
 
 struct options {
     const char **files;
@@ -5642,18 +5893,67 @@ static const char *option_value(int argc, char **argv, int *i, const char *arg, 
     return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
-static bool option_is(const char *arg, const char *shortname, const char *longname, size_t *namelen)
+/* The option arg names, as its index in option_defs, or -1. *namelen is
+ * the length of the name as written ("-o", "--output"), before "=VALUE"
+ * or a value joined to a short name. */
+static int option_find(const char *arg, enum mode mode, size_t *namelen)
 {
-    size_t n = strlen(longname);
-    if (shortname && !strncmp(arg, shortname, 2) && arg[1] != '-') {
-        *namelen = 2;
-        return true;
+    /* The option of that name the command takes, else any of that name
+     * (which the caller then names as another command's). */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < N_OPTIONS; i++) {
+            const struct option_def *d = &option_defs[i];
+            size_t n = strlen(d->name);
+            if (!pass && !(d->modes >> mode & 1))
+                continue;
+            if (arg[1] == '-' && !strncmp(arg + 2, d->name, n) && (!arg[n + 2] || (arg[n + 2] == '=' && d->arg))) {
+                *namelen = n + 2;
+                return i;
+            }
+            if (d->letter && arg[1] == d->letter && (!arg[2] || d->arg)) {
+                *namelen = 2;
+                return i;
+            }
+        }
+    return -1;
+}
+
+/* Says arg is no option, naming the nearest long one when it is close. */
+static int unknown_option(const char *arg)
+{
+    const char *names[N_OPTIONS + 1] = {NULL}, *near = NULL;
+    char name[64];
+    for (int i = 0; i < N_OPTIONS; i++)
+        names[i] = option_defs[i].name;
+    if (arg[1] == '-') {
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+        near = nearest_name(name, names);
     }
-    if (!strncmp(arg, longname, n) && (arg[n] == 0 || arg[n] == '=')) {
-        *namelen = n;
-        return true;
+    if (near)
+        return usage_error("unknown option '%s'; did you mean '--%s'?", shown(arg), near);
+    return usage_error("unknown option '%s'", shown(arg));
+}
+
+/* Reads the option argv[*i] of command `mode`, and its value, which may be
+ * the next argument: its id, the length of its name as given, and the
+ * value (NULL for an option that takes none). Returns -1, or the exit
+ * status after saying what is wrong. */
+static int option_read(int argc, char **argv, int *i, enum mode mode, int *id, size_t *nl, const char **val)
+{
+    const char *arg = argv[*i];
+    *val = NULL;
+    if ((*id = option_find(arg, mode, nl)) < 0)
+        return unknown_option(arg);
+    const struct option_def *d = &option_defs[*id];
+    if (!(d->modes >> mode & 1)) {
+        int m = 0;   /* the first command that takes it */
+        while (!(d->modes >> m & 1))
+            m++;
+        return usage_error("%.*s is for 'cpreport %s'", (int)*nl, arg, mode_names[m]);
     }
-    return false;
+    if (d->arg && !(*val = option_value(argc, argv, i, arg, *nl)))
+        return usage_error("%.*s needs %s", (int)*nl, arg, d->need);
+    return -1;
 }
 
 /* Whether path names the file st describes. */
@@ -5691,53 +5991,54 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->mode = m;
             first = 2;
         }
+    if (first == 1 && argc > 1 && argv[1][0] != '-' && access(argv[1], F_OK)) {
+        const char *near = nearest_name(argv[1], command_names);
+        if (near)
+            return usage_error("unknown command '%s'; did you mean '%s'?", shown(argv[1]), near);
+    }
     for (int i = first; i < argc; i++) {
-        const char *arg = argv[i], *val;
+        const char *arg = argv[i], *val = NULL;
         size_t nl;
         if (only_files || arg[0] != '-' || !arg[1]) {
             if (!strcmp(arg, "-")) {
-                if (stdin_used)
+                if (stdin_used || (o->targets_file && !strcmp(o->targets_file, "-")))
                     return usage_error("standard input ('-') can be read only once");
                 stdin_used = true;
             }
             if (o->nfiles == MAX_SNAPSHOTS)
                 return usage_error("more than %d snapshots", MAX_SNAPSHOTS);
             o->files[o->nfiles++] = arg;
-        } else if (!strcmp(arg, "--")) {
+            continue;
+        }
+        if (!strcmp(arg, "--")) {
             only_files = true;
-        } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            fputs(usage_text, stdout);
-            return finish_stdout();
-        } else if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
+            continue;
+        }
+        int id, rc = option_read(argc, argv, &i, o->mode, &id, &nl, &val);
+        if (rc >= 0)
+            return rc;
+        switch ((enum option_id)id) {
+        case OPT_HELP:
+            return print_usage();
+        case OPT_VERSION:
             printf("cpreport %s\n", CPREPORT_VERSION);
             return finish_stdout();
-        } else if ((option_is(arg, "-o", "--output", &nl) || option_is(arg, "-f", "--format", &nl) ||
-                    option_is(arg, NULL, "--by", &nl) || option_is(arg, NULL, "--out-dir", &nl) ||
-                    option_is(arg, NULL, "--eml", &nl) || option_is(arg, NULL, "--mail-from", &nl) ||
-                    option_is(arg, NULL, "--mail-to", &nl) || option_is(arg, NULL, "--subject", &nl)) &&
-                   o->mode != MODE_REPORT) {
-            return usage_error("%.*s is for 'cpreport report'", (int)nl, arg);
-        } else if ((option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl) ||
-                    option_is(arg, NULL, "--fail-on", &nl)) &&
-                   o->mode != MODE_CHECK) {
-            return usage_error("%.*s is for 'cpreport check'", (int)nl, arg);
-        } else if (option_is(arg, NULL, "--junit", &nl) || option_is(arg, NULL, "--json", &nl)) {
-            bool junit = arg[3] == 'u';
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs a file name", (int)nl, arg);
-            *(junit ? &o->junit_file : &o->check_json_file) = val;
-        } else if (option_is(arg, NULL, "--fail-on", &nl)) {
+        case OPT_JUNIT:
+            o->junit_file = val;
+            break;
+        case OPT_JSON:
+            o->check_json_file = val;
+            break;
+        case OPT_FAIL_ON: {
             int f = 0;
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("--fail-on needs a level");
             while (fail_on_names[f] && strcmp(fail_on_names[f], val))
                 f++;
             if (!fail_on_names[f])
                 return usage_error("unknown level '%s' for --fail-on (use error, warn or never)", shown(val));
             o->fail_on = f;
-        } else if (option_is(arg, "-o", "--output", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a file name", shown(arg));
+            break;
+        }
+        case OPT_OUTPUT: {
             int fmt = format_from_path(val);
             if (fmt == -1)
                 return usage_error("cannot tell the format of '%s' (use .md, .html or .json)", shown(val));
@@ -5745,30 +6046,32 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return usage_error("too many outputs");
             o->outs[o->nouts].fmt = fmt;
             o->outs[o->nouts++].path = val;
-        } else if (option_is(arg, "-f", "--format", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a format", shown(arg));
+            break;
+        }
+        case OPT_FORMAT: {
             int f = 0;
             while (format_names[f] && strcmp(format_names[f], val))
                 f++;
             if (!format_names[f])
                 return usage_error("unknown format '%s' (use md, html or json)", shown(val));
             o->stdout_fmt = f;
-        } else if (option_is(arg, NULL, "--by", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("--by needs region, hub, trust or phase");
+            break;
+        }
+        case OPT_BY:
             o->by = 0;
             while (o->by < N_DIMS && strcmp(dim_ids[o->by], val))
                 o->by++;
             if (o->by == N_DIMS)
                 return usage_error("unknown grouping '%s' for --by (use region, hub, trust or phase)", shown(val));
-        } else if (option_is(arg, NULL, "--eml", &nl) || option_is(arg, NULL, "--subject", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs a value", (int)nl, arg);
-            *(arg[2] == 'e' ? &o->eml_file : &o->mail.subject) = val;
-        } else if (option_is(arg, NULL, "--mail-from", &nl) || option_is(arg, NULL, "--mail-to", &nl)) {
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs an address", (int)nl, arg);
+            break;
+        case OPT_EML:
+            o->eml_file = val;
+            break;
+        case OPT_SUBJECT:
+            o->mail.subject = val;
+            break;
+        case OPT_MAIL_FROM:
+        case OPT_MAIL_TO:
             /* Addresses go into headers as they are: printable ASCII only,
              * so that nothing can start a header of its own. */
             for (const char *p = val; *p; p++)
@@ -5776,28 +6079,33 @@ static int parse_args(int argc, char **argv, struct options *o)
                     return usage_error("%.*s takes a plain ASCII address, without line breaks", (int)nl, arg);
             if (!strchr(val, '@'))
                 return usage_error("'%s' is not an email address", shown(val));
-            if (arg[7] == 'f')
+            if (id == OPT_MAIL_FROM)
                 o->mail.from = val;
             else
                 o->mail.to[o->mail.nto++] = val;
-        } else if (option_is(arg, NULL, "--out-dir", &nl)) {
-            if (!(o->out_dir = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("--out-dir needs a folder");
-        } else if (option_is(arg, NULL, "--targets", &nl)) {
-            if (!(o->targets_file = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%s needs a file name", shown(arg));
-        } else if (option_is(arg, NULL, "--min-cohort", &nl) || option_is(arg, NULL, "--change-years", &nl)) {
-            bool cohort = arg[2] == 'm';
-            char *end;
-            if (!(val = option_value(argc, argv, &i, arg, nl)))
-                return usage_error("%.*s needs a number", (int)nl, arg);
-            long n = strtol(val, &end, 10);
-            if (end == val || *end || n < 1 || n > (cohort ? 1000 : 50))
+            break;
+        case OPT_OUT_DIR:
+            o->out_dir = val;
+            break;
+        case OPT_TARGETS:
+            if (!strcmp(val, "-") && stdin_used)
+                return usage_error("standard input ('-') can be read only once");
+            o->targets_file = val;
+            break;
+        case OPT_MIN_COHORT:
+        case OPT_CHANGE_YEARS: {
+            bool cohort = id == OPT_MIN_COHORT;
+            long long n;
+            if (!plain_whole(val, cohort ? 1000 : 50, &n) || n < 1)
                 return usage_error("%.*s takes a whole number from 1 to %d, not '%s'", (int)nl, arg,
                                    cohort ? 1000 : 50, shown(val));
             *(cohort ? &opt_min_cohort : &opt_change_years) = (int)n;
-        } else {
-            return usage_error("unknown option '%s'", shown(arg));
+            break;
+        }
+        case N_OPTIONS:
+            break;
+        default:
+            break;   /* option_read took only the options of o->mode */
         }
     }
     if (!o->nfiles)
@@ -5818,6 +6126,1440 @@ static int parse_args(int argc, char **argv, struct options *o)
             return rc;
     }
     return -1;
+}
+
+/* ===================================================================== *
+ *  Import: reading CSV as it really comes                                *
+ * ===================================================================== */
+
+/* RFC 4180 rows, streamed: only one row is held at a time, so a national
+ * register is read in memory proportional to its widest row. Quoted
+ * fields may hold commas, doubled quotes and line breaks; lines end in
+ * CRLF, LF or CR; the last may lack its break; a UTF-8 byte-order mark is
+ * skipped. Windows-1252 is converted to UTF-8 as bytes are read: the
+ * bytes that make up the CSV structure are ASCII in both encodings. */
+
+/* Bytes read at a time: large enough that reading costs little per byte,
+ * small enough to be nothing next to the member list. */
+#define CSV_CHUNK (1u << 20)
+
+enum csv_encoding { ENC_AUTO, ENC_UTF8, ENC_CP1252 };
+static const char *const encoding_names[] = {"auto", "utf-8", "windows-1252", NULL};
+static const char *const encoding_titles[] = {"auto", "UTF-8", "Windows-1252"};
+
+/* Windows-1252's 0x80..0x9F; 0 marks the five bytes it leaves undefined,
+ * which become U+FFFD (the rest of 0xA0..0xFF is Latin-1). */
+static const unsigned short cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+struct csv {
+    const char *name;            /* as the user gave it */
+    FILE *f;
+    bool cp1252, check_utf8;     /* check_utf8: --encoding utf-8, row by row */
+    unsigned char *in;           /* CSV_CHUNK bytes */
+    size_t in_len, in_pos;
+    int peek;                    /* a byte given back, or -1 */
+    bool done;                   /* at the end, or after a read error */
+    long line;                   /* line of the next byte */
+    long row_line;               /* line the last row started on */
+    char *buf;                   /* the row's fields, each NUL-terminated */
+    size_t len, cap;
+    size_t *starts;
+    int nfields, cap_fields;
+    long replaced;               /* undefined Windows-1252 bytes */
+};
+
+/* Problems in an import are located by line: "members.csv:14: ...", or
+ * "members.csv:3 and 17: ..." for two lines; line 0 names the file alone.
+ * Counted and capped per file by struct diag, like the loader's. */
+static void imp_vreport(struct diag *d, long line, long line2, bool error, const char *fmt, va_list ap)
+{
+    int *count = error ? &d->errors : &d->warnings;
+    if (++*count > MAX_PROBLEMS_SHOWN)
+        return;
+    fprintf(stderr, "%s: %s", progname, d->file);
+    if (line2)
+        fprintf(stderr, ":%ld and %ld", line, line2);
+    else if (line)
+        fprintf(stderr, ":%ld", line);
+    fputs(error ? ": " : ": warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void imp_error(struct diag *d, long line, long line2, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    imp_vreport(d, line, line2, true, fmt, ap);
+    va_end(ap);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void imp_warn(struct diag *d, long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    imp_vreport(d, line, 0, false, fmt, ap);
+    va_end(ap);
+}
+
+static int csv_getc(struct csv *c)
+{
+    if (c->peek >= 0) {
+        int ch = c->peek;
+        c->peek = -1;
+        return ch;
+    }
+    if (c->in_pos == c->in_len) {
+        if (c->done)
+            return -1;
+        c->in_len = fread(c->in, 1, CSV_CHUNK, c->f);
+        c->in_pos = 0;
+        if (!c->in_len) {
+            c->done = true;
+            return -1;
+        }
+    }
+    return c->in[c->in_pos++];
+}
+
+static void csv_put(struct csv *c, unsigned ch)
+{
+    if (c->len + 4 >= c->cap) {
+        c->cap = c->cap * 2 + 256;
+        c->buf = xrealloc(c->buf, c->cap);
+    }
+    if (ch < 0x80 || !c->cp1252) {
+        c->buf[c->len++] = (char)ch;
+        return;
+    }
+    unsigned cp = ch >= 0xA0 ? ch : cp1252_high[ch - 0x80];
+    if (!cp) {
+        cp = 0xFFFD;
+        c->replaced++;
+    }
+    if (cp < 0x800) {
+        c->buf[c->len++] = (char)(0xC0 | cp >> 6);
+    } else {
+        c->buf[c->len++] = (char)(0xE0 | cp >> 12);
+        c->buf[c->len++] = (char)(0x80 | (cp >> 6 & 0x3F));
+    }
+    c->buf[c->len++] = (char)(0x80 | (cp & 0x3F));
+}
+
+static void csv_end_field(struct csv *c, size_t start)
+{
+    if (c->nfields == c->cap_fields) {
+        c->cap_fields = c->cap_fields * 2 + 16;
+        c->starts = xrealloc(c->starts, sizeof *c->starts * (size_t)c->cap_fields);
+    }
+    c->starts[c->nfields++] = start;
+    csv_put(c, 0);
+}
+
+static const char *csv_field(const struct csv *c, int i) { return c->buf + c->starts[i]; }
+
+/* Reads the next row. 1: a row; 0: the end; -1: a problem that stops the
+ * file, already reported to d. Blank lines are skipped. */
+static int csv_row(struct csv *c, struct diag *d)
+{
+    int ch;
+    do {
+        c->len = 0;
+        c->nfields = 0;
+        if ((ch = csv_getc(c)) < 0) {
+            if (!ferror(c->f))
+                return 0;
+            fprintf(stderr, "%s: %s: cannot read: %s\n", progname, c->name, strerror(errno));
+            d->errors++;
+            return -1;
+        }
+        c->row_line = c->line;
+        for (;;) {
+            size_t start = c->len;
+            if (ch == '"') {
+                long opened = c->line;
+                for (;;) {
+                    ch = csv_getc(c);
+                    if (ch < 0) {
+                        imp_error(d, opened, 0, "a quoted field is never closed (unterminated quote)");
+                        return -1;
+                    }
+                    if (ch == '"' && (ch = csv_getc(c)) != '"')
+                        break;
+                    if (ch == '\n')
+                        c->line++;
+                    if (!ch) {
+                        imp_error(d, c->line, 0, "a NUL byte (the file may not be text)");
+                        return -1;
+                    }
+                    csv_put(c, (unsigned)ch);
+                }
+                if (ch >= 0 && ch != ',' && ch != '\n' && ch != '\r') {
+                    imp_error(d, c->line, 0, "text after the closing quote of field %d", c->nfields + 1);
+                    return -1;
+                }
+            } else {
+                while (ch >= 0 && ch != ',' && ch != '\n' && ch != '\r') {
+                    if (!ch) {
+                        imp_error(d, c->line, 0, "a NUL byte (the file may not be text)");
+                        return -1;
+                    }
+                    csv_put(c, (unsigned)ch);
+                    ch = csv_getc(c);
+                }
+            }
+            csv_end_field(c, start);
+            if (ch == ',') {
+                ch = csv_getc(c);
+                continue;
+            }
+            if (ch == '\r') {
+                int next = csv_getc(c);
+                if (next != '\n')
+                    c->peek = next;
+            }
+            if (ch >= 0)
+                c->line++;
+            break;
+        }
+    } while (c->nfields == 1 && !c->buf[0]);
+    for (size_t i = 0, n; c->check_utf8 && i < c->len; i += n)
+        if (!(n = utf8_length((const unsigned char *)c->buf + i, c->len - i))) {
+            imp_error(d, c->row_line, 0, "not valid UTF-8 (if it is Windows-1252, say --encoding windows-1252)");
+            return -1;
+        }
+    return 1;
+}
+
+/* Whether the whole file is UTF-8. Reads the file once, in chunks. */
+static bool csv_is_utf8(FILE *f, unsigned char *in)
+{
+    size_t keep = 0;
+    for (;;) {
+        size_t n = keep + fread(in + keep, 1, CSV_CHUNK - keep, f);
+        bool end = n == keep;
+        size_t i = 0;
+        while (i < n) {
+            if (in[i] < 0x80) {
+                i++;
+                continue;
+            }
+            size_t need = in[i] >= 0xF0 ? 4 : in[i] >= 0xE0 ? 3 : 2;
+            if (!end && n - i < need)
+                break;  /* a sequence cut by the chunk: finish it with the next */
+            size_t len = utf8_length(in + i, n - i);
+            if (!len)
+                return false;
+            i += len;
+        }
+        if (end)
+            return true;
+        keep = n - i;
+        memmove(in, in + i, keep);
+    }
+}
+
+/* Opens a CSV file and settles its encoding: unless one is forced, the
+ * file is read once to see whether it is all UTF-8 (so it must be a file
+ * that can be read twice, not a pipe). False after saying why (counted
+ * in d). */
+static bool csv_open(struct csv *c, const char *path, int encoding, struct diag *d)
+{
+    memset(c, 0, sizeof *c);
+    c->name = path;
+    c->peek = -1;
+    c->line = 1;
+    if (!(c->f = fopen(path, "rb"))) {
+        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, path, strerror(errno));
+        d->errors++;
+        return false;
+    }
+    c->in = xmalloc(CSV_CHUNK);
+    c->cp1252 = encoding == ENC_CP1252;
+    c->check_utf8 = encoding == ENC_UTF8;
+    if (encoding == ENC_AUTO) {
+        bool utf8 = csv_is_utf8(c->f, c->in);
+        if (ferror(c->f) || fseek(c->f, 0, SEEK_SET)) {
+            fprintf(stderr, "%s: %s: cannot read it twice to tell its encoding (%s): give --encoding\n", progname,
+                    path, strerror(errno));
+            d->errors++;
+            return false;
+        }
+        c->cp1252 = !utf8;
+    }
+    c->in_len = fread(c->in, 1, CSV_CHUNK, c->f);
+    if (c->in_len >= 3 && !memcmp(c->in, "\xEF\xBB\xBF", 3))
+        c->in_pos = 3;
+    return true;
+}
+
+static void csv_close(struct csv *c)
+{
+    if (c->f)
+        fclose(c->f);
+    free(c->in);
+    free(c->buf);
+    free(c->starts);
+}
+
+/* A header name for matching: ASCII case, spaces and underscores ignored. */
+static void header_key(const char *s, char out[128])
+{
+    size_t o = 0;
+    for (; *s && o < 127; s++)
+        if (*s != ' ' && *s != '_' && *s != '\t')
+            out[o++] = (char)tolower((unsigned char)*s);
+    out[o] = 0;
+}
+
+/* s without surrounding spaces, in place. */
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = 0;
+    return s;
+}
+
+/* ===================================================================== *
+ *  Import: the files it knows                                            *
+ * ===================================================================== */
+
+/* What a column of a DfE file gives. */
+enum imp_field {
+    IMP_URN, IMP_NAME, IMP_STATUS, IMP_CLOSED, IMP_PHASE, IMP_TYPE, IMP_REGION, IMP_AREA,
+    IMP_TRUST_CODE, IMP_TRUST_NAME, IMP_PUPILS, IMP_FSM, IMP_SEN_SUPPORT, IMP_EHC, N_IMP_FIELDS
+};
+
+/* The figures a school can take from several files. */
+enum { FIG_PUPILS, FIG_FSM, FIG_SEND, N_FIGS };
+static const char *const fig_keys[] = {"pupils", "fsm_pupils", "send_pupils"};
+
+struct imp_column {
+    int field;
+    const char *name;            /* as DfE writes it */
+    bool required;
+};
+
+/* One known file layout, recognised from its header. A new source
+ * (--ks2, --ks4, --ofsted) is a new row, with its fields. `rank` is its
+ * precedence: lower wins; the member list is 0. */
+struct imp_layout {
+    const char *option;          /* --gias */
+    const char *what;            /* for "the file may not be ..." */
+    int rank;
+    struct imp_column cols[16];  /* ends with a NULL name */
+};
+
+enum { L_GIAS, L_CENSUS, L_SEN, N_LAYOUTS };
+static const struct imp_layout imp_layouts[N_LAYOUTS] = {
+    [L_GIAS] = {"gias", "a GIAS extract", 2,
+                {{IMP_URN, "URN", true},
+                 {IMP_NAME, "EstablishmentName", true},
+                 {IMP_STATUS, "EstablishmentStatus (name)", true},
+                 {IMP_CLOSED, "CloseDate", false},
+                 {IMP_PHASE, "PhaseOfEducation (name)", true},
+                 {IMP_TYPE, "TypeOfEstablishment (name)", true},
+                 {IMP_REGION, "GOR (name)", true},
+                 {IMP_AREA, "LA (name)", true},
+                 {IMP_TRUST_CODE, "Trusts (code)", false},
+                 {IMP_TRUST_NAME, "Trusts (name)", false},
+                 {IMP_PUPILS, "NumberOfPupils", true},
+                 {IMP_FSM, "FSM", false}}},
+    [L_CENSUS] = {"census", "a school-level file of Schools, pupils and their characteristics", 1,
+                  {{IMP_URN, "urn", true},
+                   {IMP_PUPILS, "headcount of pupils", true},
+                   {IMP_FSM, "number of pupils known to be eligible for free school meals", true}}},
+    [L_SEN] = {"sen", "a school-level file of Special educational needs in England", 1,
+               {{IMP_URN, "URN", true}, {IMP_SEN_SUPPORT, "SEN support", true}, {IMP_EHC, "EHC plan", true}}},
+};
+
+/* Values that mean "no figure": DfE's and EES's missing and suppression
+ * codes (DFE-FILES.md), matched ignoring ASCII case. Never 0. */
+static const char *const missing_codes[] = {
+    "",   "SUPP", "NE", "NP", "NA", "LOWCOV", "x",  "c",  "z",  "u",   "low",     "k",    ":", "~",
+    "N",  "n/a",  ".",  "-",  "--", "SP",    "RE", "NEW", "UNAVAIL", "NULL", NULL};
+enum { N_MISSING_CODES = sizeof missing_codes / sizeof missing_codes[0] - 1 };
+
+/* The member list's columns, in the order of the template. */
+enum {
+    M_URN, M_JOINED, M_RENEWAL, M_HUB, M_TRUST, M_PROGRAMMES, M_QAR_DATE, M_QAR_FULL, M_AOE, M_NAME,
+    M_PHASE, M_REGION, M_AREA, M_PUPILS, M_FSM, M_SEND, N_MEMBER_COLS
+};
+static const char *const member_cols[] = {
+    "urn",   "joined", "renewal", "hub",  "trust",  "programmes", "qar_date",   "qar_full_team",
+    "areas_of_excellence", "name", "phase", "region", "area", "pupils", "fsm_pupils", "send_pupils", NULL};
+
+/* Where a school's values come from: the member list, then each layout. */
+enum { SRC_MEMBERS, N_SOURCES = 1 + N_LAYOUTS };
+
+struct member {
+    long urn;
+    long line[N_SOURCES];        /* its row in each file; 0: not there */
+    long joined, qar_date, aoe;  /* aoe -1: not given */
+    int renewal, qar_full;       /* -1: not given */
+    const char *hub, *trust, *programmes, *name, *area;
+    int phase, region;           /* -1: not given */
+    bool has_qar;
+    long fig[N_SOURCES][N_FIGS];
+    bool has_fig[N_SOURCES][N_FIGS];
+    /* From GIAS. */
+    const char *g[N_IMP_FIELDS];
+    int g_phase, g_region;       /* -1: not one cpreport/1 knows */
+    int trust_idx;               /* the base trust GIAS names, or -1 */
+    bool foreign_trust;          /* GIAS names a trust the base does not list */
+};
+
+struct imp_source {
+    const char *file;            /* NULL: not given */
+    struct diag d;
+    long rows, matched, figures;
+    long missing[N_MISSING_CODES];
+    bool cp1252;
+    long replaced;
+    int col[N_IMP_FIELDS];       /* column of each field, or -1 */
+};
+
+struct import {
+    long as_of;
+    const char *label, *base_file, *out;
+    int encoding;
+    bool quiet;
+    struct imp_source src[N_SOURCES];
+    struct member *m;
+    int nm;
+    long closed, foreign_trusts;
+    struct arena arena;          /* the members' strings */
+    struct snapshot *base;       /* loaded and checked, or NULL */
+    struct key_index *hub_ix, *trust_ix, *prog_ix;
+    int nhub_ix, ntrust_ix, nprog_ix;
+};
+
+/* The index of s in names ignoring ASCII case, or -1. */
+static int name_index(const char *s, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (!ascii_casecmp(s, names[i]))
+            return i;
+    return -1;
+}
+
+/* A whole number 0..1e12 written as digits, or a number with a zero
+ * fraction ("12.0"). */
+static bool parse_count(const char *s, long *out)
+{
+    char *end;
+    if (!isdigit((unsigned char)*s) || strspn(s, "0123456789.") != strlen(s))
+        return false;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (*end || errno || x != floor(x) || x > 1e12)
+        return false;
+    *out = (long)x;
+    return true;
+}
+
+/* A date as YYYY-MM-DD or as the UK D/M/YYYY; never month first. */
+static bool parse_any_date(const char *s, long *days)
+{
+    int d, m, y, n = 0;
+    if (parse_date(s, days))
+        return true;
+    if (strspn(s, "0123456789/") != strlen(s) || sscanf(s, "%2d/%2d/%4d%n", &d, &m, &y, &n) != 3 || s[n])
+        return false;
+    char iso[16];
+    snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+    return y >= 1000 && parse_date(iso, days);
+}
+
+/* Why s is no date: the wrong form, or a form whose day does not exist. */
+static const char *date_problem(const char *s)
+{
+    int a, b, c, n = 0;
+    bool form = (sscanf(s, "%4d-%2d-%2d%n", &a, &b, &c, &n) == 3 && n == 10) ||
+                (sscanf(s, "%2d/%2d/%4d%n", &a, &b, &c, &n) == 3 && !s[n] && c >= 1000);
+    return form && strspn(s, "0123456789-/") == strlen(s) ? "real date" : "date (YYYY-MM-DD or DD/MM/YYYY)";
+}
+
+static int cmp_member(const void *pa, const void *pb)
+{
+    const struct member *a = pa, *b = pb;
+    if (a->urn != b->urn)
+        return (a->urn > b->urn) - (a->urn < b->urn);
+    return (a->line[0] > b->line[0]) - (a->line[0] < b->line[0]);
+}
+
+/* The member with this URN (im->m is sorted by URN), or NULL. */
+static struct member *find_member(struct import *im, long urn)
+{
+    size_t lo = 0, hi = (size_t)im->nm;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (im->m[mid].urn < urn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < (size_t)im->nm && im->m[lo].urn == urn ? &im->m[lo] : NULL;
+}
+
+/* A URN: six digits, 100000 to 999999. */
+static bool parse_urn(const char *s, long *urn)
+{
+    return strlen(s) == 6 && strspn(s, "0123456789") == 6 && (*urn = atol(s)) >= 100000;
+}
+
+/* ===================================================================== *
+ *  Import: the member list                                               *
+ * ===================================================================== */
+
+/* Maps the member list's header to member_cols; false on an error. */
+static bool member_header(struct csv *c, struct diag *d, int col[N_MEMBER_COLS])
+{
+    char key[128], want[128], q[64];
+    bool ok = true;
+    for (int k = 0; k < N_MEMBER_COLS; k++)
+        col[k] = -1;
+    for (int i = 0; i < c->nfields; i++) {
+        const char *h = trim(c->buf + c->starts[i]);
+        header_key(h, key);
+        int k = 0;
+        for (; k < N_MEMBER_COLS; k++) {
+            header_key(member_cols[k], want);
+            if (!strcmp(key, want))
+                break;
+        }
+        if (k == N_MEMBER_COLS) {
+            const char *near = nearest_name(h, member_cols);
+            if (near)
+                imp_warn(d, c->row_line, "unknown column %s ignored (did you mean \"%s\"?)", quoted(h, q), near);
+            else
+                imp_warn(d, c->row_line, "unknown column %s ignored", quoted(h, q));
+        } else if (col[k] >= 0) {
+            imp_error(d, c->row_line, 0, "column %s is given twice (columns %d and %d)", member_cols[k], col[k] + 1,
+                      i + 1);
+            ok = false;
+        } else {
+            col[k] = i;
+        }
+    }
+    for (int k = M_URN; k <= M_JOINED; k++)
+        if (col[k] < 0) {
+            imp_error(d, c->row_line, 0, "no column %s (the member list needs urn and joined)", member_cols[k]);
+            ok = false;
+        }
+    return ok;
+}
+
+/* A reference to an id of the base file's hubs or trusts, or NULL. */
+static const char *member_ref(struct import *im, struct diag *d, long line, const char *v, const char *what,
+                              const struct key_index *ix, int nix)
+{
+    char q[64];
+    if (key_lookup(ix, nix, v) < 0) {
+        imp_error(d, line, 0, "%s: %s is not the id of any entry in %s of the base file", what, quoted(v, q),
+                  !strcmp(what, "hub") ? "hubs" : "trusts");
+        return NULL;
+    }
+    return arena_strdup(&im->arena, v);
+}
+
+/* The programme ids "a;b", each checked against the base's catalogue when
+ * it has one; kept as written, spaces trimmed. */
+static const char *member_programmes(struct import *im, struct diag *d, long line, char *v)
+{
+    char q[64];
+    bool ok = true;
+    struct sb ids;
+    sb_init(&ids);
+    sb_addc(&ids, ';');
+    for (char *p = v, *next; p; p = next) {
+        next = strchr(p, ';');
+        if (next)
+            *next++ = 0;
+        const char *id = trim(p);
+        if (!*id) {
+            imp_error(d, line, 0, "programmes: an empty programme id in the list");
+            ok = false;
+            continue;
+        }
+        struct sb probe;
+        sb_init(&probe);
+        sb_printf(&probe, ";%s;", id);
+        bool dup = strstr(ids.buf, probe.buf) != NULL;
+        sb_free(&probe);
+        if (dup) {
+            imp_error(d, line, 0, "programmes: %s is listed twice", quoted(id, q));
+            ok = false;
+        } else if (im->base && im->base->has_catalogue && key_lookup(im->prog_ix, im->nprog_ix, id) < 0) {
+            imp_error(d, line, 0, "programmes: %s is not the id of any entry in programmes of the base file",
+                      quoted(id, q));
+            ok = false;
+        }
+        sb_printf(&ids, "%s;", id);
+    }
+    const char *out = ok && ids.len > 1 ? arena_strdup(&im->arena, ids.buf) : NULL;
+    sb_free(&ids);
+    return out;
+}
+
+/* One member row into m. Problems are reported; a row whose URN is bad
+ * is dropped. */
+static bool member_row(struct import *im, struct csv *c, const int col[N_MEMBER_COLS], struct member *m)
+{
+    struct diag *d = &im->src[SRC_MEMBERS].d;
+    long line = c->row_line;
+    char q[64], d1[16];
+    char *v[N_MEMBER_COLS];
+    for (int k = 0; k < N_MEMBER_COLS; k++)
+        v[k] = col[k] >= 0 && col[k] < c->nfields ? trim(c->buf + c->starts[col[k]]) : NULL;
+    memset(m, 0, sizeof *m);
+    m->line[SRC_MEMBERS] = line;
+    m->renewal = m->qar_full = m->phase = m->region = m->g_phase = m->g_region = m->trust_idx = -1;
+    m->aoe = -1;
+    for (int k = 0; k < N_MEMBER_COLS; k++)
+        if (v[k] && !*v[k])
+            v[k] = NULL;
+    if (!v[M_URN] || !parse_urn(v[M_URN], &m->urn)) {
+        imp_error(d, line, 0, "urn: %s is not a URN (six digits, 100000 to 999999)", v[M_URN] ? quoted(v[M_URN], q) : "empty");
+        return false;
+    }
+    if (!v[M_JOINED])
+        imp_error(d, line, 0, "joined: missing (the date the school joined)");
+    else if (!parse_any_date(v[M_JOINED], &m->joined))
+        imp_error(d, line, 0, "joined: %s is not a %s", quoted(v[M_JOINED], q), date_problem(v[M_JOINED]));
+    else if (m->joined > im->as_of)
+        imp_error(d, line, 0, "joined: %s is after --as-of (%s)", quoted(v[M_JOINED], q), iso_date(im->as_of, d1));
+    if (v[M_RENEWAL] && (m->renewal = name_index(v[M_RENEWAL], renewal_names)) < 0)
+        imp_error(d, line, 0, "renewal: %s is not one of new, renewed, continuing, lapsed", quoted(v[M_RENEWAL], q));
+    if (v[M_HUB])
+        m->hub = member_ref(im, d, line, v[M_HUB], "hub", im->hub_ix, im->nhub_ix);
+    if (v[M_TRUST])
+        m->trust = member_ref(im, d, line, v[M_TRUST], "trust", im->trust_ix, im->ntrust_ix);
+    if (v[M_PROGRAMMES])
+        m->programmes = member_programmes(im, d, line, v[M_PROGRAMMES]);
+    if (v[M_QAR_DATE]) {
+        m->has_qar = true;
+        if (!parse_any_date(v[M_QAR_DATE], &m->qar_date))
+            imp_error(d, line, 0, "qar_date: %s is not a %s", quoted(v[M_QAR_DATE], q), date_problem(v[M_QAR_DATE]));
+        else if (m->qar_date > im->as_of)
+            imp_error(d, line, 0, "qar_date: %s is after --as-of (%s)", quoted(v[M_QAR_DATE], q), iso_date(im->as_of, d1));
+        if (!v[M_QAR_FULL])
+            imp_error(d, line, 0, "qar_full_team: missing (a row with qar_date needs it: yes or no)");
+    } else if (v[M_QAR_FULL] || v[M_AOE]) {
+        imp_error(d, line, 0, "%s is given without qar_date", v[M_QAR_FULL] ? "qar_full_team" : "areas_of_excellence");
+    }
+    if (v[M_QAR_FULL]) {
+        static const char *const yes_no[] = {"no", "yes", "false", "true", "0", "1", NULL};
+        int b = name_index(v[M_QAR_FULL], yes_no);
+        if (b < 0)
+            imp_error(d, line, 0, "qar_full_team: %s is not yes/no, true/false or 1/0", quoted(v[M_QAR_FULL], q));
+        m->qar_full = b < 0 ? -1 : b % 2;
+    }
+    if (v[M_AOE] && !parse_count(v[M_AOE], &m->aoe))
+        imp_error(d, line, 0, "areas_of_excellence: %s is not a whole number", quoted(v[M_AOE], q));
+    if (v[M_NAME]) {
+        if (strlen(v[M_NAME]) > MAX_TEXT_BYTES)
+            imp_error(d, line, 0, "name: longer than %d bytes", MAX_TEXT_BYTES);
+        m->name = arena_strdup(&im->arena, v[M_NAME]);
+    }
+    if (v[M_AREA]) {
+        if (strlen(v[M_AREA]) > MAX_TEXT_BYTES)
+            imp_error(d, line, 0, "area: longer than %d bytes", MAX_TEXT_BYTES);
+        m->area = arena_strdup(&im->arena, v[M_AREA]);
+    }
+    if (v[M_PHASE] && (m->phase = name_index(v[M_PHASE], phase_names)) < 0)
+        imp_error(d, line, 0, "phase: %s is not one of primary, secondary, all-through, special, "
+                  "alternative-provision, nursery, post-16", quoted(v[M_PHASE], q));
+    if (v[M_REGION] && (m->region = name_index(v[M_REGION], region_names)) < 0)
+        imp_error(d, line, 0, "region: %s is not one of England's nine regions", quoted(v[M_REGION], q));
+    for (int f = 0; f < N_FIGS; f++) {
+        const char *s = v[M_PUPILS + f];
+        if (!s)
+            continue;
+        if (parse_count(s, &m->fig[SRC_MEMBERS][f]))
+            m->has_fig[SRC_MEMBERS][f] = true;
+        else
+            imp_error(d, line, 0, "%s: %s is not a whole number", fig_keys[f], quoted(s, q));
+    }
+    return true;
+}
+
+/* Reads the member list into im->m, sorted by URN. False when it could
+ * not be read at all. */
+static bool read_members(struct import *im)
+{
+    struct imp_source *s = &im->src[SRC_MEMBERS];
+    struct csv c;
+    int col[N_MEMBER_COLS], cap = 0;
+    bool ok = csv_open(&c, s->file, im->encoding, &s->d);
+    int r = ok ? csv_row(&c, &s->d) : -1;
+    if (r == 0)
+        imp_error(&s->d, 0, 0, "empty (no header row)");
+    ok = r > 0 && member_header(&c, &s->d, col);
+    while (ok && (r = csv_row(&c, &s->d)) > 0) {
+        s->rows++;
+        if (im->nm == cap) {
+            cap = cap * 2 + 64;
+            im->m = xrealloc(im->m, sizeof *im->m * (size_t)cap);
+        }
+        if (member_row(im, &c, col, &im->m[im->nm]))
+            im->nm++;
+    }
+    s->cp1252 = c.cp1252;
+    s->replaced = c.replaced;
+    csv_close(&c);
+    if (!ok || r < 0)
+        return false;
+    qsort(im->m, (size_t)im->nm, sizeof *im->m, cmp_member);
+    int n = 0;
+    for (int i = 0; i < im->nm; i++) {
+        if (n && im->m[n - 1].urn == im->m[i].urn) {
+            imp_error(&s->d, im->m[n - 1].line[0], im->m[i].line[0], "URN %ld is listed twice", im->m[i].urn);
+            continue;
+        }
+        im->m[n++] = im->m[i];
+    }
+    im->nm = n;
+    return true;
+}
+
+/* ===================================================================== *
+ *  Import: DfE's files                                                   *
+ * ===================================================================== */
+
+/* Maps a DfE file's header to its layout's fields; false, naming what is
+ * missing (and the layout it looks like), when it is not that layout. */
+static bool layout_header(struct csv *c, int l, struct imp_source *s)
+{
+    char key[128], want[128];
+    int found[N_LAYOUTS] = {0}, needed[N_LAYOUTS] = {0};
+    for (int k = 0; k < N_IMP_FIELDS; k++)
+        s->col[k] = -1;
+    for (int ll = 0; ll < N_LAYOUTS; ll++) {
+        for (const struct imp_column *col = imp_layouts[ll].cols; col->name; col++) {
+            header_key(col->name, want);
+            int i = 0;
+            while (i < c->nfields && (header_key(trim(c->buf + c->starts[i]), key), strcmp(key, want)))
+                i++;
+            needed[ll] += col->required;
+            found[ll] += col->required && i < c->nfields;
+            if (ll == l && i < c->nfields)
+                s->col[col->field] = i;
+        }
+    }
+    if (found[l] == needed[l])
+        return true;
+    struct sb missing;
+    sb_init(&missing);
+    int n = 0;
+    for (const struct imp_column *col = imp_layouts[l].cols; col->name; col++)
+        if (col->required && s->col[col->field] < 0)
+            sb_printf(&missing, "%s%s", n++ ? ", " : "", col->name);
+    int like = -1;
+    for (int ll = 0; ll < N_LAYOUTS; ll++)
+        if (ll != l && found[ll] == needed[ll])
+            like = ll;
+    if (like >= 0)
+        imp_error(&s->d, c->row_line, 0, "no column%s %s (the file looks like %s: give it with --%s)", n > 1 ? "s" : "",
+                  missing.buf, imp_layouts[like].what, imp_layouts[like].option);
+    else
+        imp_error(&s->d, c->row_line, 0, "no column%s %s (the file may not be %s)", n > 1 ? "s" : "", missing.buf,
+                  imp_layouts[l].what);
+    sb_free(&missing);
+    return false;
+}
+
+/* A DfE figure: a count, or a missing or suppressed value (counted by its
+ * code, never 0). False for anything else, after saying so. */
+static bool dfe_figure(struct imp_source *s, long line, const char *column, const char *v, long *out, bool *has)
+{
+    char q[64];
+    *has = false;
+    if (parse_count(v, out))
+        return *has = true;
+    int code = name_index(v, missing_codes);
+    if (code >= 0) {
+        s->missing[code]++;
+        return true;
+    }
+    imp_error(&s->d, line, 0, "%s: %s is neither a whole number nor a known missing-value code", column, quoted(v, q));
+    return false;
+}
+
+/* GIAS's phase of education as a cpreport/1 phase, or -1. "Not
+ * applicable" is settled by the type of establishment. */
+static int gias_phase(const char *phase, const char *type)
+{
+    static const char *const map[][2] = {
+        {"Primary", "primary"},         {"Middle deemed primary", "primary"},
+        {"Secondary", "secondary"},     {"Middle deemed secondary", "secondary"},
+        {"All-through", "all-through"}, {"16 plus", "post-16"},
+        {"Nursery", "nursery"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (!ascii_casecmp(phase, map[i][0]))
+            return name_index(map[i][1], phase_names);
+    if (ascii_casecmp(phase, "Not applicable"))
+        return -1;
+    char low[128];
+    size_t n = 0;
+    for (; type[n] && n < sizeof low - 1; n++)
+        low[n] = (char)tolower((unsigned char)type[n]);
+    low[n] = 0;
+    if (strstr(low, "special"))
+        return name_index("special", phase_names);
+    if (strstr(low, "pupil referral unit") || strstr(low, "alternative provision"))
+        return name_index("alternative-provision", phase_names);
+    return -1;
+}
+
+/* GIAS's trust for m: an entry of the base's trusts by code (its id) or,
+ * ignoring case, by name. */
+static void gias_trust(struct import *im, struct member *m)
+{
+    const char *code = m->g[IMP_TRUST_CODE], *name = m->g[IMP_TRUST_NAME];
+    bool named = (code && *code) || (name && *name && ascii_casecmp(name, "Not applicable"));
+    if (!named)
+        return;
+    const struct snapshot *b = im->base;
+    if (code && *code)
+        m->trust_idx = key_lookup(im->trust_ix, im->ntrust_ix, code);
+    for (int t = 0; b && m->trust_idx < 0 && name && *name && t < b->ntrusts; t++)
+        if (b->trusts[t].name && !ascii_casecmp(b->trusts[t].name, name))
+            m->trust_idx = t;
+    m->foreign_trust = m->trust_idx < 0;
+}
+
+/* One row of a DfE file: a member's fields are taken, anyone else's are
+ * dropped unread. */
+static void dfe_row(struct import *im, int l, struct csv *c)
+{
+    int src = 1 + l;
+    struct imp_source *s = &im->src[src];
+    long urn, line = c->row_line;
+    const char *u = s->col[IMP_URN] < c->nfields ? csv_field(c, s->col[IMP_URN]) : "";
+    char tmp[16];
+    snprintf(tmp, sizeof tmp, "%s", u);
+    struct member *m = parse_urn(trim(tmp), &urn) ? find_member(im, urn) : NULL;
+    if (!m)
+        return;
+    if (m->line[src]) {
+        imp_error(&s->d, m->line[src], line, "URN %ld is listed twice", urn);
+        return;
+    }
+    m->line[src] = line;
+    s->matched++;
+    long x[N_IMP_FIELDS] = {0};
+    bool has[N_IMP_FIELDS] = {false};
+    for (const struct imp_column *col = imp_layouts[l].cols; col->name; col++) {
+        int i = s->col[col->field];
+        if (i < 0 || col->field == IMP_URN)
+            continue;
+        char *v = trim(c->buf + c->starts[i]);
+        if (col->field >= IMP_PUPILS) {
+            dfe_figure(s, line, col->name, v, &x[col->field], &has[col->field]);
+        } else {
+            m->g[col->field] = arena_strdup(&im->arena, v);
+        }
+    }
+    /* send_pupils is SEN support plus EHC plans: absent when either is. */
+    static const int fig_field[N_FIGS][2] = {{IMP_PUPILS, IMP_PUPILS}, {IMP_FSM, IMP_FSM},
+                                             {IMP_SEN_SUPPORT, IMP_EHC}};
+    for (int f = 0; f < N_FIGS; f++) {
+        int a = fig_field[f][0], b = fig_field[f][1];
+        m->has_fig[src][f] = has[a] && has[b];
+        if (m->has_fig[src][f])
+            m->fig[src][f] = x[a] + (a == b ? 0 : x[b]);
+    }
+    if (l == L_GIAS) {
+        m->g_phase = gias_phase(m->g[IMP_PHASE], m->g[IMP_TYPE]);
+        m->g_region = name_index(m->g[IMP_REGION], region_names);
+        gias_trust(im, m);
+    }
+}
+
+/* Reads one DfE file, keeping the members' rows only. */
+static void read_dfe(struct import *im, int l)
+{
+    struct imp_source *s = &im->src[1 + l];
+    struct csv c;
+    if (!csv_open(&c, s->file, im->encoding, &s->d)) {
+        csv_close(&c);
+        return;
+    }
+    int r = csv_row(&c, &s->d);
+    if (r == 0)
+        imp_error(&s->d, 0, 0, "empty (no header row)");
+    if (r > 0 && layout_header(&c, l, s)) {
+        int width = c.nfields;
+        while ((r = csv_row(&c, &s->d)) > 0) {
+            s->rows++;
+            if (c.nfields != width)
+                imp_error(&s->d, c.row_line, 0, "%d fields, but the header has %d", c.nfields, width);
+            else
+                dfe_row(im, l, &c);
+        }
+    }
+    s->cp1252 = c.cp1252;
+    s->replaced = c.replaced;
+    csv_close(&c);
+}
+
+/* ===================================================================== *
+ *  Import: the snapshot                                                  *
+ * ===================================================================== */
+
+/* The order of keys inside each object of a base file, by the key that
+ * holds it: README's field tables, which the loader's key lists follow. */
+static const char *const *key_order(const char *key)
+{
+    static const struct {
+        const char *key;
+        const char *const *order;
+    } orders[] = {{"national", national_keys}, {"ks2", nat_ks2_keys},        {"ks4", nat_ks4_keys},
+                  {"ofsted", nat_ofsted_keys}, {"hubs", hub_keys},           {"trusts", trust_keys},
+                  {"programmes", programme_keys}, {"feedback", feedback_keys}, {"surveys", survey_keys},
+                  {"finance", finance_keys},   {"income", income_keys},      {"expenditure", expenditure_keys},
+                  {"internal", internal_keys}};
+    for (size_t i = 0; key && i < sizeof orders / sizeof orders[0]; i++)
+        if (!strcmp(orders[i].key, key))
+            return orders[i].order;
+    return NULL;
+}
+
+/* Starts the member `key` of an object at depth, after a comma unless it
+ * is the first. */
+static void json_member(struct sb *b, int depth, const char *key, bool *first)
+{
+    sb_add(b, *first ? "\n" : ",\n");
+    *first = false;
+    for (int i = 0; i < depth; i++)
+        sb_add(b, "  ");
+    json_string(b, key);
+    sb_add(b, ": ");
+}
+
+static void json_close(struct sb *b, int depth, char bracket, bool empty)
+{
+    if (!empty) {
+        sb_addc(b, '\n');
+        for (int i = 0; i < depth; i++)
+            sb_add(b, "  ");
+    }
+    sb_addc(b, bracket);
+}
+
+/* v pretty-printed at depth: two spaces a level, known keys only and in
+ * their order, null left out; arrays of plain values on one line. */
+static void json_pretty(struct sb *b, const cJSON *v, const char *key, int depth)
+{
+    const cJSON *c;
+    bool first = true;
+    if (cJSON_IsObject(v)) {
+        const char *const *order = key_order(key);
+        sb_addc(b, '{');
+        for (int k = 0; order && order[k]; k++) {
+            c = cJSON_GetObjectItemCaseSensitive(v, order[k]);
+            if (c && !cJSON_IsNull(c)) {
+                json_member(b, depth + 1, order[k], &first);
+                json_pretty(b, c, order[k], depth + 1);
+            }
+        }
+        json_close(b, depth, '}', first);
+    } else if (cJSON_IsArray(v)) {
+        bool flat = true;
+        cJSON_ArrayForEach(c, v) flat &= !cJSON_IsObject(c) && !cJSON_IsArray(c);
+        sb_addc(b, '[');
+        cJSON_ArrayForEach(c, v)
+        {
+            if (flat) {
+                sb_add(b, first ? "" : ", ");
+            } else {
+                sb_add(b, first ? "\n" : ",\n");
+                for (int i = 0; i <= depth; i++)
+                    sb_add(b, "  ");
+            }
+            first = false;
+            json_pretty(b, c, key, depth + 1);
+        }
+        json_close(b, depth, ']', flat || first);
+    } else if (cJSON_IsString(v)) {
+        json_string(b, v->valuestring);
+    } else if (cJSON_IsNumber(v)) {
+        json_number(b, v->valuedouble);
+    } else {
+        sb_add(b, cJSON_IsTrue(v) ? "true" : cJSON_IsFalse(v) ? "false" : "null");
+    }
+}
+
+static const char *const base_head_keys[] = {"target_areas", "national", "hubs", "trusts", "programmes", NULL};
+static const char *const base_tail_keys[] = {"lead_reviewers", "feedback", "surveys", "finance", "internal", NULL};
+
+static void json_base_keys(struct sb *b, const cJSON *root, const char *const *keys)
+{
+    for (int k = 0; keys[k]; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, keys[k]);
+        if (v && !cJSON_IsNull(v)) {
+            sb_add(b, ",\n  ");
+            json_string(b, keys[k]);
+            sb_add(b, ": ");
+            json_pretty(b, v, keys[k], 1);
+        }
+    }
+}
+
+/* The base file, checked as a snapshot of --as-of (an empty schools list
+ * added when it has none); its sections before and after schools are
+ * written into head and tail, its label into *label unless given. */
+static bool read_base(struct import *im, struct sb *head, struct sb *tail, const char **label)
+{
+    const char *file = im->base_file;
+    cJSON *root = parse_json_file(file, file);
+    if (!root)
+        return false;
+    cJSON *schools = cJSON_GetObjectItemCaseSensitive(root, "schools");
+    if (cJSON_IsObject(root)) {
+        if (schools && !cJSON_IsNull(schools) && (!cJSON_IsArray(schools) || cJSON_GetArraySize(schools))) {
+            fprintf(stderr, "%s: %s: schools: a base file holds no schools (they come from the member list)\n",
+                    progname, file);
+            arena_free(&json_arena);
+            return false;
+        }
+        char date[16];
+        cJSON_DeleteItemFromObjectCaseSensitive(root, "as_of");
+        cJSON_AddItemToObject(root, "as_of", cJSON_CreateString(iso_date(im->as_of, date)));
+        if (!cJSON_IsArray(schools)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(root, "schools");
+            cJSON_AddItemToObject(root, "schools", cJSON_CreateArray());
+        }
+        const cJSON *l = cJSON_GetObjectItemCaseSensitive(root, "label");
+        if (!*label && cJSON_IsString(l))
+            *label = xstrdup(l->valuestring);
+        json_base_keys(head, root, base_head_keys);
+        json_base_keys(tail, root, base_tail_keys);
+    }
+    im->base = load_root(root, file);
+    if (!im->base)
+        return false;
+    struct loader L = {.s = im->base};
+    diag_init(&L.d, file);
+    const struct snapshot *s = im->base;
+    im->hub_ix = index_ids(&L, "hubs", s->hubs, sizeof *s->hubs, offsetof(struct hub, id), s->nhubs, &im->nhub_ix);
+    im->trust_ix = index_ids(&L, "trusts", s->trusts, sizeof *s->trusts, offsetof(struct trust, id), s->ntrusts,
+                             &im->ntrust_ix);
+    im->prog_ix = index_ids(&L, "programmes", s->progs, sizeof *s->progs, offsetof(struct programme, id), s->nprogs,
+                            &im->nprog_ix);
+    return true;
+}
+
+static int source_rank(int src) { return src == SRC_MEMBERS ? 0 : imp_layouts[src - 1].rank; }
+
+/* The source of m's figure f by precedence, or -1 when no file has it. */
+static int pick_figure(const struct member *m, int f)
+{
+    int best = -1;
+    for (int s = 0; s < N_SOURCES; s++)
+        if (m->has_fig[s][f] && (best < 0 || source_rank(s) < source_rank(best)))
+            best = s;
+    return best;
+}
+
+/* A GIAS text value, or NULL when it is empty or "Not applicable". */
+static const char *gias_text(const struct member *m, int field)
+{
+    const char *v = m->g[field];
+    return v && *v && ascii_casecmp(v, "Not applicable") ? v : NULL;
+}
+
+/* Settles m's values by precedence and writes its school object into b;
+ * closed schools are left out with a warning, contradictions reported. */
+static void import_school(struct import *im, struct member *m, struct sb *b, bool *first_school)
+{
+    struct diag *d = &im->src[SRC_MEMBERS].d, *gd = &im->src[1 + L_GIAS].d;
+    long line = m->line[SRC_MEMBERS], gline = m->line[1 + L_GIAS];
+    const char *gfile = im->src[1 + L_GIAS].file;
+    char q[64], q2[64], d1[16];
+    if (gline && !ascii_casecmp(m->g[IMP_STATUS], "Closed")) {
+        /* GIAS writes dd-mm-yyyy; anything else is shown quoted. */
+        const char *closed = m->g[IMP_CLOSED];
+        long days;
+        int dd, mm, yy, n = 0;
+        if (!closed || !*closed)
+            closed = "not given";
+        else if (sscanf(closed, "%2d-%2d-%4d%n", &dd, &mm, &yy, &n) == 3 && !closed[n] &&
+                 (snprintf(d1, sizeof d1, "%04d-%02d-%02d", yy, mm, dd), parse_date(d1, &days)))
+            closed = d1;
+        else
+            closed = quoted(closed, q2);
+        imp_warn(d, line, "URN %ld (%s) is closed in %s (closing date %s); left out of the snapshot", m->urn,
+                 quoted(m->g[IMP_NAME], q), gfile, closed);
+        im->closed++;
+        return;
+    }
+    const char *name = m->name ? m->name : gline ? gias_text(m, IMP_NAME) : NULL;
+    const char *area = m->area ? m->area : gline ? gias_text(m, IMP_AREA) : NULL;
+    int phase = m->phase >= 0 ? m->phase : gline ? m->g_phase : -1;
+    int region = m->region >= 0 ? m->region : gline ? m->g_region : -1;
+    const char *trust = m->trust ? m->trust : m->trust_idx >= 0 ? im->base->trusts[m->trust_idx].id : NULL;
+    bool reported = false;
+    if (phase < 0 && gline) {
+        imp_error(gd, gline, 0,
+                  "URN %ld: PhaseOfEducation (name) %s with TypeOfEstablishment (name) %s is no phase of "
+                  "cpreport/1; give phase in the member list",
+                  m->urn, quoted(m->g[IMP_PHASE], q), quoted(m->g[IMP_TYPE], q2));
+        reported = true;
+    }
+    if (region < 0 && gline) {
+        imp_error(gd, gline, 0, "URN %ld: GOR (name) %s is not one of England's nine regions; give region in the "
+                  "member list", m->urn, quoted(m->g[IMP_REGION], q));
+        reported = true;
+    }
+    int src[N_FIGS];
+    for (int f = 0; f < N_FIGS; f++)
+        src[f] = pick_figure(m, f);
+    for (int f = FIG_FSM; f < N_FIGS && src[FIG_PUPILS] >= 0; f++) {
+        long pupils = m->fig[src[FIG_PUPILS]][FIG_PUPILS];
+        if (src[f] >= 0 && m->fig[src[f]][f] > pupils) {
+            imp_warn(d, line, "URN %ld: %s %ld (%s) is more than pupils %ld (%s); %s left out", m->urn, fig_keys[f],
+                     m->fig[src[f]][f], im->src[src[f]].file, pupils, im->src[src[FIG_PUPILS]].file, fig_keys[f]);
+            src[f] = -1;
+        }
+    }
+    struct sb missing;
+    sb_init(&missing);
+    const char *needs[] = {name ? NULL : "name", phase < 0 && !gline ? "phase" : NULL,
+                           region < 0 && !gline ? "region" : NULL, src[FIG_PUPILS] < 0 ? "pupils" : NULL,
+                           src[FIG_FSM] < 0 ? "fsm_pupils" : NULL};
+    for (size_t k = 0; k < sizeof needs / sizeof needs[0]; k++)
+        if (needs[k])
+            sb_printf(&missing, "%s%s", missing.len ? ", " : "", needs[k]);
+    bool anywhere = false;
+    for (int s = 1; s < N_SOURCES; s++)
+        anywhere |= m->line[s] != 0;
+    if (missing.len)
+        imp_error(d, line, 0, "URN %ld has no %s from any file%s; give %s in the member list", m->urn, missing.buf,
+                  anywhere ? "" : " (it is in none of the DfE files given)",
+                  strchr(missing.buf, ',') ? "them" : "it");
+    bool bad = missing.len || reported;
+    sb_free(&missing);
+    if (bad)
+        return;
+
+    for (int f = 0; f < N_FIGS; f++)
+        if (src[f] >= 0)
+            im->src[src[f]].figures++;
+    im->foreign_trusts += m->foreign_trust;
+    bool first = true;
+    sb_add(b, *first_school ? "\n    {" : ",\n    {");
+    *first_school = false;
+    json_member(b, 3, "urn", &first);
+    sb_printf(b, "%ld", m->urn);
+    json_member(b, 3, "name", &first);
+    json_string(b, name);
+    json_member(b, 3, "phase", &first);
+    json_string(b, phase_names[phase]);
+    json_member(b, 3, "region", &first);
+    json_string(b, region_names[region]);
+    if (area) {
+        json_member(b, 3, "area", &first);
+        json_string(b, area);
+    }
+    if (m->hub) {
+        json_member(b, 3, "hub", &first);
+        json_string(b, m->hub);
+    }
+    if (trust) {
+        json_member(b, 3, "trust", &first);
+        json_string(b, trust);
+    }
+    for (int f = 0; f < N_FIGS; f++)
+        if (src[f] >= 0) {
+            json_member(b, 3, fig_keys[f], &first);
+            sb_printf(b, "%ld", m->fig[src[f]][f]);
+        }
+    json_member(b, 3, "joined", &first);
+    json_string(b, iso_date(m->joined, d1));
+    if (m->renewal >= 0) {
+        json_member(b, 3, "renewal", &first);
+        json_string(b, renewal_names[m->renewal]);
+    }
+    if (m->programmes) {
+        /* Kept as ";a;b;": each id between semicolons. */
+        json_member(b, 3, "programmes", &first);
+        sb_addc(b, '[');
+        for (const char *p = m->programmes + 1; *p; p = strchr(p, ';') + 1) {
+            char *id = xstrdup(p);
+            *strchr(id, ';') = 0;
+            sb_add(b, p == m->programmes + 1 ? "" : ", ");
+            json_string(b, id);
+            free(id);
+        }
+        sb_addc(b, ']');
+    }
+    if (m->has_qar) {
+        bool qfirst = true;
+        json_member(b, 3, "qar", &first);
+        sb_addc(b, '{');
+        json_member(b, 4, "date", &qfirst);
+        json_string(b, iso_date(m->qar_date, d1));
+        json_member(b, 4, "full_team", &qfirst);
+        sb_add(b, m->qar_full ? "true" : "false");
+        if (m->aoe >= 0) {
+            json_member(b, 4, "areas_of_excellence", &qfirst);
+            sb_printf(b, "%ld", m->aoe);
+        }
+        json_close(b, 3, '}', false);
+    }
+    json_close(b, 2, '}', false);
+}
+
+/* "12 rows read" and the rest of one file's line of the summary. */
+static void import_summary(const struct import *im, int src, long written)
+{
+    const struct imp_source *s = &im->src[src];
+    struct sb b;
+    sb_init(&b);
+    sb_printf(&b, "%s: %s: %ld row%s read", progname, s->file, s->rows, s->rows == 1 ? "" : "s");
+    if (src == SRC_MEMBERS) {
+        sb_printf(&b, ", %ld school%s imported", written, written == 1 ? "" : "s");
+        if (im->closed)
+            sb_printf(&b, ", %ld closed left out", im->closed);
+        sb_printf(&b, ", %ld figure%s given", s->figures, s->figures == 1 ? "" : "s");
+    } else {
+        long missing = 0;
+        for (int k = 0; k < N_MISSING_CODES; k++)
+            missing += s->missing[k];
+        sb_printf(&b, ", %ld member%s matched, %ld not found, %ld figure%s taken", s->matched,
+                  s->matched == 1 ? "" : "s", im->nm - s->matched, s->figures, s->figures == 1 ? "" : "s");
+        sb_printf(&b, ", %ld value%s missing or suppressed", missing, missing == 1 ? "" : "s");
+        for (int k = 0, n = 0; k < N_MISSING_CODES; k++)
+            if (s->missing[k])
+                sb_printf(&b, "%s%s %ld", n++ ? ", " : " (", *missing_codes[k] ? missing_codes[k] : "empty",
+                          s->missing[k]);
+        if (missing)
+            sb_addc(&b, ')');
+        if (src == 1 + L_GIAS && im->base)
+            sb_printf(&b, ", %ld member%s in a trust the base file does not list", im->foreign_trusts,
+                      im->foreign_trusts == 1 ? "" : "s");
+    }
+    sb_printf(&b, "; encoding %s", encoding_titles[s->cp1252 ? ENC_CP1252 : ENC_UTF8]);
+    if (s->replaced)
+        sb_printf(&b, ", %ld undefined byte%s read as U+FFFD", s->replaced, s->replaced == 1 ? "" : "s");
+    sb_addc(&b, '\n');
+    fputs(b.buf, stderr);
+    sb_free(&b);
+}
+
+/* Checks the snapshot text as `cpreport validate` would. */
+static bool import_valid(const struct sb *text, const char *name)
+{
+    const char *why = NULL;
+    long bad = json_check(text->buf, text->len, &why);
+    cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(text->buf, text->len + 1, NULL, 1) : NULL;
+    if (!root) {
+        fprintf(stderr, "%s: %s: the import made invalid JSON (at byte %ld: %s); please report this\n", progname,
+                name, bad, why ? why : "cJSON refused it");
+        arena_free(&json_arena);
+        return false;
+    }
+    struct snapshot *s = load_root(root, name);
+    snapshot_free(s);
+    return s != NULL;
+}
+
+/* Every member, settled, as the snapshot's text in out. False after any
+ * error, all of them reported. */
+static bool import_build(struct import *im, struct sb *out)
+{
+    struct sb head, tail, schools;
+    sb_init(&head);
+    sb_init(&tail);
+    sb_init(&schools);
+    const char *label = im->label ? xstrdup(im->label) : NULL;
+    bool ok = !im->base_file || read_base(im, &head, &tail, &label);
+    if (ok && read_members(im))
+        for (int l = 0; l < N_LAYOUTS; l++)
+            if (im->src[1 + l].file)
+                read_dfe(im, l);
+    /* A school is settled only from files read whole and clean: what a
+     * broken file leaves out would only be reported again as missing. */
+    for (int s = 0; s < N_SOURCES; s++)
+        ok &= !im->src[s].d.errors;
+    long written = 0;
+    bool first = true;
+    for (int i = 0; ok && i < im->nm; i++) {
+        size_t before = schools.len;
+        import_school(im, &im->m[i], &schools, &first);
+        written += schools.len > before;
+    }
+    for (int s = 0; s < N_SOURCES; s++) {
+        ok &= !im->src[s].d.errors;
+        diag_finish(&im->src[s].d);
+    }
+    if (ok) {
+        char date[16];
+        sb_add(out, "{\n  \"format\": \"" SNAPSHOT_FORMAT "\",\n  \"as_of\": ");
+        json_string(out, iso_date(im->as_of, date));
+        if (label) {
+            sb_add(out, ",\n  \"label\": ");
+            json_string(out, label);
+        }
+        sb_addn(out, head.buf, head.len);
+        sb_add(out, ",\n  \"schools\": [");
+        sb_addn(out, schools.buf, schools.len);
+        sb_add(out, written ? "\n  ]" : "]");
+        sb_addn(out, tail.buf, tail.len);
+        sb_add(out, "\n}\n");
+        ok = import_valid(out, im->out ? im->out : "the imported snapshot");
+    }
+    if (ok && !im->quiet)
+        for (int s = 0; s < N_SOURCES; s++)
+            if (im->src[s].file)
+                import_summary(im, s, written);
+    free((char *)label);
+    sb_free(&head);
+    sb_free(&tail);
+    sb_free(&schools);
+    return ok;
+}
+
+/* ===================================================================== *
+ *  Import: the command                                                   *
+ * ===================================================================== */
+
+static const char import_usage_head[] =
+    "Usage: cpreport import --as-of DATE --members FILE [--base FILE] [--gias FILE]\n"
+    "                       [--census FILE] [--sen FILE] [--label TEXT]\n"
+    "                       [--encoding utf-8|windows-1252] [--quiet] [-o FILE]\n"
+    "       cpreport import --template members\n"
+    "\n"
+    "Builds a snapshot (format cpreport/1) from the partnership's member list and\n"
+    "DfE's files, checks it as 'cpreport validate' would, and writes it as JSON to\n"
+    "standard output or to FILE. One line per file read goes to standard error.\n"
+    "\n"
+    "Options:\n";
+
+/* `cpreport import --help`, on standard output. */
+static int print_import_usage(void)
+{
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, import_usage_head);
+    usage_options(&b, FOR_IMPORT, true);
+    fputs(b.buf, stdout);
+    sb_free(&b);
+    return finish_stdout();
+}
+
+static const char member_template[] =
+    "urn,joined,renewal,hub,trust,programmes,qar_date,qar_full_team,areas_of_excellence,"
+    "name,phase,region,area,pupils,fsm_pupils,send_pupils\n"
+    "100000,2024-09-01,new,EMS,LEO,qar;maths_hub,2025-03-12,yes,2,,,,,,,\n";
+
+static void import_free(struct import *im)
+{
+    free(im->m);
+    arena_free(&im->arena);
+    snapshot_free(im->base);
+    free(im->hub_ix);
+    free(im->trust_ix);
+    free(im->prog_ix);
+}
+
+/* `cpreport import ...`: argv[0] is "import". */
+static int import_main(int argc, char **argv)
+{
+    struct import im;
+    memset(&im, 0, sizeof im);
+    const char *as_of = NULL, *encoding = NULL, *tmpl = NULL;
+    char q[64];
+    for (int i = 1; i < argc; i++) {
+        int id, rc;
+        size_t nl;
+        const char *val;
+        if ((rc = option_read(argc, argv, &i, MODE_IMPORT, &id, &nl, &val)) >= 0)
+            return rc;
+        switch ((enum option_id)id) {
+        case OPT_IMPORT_HELP:
+            return print_import_usage();
+        case OPT_QUIET:
+            im.quiet = true;
+            break;
+        case OPT_AS_OF:
+            as_of = val;
+            break;
+        case OPT_MEMBERS:
+            im.src[SRC_MEMBERS].file = val;
+            break;
+        case OPT_BASE:
+            im.base_file = val;
+            break;
+        case OPT_LABEL:
+            im.label = val;
+            break;
+        case OPT_ENCODING:
+            encoding = val;
+            break;
+        case OPT_TEMPLATE:
+            tmpl = val;
+            break;
+        case OPT_IMPORT_OUTPUT:
+            im.out = val;
+            break;
+        case OPT_GIAS:
+        case OPT_CENSUS:
+        case OPT_SEN:
+            im.src[1 + (id == OPT_GIAS ? L_GIAS : id == OPT_CENSUS ? L_CENSUS : L_SEN)].file = val;
+            break;
+        default:
+            break;   /* option_read took only import's options */
+        }
+    }
+    if (tmpl) {
+        if (strcmp(tmpl, "members"))
+            return usage_error("--template takes 'members', not %s", quoted(tmpl, q));
+        fputs(member_template, stdout);
+        return finish_stdout();
+    }
+    if (!as_of || !im.src[SRC_MEMBERS].file)
+        return usage_error("'cpreport import' needs --as-of DATE and --members FILE");
+    if (!parse_date(as_of, &im.as_of))
+        return usage_error("--as-of takes a real date YYYY-MM-DD, not %s", quoted(as_of, q));
+    if (encoding && (im.encoding = name_index(encoding, encoding_names)) <= ENC_AUTO)
+        return usage_error("--encoding takes utf-8 or windows-1252, not %s", quoted(encoding, q));
+    if (im.label && (!*im.label || strlen(im.label) > MAX_TEXT_BYTES))
+        return usage_error("--label takes a text of 1 to %d bytes", MAX_TEXT_BYTES);
+    struct stat so;
+    if (im.out && !stat(im.out, &so) && S_ISREG(so.st_mode)) {
+        const char *ins[N_SOURCES + 1] = {im.base_file};
+        for (int s = 0; s < N_SOURCES; s++)
+            ins[s + 1] = im.src[s].file;
+        for (int k = 0; k <= N_SOURCES; k++)
+            if (ins[k] && same_file(ins[k], &so))
+                return usage_error("'%s' is an input; writing to it would destroy it", im.out);
+    }
+    for (int s = 0; s < N_SOURCES; s++)
+        diag_init(&im.src[s].d, im.src[s].file);
+
+    cJSON_Hooks hooks = {json_malloc, json_free};
+    cJSON_InitHooks(&hooks);
+    struct output out = output_to(F_JSON, im.out);
+    int rc = import_build(&im, &out.text) ? write_outputs(&out, 1) : EXIT_BAD_INPUT;
+    sb_free(&out.text);
+    free(out.owned_path);
+    import_free(&im);
+    return rc;
 }
 
 /* ===================================================================== *
@@ -5880,7 +7622,7 @@ static bool load_all(struct report *r, const struct options *o)
     bool ok = true;
     r->periods = xcalloc((size_t)o->nfiles, sizeof *r->periods);
     for (int i = 0; i < o->nfiles; i++) {
-        const char *name = strcmp(o->files[i], "-") ? o->files[i] : "<stdin>";
+        const char *name = input_name(o->files[i]);
         struct snapshot *s = load_snapshot(o->files[i], name);
         if (!s) {
             ok = false;
@@ -6051,6 +7793,8 @@ static void prepare_report(struct report *r)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "import"))
+        return import_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "targets")) {
         if (argc > 2)
             return usage_error("'targets' takes no arguments");

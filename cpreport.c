@@ -2732,13 +2732,13 @@ struct period {
 };
 
 /* The share agreeing with survey `id` in period p; not available when the
- * survey was not run then. */
+ * survey was not run then. p->surveys is sorted by id (ids are unique), so
+ * a report over n surveys costs n log n, not n squared. */
 static struct val survey_val(const struct period *p, const char *id)
 {
-    for (int i = 0; i < p->nsurveys; i++)
-        if (!strcmp(p->surveys[i].id, id))
-            return p->surveys[i].v;
-    return na();
+    const struct survey_val *hit =
+        p->nsurveys ? bsearch(&id, p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string) : NULL;
+    return hit ? hit->v : na();
 }
 
 /* A target's verdict. proj_* are set when two or more snapshots give a
@@ -5898,6 +5898,7 @@ static bool load_all(struct report *r, const struct options *o)
         for (int k = 0; k < s->nsurveys; k++)
             p->surveys[p->nsurveys++] = (struct survey_val){
                 xstrdup(s->surveys[k].id), pct(s->surveys[k].agreed, s->surveys[k].respondents)};
+        qsort(p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string);
         if (!r->latest || s->as_of > r->latest->as_of) {
             snapshot_free(r->latest);
             r->latest = s;

@@ -4931,6 +4931,89 @@ struct mail {
     int nto;
 };
 
+/* Length of the character at p that must never reach a header, or 0: a
+ * control character (C0, DEL or C1, U+0080 to U+009F) or a line or
+ * paragraph separator (U+2028, U+2029), any of which a mail client may
+ * decode from an encoded word into a line break. */
+static size_t header_control(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] < 0x20 || u[0] == 0x7F)
+        return 1;
+    if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
+        return 2;
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+/* The subject as the header gets it: control characters (header_control)
+ * become spaces and bidirectional controls U+FFFD, as in Markdown. Only a
+ * snapshot's label can hold them by then: --subject is checked first. */
+static void mail_subject(struct sb *b, const char *s)
+{
+    while (*s) {
+        size_t n = header_control(s);
+        if (n) {
+            sb_addc(b, ' ');
+            s += n;
+        } else if (bidi_control(s)) {
+            sb_add(b, REPLACEMENT_CHARACTER);
+            s += 3;
+        } else {
+            sb_addc(b, *s++);
+        }
+    }
+}
+
+/* Whether a is an address a header can hold as it is (RFC 5322, kept
+ * simple): "local@domain" or "Name <local@domain>". The local part is one
+ * or more of letters, digits, '.' and !#$%&'*+-/=?^_`{|}~; the domain one
+ * or more of letters, digits, '.' and '-'; the name printable ASCII
+ * without the specials ()<>[]:;@\,". */
+static bool mail_address_ok(const char *a)
+{
+    static const char atext[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+-/=?^_`{|}~";
+    const char *lt = strchr(a, '<');
+    if (lt) {
+        for (const char *p = a; p < lt; p++)
+            if (*p < 0x20 || *p >= 0x7F || strchr("()<>[]:;@\\,\"", *p))
+                return false;
+        a = lt + 1;
+    }
+    size_t local = strspn(a, atext);
+    if (!local || a[local] != '@')
+        return false;
+    const char *domain = a + local + 1;
+    size_t n = strspn(domain, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+    return n && !strcmp(domain + n, lt ? ">" : "");
+}
+
+/* NULL when every header --eml makes from m can be written; else why not,
+ * naming the option and showing the value (in a static buffer). */
+static const char *mail_problem(const struct mail *m)
+{
+    static char why[MAX_SHOWN_NAME + 200];
+    for (int i = -1; i < m->nto; i++) {
+        const char *a = i < 0 ? m->from : m->to[i];
+        if (!mail_address_ok(a)) {
+            snprintf(why, sizeof why, "%s takes an address written local@domain or Name <local@domain>, not '%s'",
+                     i < 0 ? "--mail-from" : "--mail-to", shown(a));
+            return why;
+        }
+    }
+    for (const char *p = m->subject; p && *p; p++) {
+        size_t n = utf8_length((const unsigned char *)p, strlen(p));
+        if (!n || header_control(p)) {
+            snprintf(why, sizeof why, "--subject takes UTF-8 text without control characters, not '%s'",
+                     shown(m->subject));
+            return why;
+        }
+        p += n - 1;
+    }
+    return NULL;
+}
+
 /* The summary a mail client shows: title, summary sentences, and the
  * indicators that have targets. Markdown for text/plain; for text/html,
  * tables with inline styles only (clients drop style sheets, SVG and
@@ -5076,11 +5159,13 @@ static bool mail_date(char out[40])
 
 /* The whole message: multipart/mixed holding multipart/alternative (the
  * summary as text and as HTML), then report.html and report.md. The
- * boundaries and Message-ID come from a hash of the content, so the same
- * report gives the same bytes. */
+ * boundaries and Message-ID come from a hash of the whole message (the
+ * addresses, subject and date too), so the same report to the same people
+ * gives the same bytes, and any other message another Message-ID. */
 static void render_eml(struct sb *b, const struct report *r, const struct mail *m)
 {
-    struct sb text, html, page, md, title, to;
+    struct sb text, html, page, md, title, subject, to;
+    sb_init(&subject);
     sb_init(&text);
     sb_init(&html);
     sb_init(&page);
@@ -5092,11 +5177,19 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
     render_report(&page, F_HTML, r);
     render_report(&md, F_MD, r);
     report_title(&title, r);
-    uint64_t h = FNV_OFFSET;
-    const struct sb *parts[] = {&text, &html, &page, &md};
-    for (int i = 0; i < 4; i++)
-        h = fnv1a(parts[i]->buf, parts[i]->len, h);
+    mail_subject(&subject, m->subject ? m->subject : title.buf);
+    for (int i = 0; i < m->nto; i++)
+        sb_printf(&to, "%s%s", i ? ", " : "", m->to[i]);
     char mixed[48], alt[48], date[40];
+    bool dated = mail_date(date);
+    /* Each header value and part ends with a NUL in the hash, so that no
+     * two messages hash the same text split differently. */
+    uint64_t h = FNV_OFFSET;
+    const struct sb *parts[] = {&to, &subject, &text, &html, &page, &md};
+    h = fnv1a(m->from, strlen(m->from) + 1, h);
+    h = fnv1a(dated ? date : "", dated ? strlen(date) + 1 : 1, h);
+    for (int i = 0; i < 6; i++)
+        h = fnv1a(parts[i]->buf, parts[i]->len + 1, h);
     snprintf(mixed, sizeof mixed, "=_cpreport_mixed_%016llx", (unsigned long long)h);
     snprintf(alt, sizeof alt, "=_cpreport_alt_%016llx", (unsigned long long)h);
     const char *at = strrchr(m->from, '@');
@@ -5106,11 +5199,9 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
               at ? at + 1 : "localhost");
 
     mail_header(b, "From", m->from);
-    for (int i = 0; i < m->nto; i++)
-        sb_printf(&to, "%s%s", i ? ", " : "", m->to[i]);
     mail_header(b, "To", to.buf);
-    mail_header(b, "Subject", m->subject ? m->subject : title.buf);
-    if (mail_date(date))
+    mail_header(b, "Subject", subject.buf);
+    if (dated)
         mail_header(b, "Date", date);
     mail_header(b, "Message-ID", id.buf);
     sb_add(b, "MIME-Version: 1.0\r\n");
@@ -5128,6 +5219,7 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
     sb_free(&page);
     sb_free(&md);
     sb_free(&title);
+    sb_free(&subject);
     sb_free(&to);
     sb_free(&id);
 }
@@ -5769,13 +5861,6 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (option_is(arg, NULL, "--mail-from", &nl) || option_is(arg, NULL, "--mail-to", &nl)) {
             if (!(val = option_value(argc, argv, &i, arg, nl)))
                 return usage_error("%.*s needs an address", (int)nl, arg);
-            /* Addresses go into headers as they are: printable ASCII only,
-             * so that nothing can start a header of its own. */
-            for (const char *p = val; *p; p++)
-                if (*p < 0x20 || *p >= 0x7F)
-                    return usage_error("%.*s takes a plain ASCII address, without line breaks", (int)nl, arg);
-            if (!strchr(val, '@'))
-                return usage_error("'%s' is not an email address", shown(val));
             if (arg[7] == 'f')
                 o->mail.from = val;
             else
@@ -5808,6 +5893,8 @@ static int parse_args(int argc, char **argv, struct options *o)
         return usage_error("--eml needs --mail-from and at least one --mail-to");
     if (!o->eml_file && (o->mail.from || o->mail.nto || o->mail.subject))
         return usage_error("--mail-from, --mail-to and --subject go with --eml");
+    if (o->eml_file && mail_problem(&o->mail))
+        return usage_error("%s", mail_problem(&o->mail));
     for (int i = 0; i < o->nouts; i++)
         if (o->outs[i].fmt == NO_EXTENSION)
             o->outs[i].fmt = o->stdout_fmt;

@@ -3145,14 +3145,26 @@ static void fmt_status(struct sb *b, const struct eval *e, const struct target *
 
 /* Markdown text, safe in a table cell and in a heading: markup characters
  * are backslash-escaped, line breaks and other control characters become
- * spaces, so a name can neither end a cell nor start a block. */
+ * spaces, so a name can neither end a cell nor start a block. Nothing in it
+ * becomes a link on GitHub (GFM's extended autolinks): "www." and "://"
+ * are broken by escaping their '.' and ':', which cmark-gfm matches while
+ * parsing; an e-mail address is found later, in the merged text, so an '@'
+ * after a character an address can hold gets an empty HTML comment before
+ * it, which splits the text and shows nothing. */
 static void md_escape(struct sb *b, const char *s)
 {
-    for (; *s; s++) {
+    for (const char *start = s; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (bidi_control(s)) {
             sb_add(b, REPLACEMENT_CHARACTER);
             s += 2;
+        } else if (!strncmp(s, "www.", 4)) {
+            sb_add(b, "www\\.");
+            s += 3;
+        } else if (!strncmp(s, "://", 3)) {
+            sb_add(b, "\\:");
+        } else if (c == '@' && s > start && (isalnum((unsigned char)s[-1]) || strchr(".+-_", s[-1]))) {
+            sb_add(b, "<!---->@");
         } else if (c < 0x20 || c == 0x7F)
             sb_addc(b, ' ');
         else if (strchr("\\`*_[]<>|~&#!", c))

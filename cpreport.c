@@ -5261,13 +5261,18 @@ struct check {
     int n, counts[4];
 };
 
-/* "420,000 < 500,000 by 2027-08-31 (off track: projected 2028-03)" */
+/* What passed, warned or failed, in the words of the report's summary:
+ * "84, at risk of missing at least 100 by 31 August 2027 (projected
+ * 3 March 2029)". The status is the one of the bound that explains the
+ * verdict. */
 static void check_message(struct sb *m, const struct report *r, const struct check_row *c)
 {
+    static const char *const phrases[] = {[ST_MET] = "meeting its target of", [ST_ON_TRACK] = "on track for",
+                                          [ST_AT_RISK] = "at risk of missing", [ST_OFF_TRACK] = "off track for"};
     const struct target *t = c->t;
     const struct val *v = &latest_period(r)->vals[t->kpi];
     int unit = kpis[t->kpi].unit;
-    char d[16];
+    char d[32];
     if (v->st != V_OK) {
         sb_add(m, v->st == V_SUPPRESSED ? "suppressed" : "not available");
         if (t->required)
@@ -5277,33 +5282,31 @@ static void check_message(struct sb *m, const struct report *r, const struct che
     bool use_warn = c->warn_decides;
     const struct eval *e = use_warn ? &c->warn : &c->err;
     double bound = use_warn ? t->warn : t->error;
-    bool below = t->is_max ? v->x > bound : v->x < bound;
     struct sb shown, limit;
     sb_init(&shown);
     sb_init(&limit);
     fmt_figure(&shown, v->x, unit, currency_of(r), false);
     fmt_bound(&limit, bound, unit, currency_of(r));
-    /* "40.0% < 40.0%" says nothing: show both with the places that differ. */
+    /* "40.0%, off track for at least 40.0%" says nothing: show both with
+     * the places that differ. */
     for (int extra = 1; extra <= 4 && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
         sb_reset(&shown);
         sb_reset(&limit);
         fmt_figure_places(&shown, v->x, unit, currency_of(r), false, extra);
         fmt_bound_places(&limit, bound, unit, currency_of(r), extra);
     }
-    sb_printf(m, "%s %s %s", shown.buf, below ? (t->is_max ? ">" : "<") : (t->is_max ? "<=" : ">="), limit.buf);
+    sb_printf(m, "%s, %s %s %s", shown.buf, phrases[e->status], t->is_max ? "at most" : "at least", limit.buf);
     sb_free(&shown);
     sb_free(&limit);
     if (t->has_by)
-        sb_printf(m, " by %s", iso_date(t->by, d));
+        sb_printf(m, " by %s", long_date(t->by, d));
     if (t->has_by && e->status != ST_MET) {
-        sb_printf(m, " (%s", status_names[e->status]);
         if (e->due)
-            sb_add(m, ": the date has come");
+            sb_add(m, " (the date has come)");
         else if (e->reaches)
-            sb_printf(m, ": projected %.7s", iso_date(e->reach, d));
+            sb_printf(m, " (projected %s)", long_date(e->reach, d));
         else if (e->has_proj && e->status != ST_ON_TRACK)
-            sb_add(m, ": not at the current trend");
-        sb_addc(m, ')');
+            sb_add(m, " (not at the current trend)");
     }
     if (use_warn && c->verdict == VD_WARN && t->has_error)
         sb_add(m, " (warning bound)");

@@ -5424,41 +5424,47 @@ static void render_check_markdown(struct sb *b, const struct check *ck)
 }
 
 /* JUnit XML as GitHub Actions, GitLab and Jenkins read it: one testsuite,
- * one testcase per target. XML text and attributes use html_escape, whose
- * entities are XML's too. */
-static void render_junit(struct sb *b, const struct check *ck)
+ * one testcase per target. A warning's case is named "ID (WARN)", so that
+ * a dashboard listing only names still shows it, and is a failure of type
+ * "warning" when --fail-on warn makes warnings fail the run. XML text and
+ * attributes use html_escape, whose entities are XML's too. */
+static void render_junit(struct sb *b, const struct check *ck, int fail_on)
 {
     char ts[32];
     int skipped = ck->counts[VD_NA];
+    bool warn_fails = fail_on == FAIL_ON_WARN;
+    int failures = ck->counts[VD_FAIL] + (warn_fails ? ck->counts[VD_WARN] : 0);
     sb_add(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     sb_printf(b, "<testsuites name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\">\n",
-              ck->n, ck->counts[VD_FAIL], skipped);
+              ck->n, failures, skipped);
     sb_printf(b, "  <testsuite name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\"",
-              ck->n, ck->counts[VD_FAIL], skipped);
+              ck->n, failures, skipped);
     if (source_date(ts))
         sb_printf(b, " timestamp=\"%s\"", ts);
     sb_add(b, ">\n");
     for (int i = 0; i < ck->n; i++) {
         const struct check_row *c = &ck->rows[i];
         const struct kpi *k = &kpis[c->t->kpi];
+        bool failure = c->verdict == VD_FAIL || (c->verdict == VD_WARN && warn_fails);
         sb_add(b, "    <testcase name=\"");
         html_escape(b, k->id);
-        sb_printf(b, "\" classname=\"cpreport.%s\"", group_ids[k->group]);
+        sb_printf(b, "%s\" classname=\"cpreport.%s\"", c->verdict == VD_WARN ? " (WARN)" : "", group_ids[k->group]);
         if (c->verdict == VD_PASS) {
             sb_add(b, "/>\n");
             continue;
         }
         sb_add(b, ">\n      ");
-        if (c->verdict == VD_FAIL)
+        if (failure)
             sb_add(b, "<failure message=\"");
         else if (c->verdict == VD_NA)
             sb_add(b, "<skipped message=\"");
         else
             sb_add(b, "<system-out>WARN ");
         html_escape(b, c->msg.buf);
-        if (c->verdict == VD_FAIL) {
+        if (failure) {
             sb_add(b, "\" type=\"");
-            html_escape(b, status_names[c->warn_decides ? c->warn.status : c->err.status]);
+            html_escape(b, c->verdict == VD_WARN ? "warning"
+                                                 : status_names[c->warn_decides ? c->warn.status : c->err.status]);
             sb_add(b, "\">");
             html_escape(b, c->msg.buf);
             sb_add(b, "</failure>\n");
@@ -6057,7 +6063,7 @@ static int check_outputs(struct options *o, const struct report *r)
     int n = 0;
     if (o->junit_file) {
         outs[n] = output_to(F_MD, o->junit_file);
-        render_junit(&outs[n++].text, &ck);
+        render_junit(&outs[n++].text, &ck, o->fail_on);
     }
     if (o->check_json_file) {
         outs[n] = output_to(F_JSON, o->check_json_file);

@@ -395,6 +395,71 @@ static const char *shown(const char *s)
     return inert_text(s, ring[next], MAX_SHOWN_NAME, false);
 }
 
+/* An input error as check's JUnit and JSON files and GitHub annotations
+ * give it: the file as named, where in it (a JSON path, or a line and
+ * column; "" and 0 when neither), and the message. */
+struct problem {
+    char *file, *path, *message;
+    long line, col;
+};
+
+struct problems {
+    struct problem *list;
+    int n;
+};
+
+/* Where every input error is also recorded when set: `check` sets it, so
+ * that a run stopped by its inputs still tells CI why. */
+static struct problems *problem_sink;
+
+/* Says one problem on stderr, as "cpreport: FILE[:LINE:COL]: [PATH: ]
+ * [warning: ]MESSAGE", and records it in problem_sink when it is an
+ * error. */
+static void problem_vsay(const char *file, const char *path, long line, long col, bool error, const char *fmt,
+                         va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    char *message = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(message, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    fprintf(stderr, "%s: %s", progname, shown(file));
+    if (line)
+        fprintf(stderr, ":%ld:%ld", line, col);
+    fprintf(stderr, ": %s%s%s%s\n", path ? shown(path) : "", path ? ": " : "", error ? "" : "warning: ", message);
+    if (!error || !problem_sink) {
+        free(message);
+        return;
+    }
+    struct problems *ps = problem_sink;
+    if (!(ps->n & (ps->n - 1)))  /* at 0, 1, 2, 4...: room for as many again */
+        ps->list = xrealloc(ps->list, sizeof *ps->list * (size_t)(ps->n ? 2 * ps->n : 1));
+    ps->list[ps->n++] = (struct problem){xstrdup(file), xstrdup(path ? path : ""), message, line, col};
+}
+
+/* An error in a whole file, or at a line and column of it (line 0: none). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void file_error(const char *file, long line, long col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    problem_vsay(file, NULL, line, col, true, fmt, ap);
+    va_end(ap);
+}
+
+static void problems_free(struct problems *ps)
+{
+    for (int i = 0; i < ps->n; i++) {
+        free(ps->list[i].file);
+        free(ps->list[i].path);
+        free(ps->list[i].message);
+    }
+    free(ps->list);
+}
+
 /* One file's diagnostics. The path is built while walking the tree:
  * path_key and path_index append and return the old length, which
  * path_pop restores. */
@@ -441,13 +506,7 @@ static void diag_vreport(struct diag *d, bool error, const char *fmt, va_list ap
     int *count = error ? &d->errors : &d->warnings;
     if (++*count > MAX_PROBLEMS_SHOWN)
         return;
-    fprintf(stderr, "%s: %s: ", progname, shown(d->file));
-    if (d->len)
-        fprintf(stderr, "%s: ", shown(d->path));
-    if (!error)
-        fputs("warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    problem_vsay(d->file, d->len ? d->path : NULL, 0, 0, error, fmt, ap);
 }
 
 #if defined(__GNUC__)
@@ -476,8 +535,7 @@ static void diag_warn(struct diag *d, const char *fmt, ...)
 static void diag_finish(struct diag *d)
 {
     if (d->errors > MAX_PROBLEMS_SHOWN)
-        fprintf(stderr, "%s: %s: %d more errors not shown\n", progname, shown(d->file),
-                d->errors - MAX_PROBLEMS_SHOWN);
+        file_error(d->file, 0, 0, "%d more errors not shown", d->errors - MAX_PROBLEMS_SHOWN);
     if (d->warnings > MAX_PROBLEMS_SHOWN)
         fprintf(stderr, "%s: %s: %d more warnings not shown\n", progname, shown(d->file),
                 d->warnings - MAX_PROBLEMS_SHOWN);
@@ -1831,7 +1889,7 @@ static char *read_input(const char *path, size_t *len)
     bool is_stdin = !strcmp(path, "-");
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(path), strerror(errno));
+        file_error(path, 0, 0, "cannot open: %s", strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -1853,13 +1911,12 @@ static char *read_input(const char *path, size_t *len)
     if (!is_stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(path), strerror(err));
+        file_error(path, 0, 0, "cannot read: %s", strerror(err));
         free(buf);
         return NULL;
     }
     if (n > (size_t)MAX_INPUT_BYTES) {
-        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(path),
-                MAX_INPUT_BYTES >> 20);
+        file_error(path, 0, 0, "larger than the input limit of %ld MiB", MAX_INPUT_BYTES >> 20);
         free(buf);
         return NULL;
     }
@@ -1907,7 +1964,7 @@ static cJSON *parse_json_file(const char *path, const char *name)
                 why = "unexpected character";
         }
         line_col(buf, bad, &line, &col);
-        fprintf(stderr, "%s: %s:%ld:%ld: invalid JSON: %s\n", progname, shown(name), line, col, why);
+        file_error(name, line, col, "invalid JSON: %s", why);
         arena_free(&json_arena);
     }
     free(buf);
@@ -5359,6 +5416,13 @@ static int check_status(const struct check *ck, int fail_on)
     return ck->counts[VD_FAIL] || (fail_on == FAIL_ON_WARN && ck->counts[VD_WARN]) ? EXIT_FAIL : EXIT_OK;
 }
 
+/* Whether the run is a GitHub Actions job, which reads workflow commands. */
+static bool github_actions(void)
+{
+    const char *gh = getenv("GITHUB_ACTIONS");
+    return gh && !strcmp(gh, "true");
+}
+
 /* GitHub's workflow commands end a property at ':' or ',' and a message at
  * a line break, so those are percent-encoded. */
 static void gh_escape(struct sb *b, const char *s, bool property)
@@ -5476,20 +5540,29 @@ static void render_junit(struct sb *b, const struct check *ck, int fail_on)
     sb_add(b, "  </testsuite>\n</testsuites>\n");
 }
 
-/* Every target, passes too: value, bounds, statuses, verdict. */
-static void render_check_json(struct sb *b, const struct report *r, const struct check *ck, int fail_on)
+/* The fields before "targets", alike in every check JSON file; as_of is
+ * null when the inputs did not load (r NULL). */
+static void check_json_head(struct sb *b, const struct report *r, const struct check *ck, int fail_on, int status)
 {
     char ts[32];
     sb_add(b, "{\n  \"format\": \"cpreport-check/1\",\n  \"as_of\": ");
-    json_date(b, r->latest->as_of);
+    if (r)
+        json_date(b, r->latest->as_of);
+    else
+        sb_add(b, "null");
     if (source_date(ts)) {
         sb_add(b, ",\n  \"generated\": ");
         json_string(b, ts);
     }
-    sb_printf(b, ",\n  \"fail_on\": \"%s\",\n  \"exit_status\": %d,\n", fail_on_names[fail_on],
-              check_status(ck, fail_on));
+    sb_printf(b, ",\n  \"fail_on\": \"%s\",\n  \"exit_status\": %d,\n", fail_on_names[fail_on], status);
     sb_printf(b, "  \"summary\": {\"passed\": %d, \"warned\": %d, \"failed\": %d, \"not_available\": %d},\n",
               ck->counts[VD_PASS], ck->counts[VD_WARN], ck->counts[VD_FAIL], ck->counts[VD_NA]);
+}
+
+/* Every target, passes too: value, bounds, statuses, verdict. */
+static void render_check_json(struct sb *b, const struct report *r, const struct check *ck, int fail_on)
+{
+    check_json_head(b, r, ck, fail_on, check_status(ck, fail_on));
     sb_add(b, "  \"targets\": [");
     for (int i = 0; i < ck->n; i++) {
         const struct check_row *c = &ck->rows[i];
@@ -5514,7 +5587,98 @@ static void render_check_json(struct sb *b, const struct report *r, const struct
         json_string(b, c->msg.buf);
         sb_addc(b, '}');
     }
-    sb_add(b, ck->n ? "\n  ]\n}\n" : "]\n}\n");
+    sb_add(b, ck->n ? "\n  ],\n  \"input_errors\": []\n}\n" : "],\n  \"input_errors\": []\n}\n");
+}
+
+/* Where an input error is: "FILE", "FILE:LINE:COL" or "FILE: PATH". */
+static void problem_place(struct sb *b, const struct problem *p)
+{
+    sb_add(b, p->file);
+    if (p->line)
+        sb_printf(b, ":%ld:%ld", p->line, p->col);
+    else if (*p->path)
+        sb_printf(b, ": %s", p->path);
+}
+
+/* When the inputs did not load, check writes its files all the same, so
+ * that CI finds them: JUnit with one test case in error per input error
+ * (named by its place, its message in the <error>), and JSON with no
+ * targets, exit_status 2 and the errors in input_errors. */
+static void render_junit_problems(struct sb *b, const struct problems *ps)
+{
+    char ts[32];
+    struct sb place;
+    sb_init(&place);
+    sb_add(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    sb_printf(b, "<testsuites name=\"cpreport check\" tests=\"%d\" failures=\"0\" errors=\"%d\" skipped=\"0\">\n",
+              ps->n, ps->n);
+    sb_printf(b, "  <testsuite name=\"cpreport check\" tests=\"%d\" failures=\"0\" errors=\"%d\" skipped=\"0\"", ps->n,
+              ps->n);
+    if (source_date(ts))
+        sb_printf(b, " timestamp=\"%s\"", ts);
+    sb_add(b, ">\n");
+    for (int i = 0; i < ps->n; i++) {
+        sb_reset(&place);
+        problem_place(&place, &ps->list[i]);
+        sb_add(b, "    <testcase name=\"");
+        html_escape(b, place.buf);
+        sb_add(b, "\" classname=\"cpreport.input\">\n      <error message=\"");
+        html_escape(b, ps->list[i].message);
+        sb_add(b, "\" type=\"invalid input\">");
+        html_escape(b, place.buf);
+        sb_add(b, ": ");
+        html_escape(b, ps->list[i].message);
+        sb_add(b, "</error>\n    </testcase>\n");
+    }
+    sb_add(b, "  </testsuite>\n</testsuites>\n");
+    sb_free(&place);
+}
+
+static void render_check_json_problems(struct sb *b, const struct problems *ps, int fail_on)
+{
+    struct check none = {NULL, 0, {0, 0, 0, 0}};
+    check_json_head(b, NULL, &none, fail_on, EXIT_BAD_INPUT);
+    sb_add(b, "  \"targets\": [],\n  \"input_errors\": [");
+    for (int i = 0; i < ps->n; i++) {
+        const struct problem *p = &ps->list[i];
+        sb_add(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
+        json_string(b, p->file);
+        sb_add(b, ", \"path\": ");
+        if (*p->path)
+            json_string(b, p->path);
+        else
+            sb_add(b, "null");
+        if (p->line)
+            sb_printf(b, ", \"line\": %ld, \"column\": %ld", p->line, p->col);
+        else
+            sb_add(b, ", \"line\": null, \"column\": null");
+        sb_add(b, ", \"message\": ");
+        json_string(b, p->message);
+        sb_addc(b, '}');
+    }
+    sb_add(b, ps->n ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+/* One GitHub workflow command per input error, located at its file (and
+ * line and column when known). Names are shown inert, as in messages. */
+static void render_problem_annotations(struct sb *b, const struct problems *ps)
+{
+    for (int i = 0; i < ps->n; i++) {
+        const struct problem *p = &ps->list[i];
+        sb_add(b, "::error file=");
+        gh_escape(b, shown(p->file), true);
+        if (p->line)
+            sb_printf(b, ",line=%ld,col=%ld", p->line, p->col);
+        sb_add(b, ",title=");
+        gh_escape(b, "cpreport input error", true);
+        sb_add(b, "::");
+        if (*p->path) {
+            gh_escape(b, shown(p->path), false);
+            sb_add(b, ": ");
+        }
+        gh_escape(b, p->message, false);
+        sb_addc(b, '\n');
+    }
 }
 
 /* ===================================================================== *
@@ -6020,9 +6184,8 @@ static bool load_all(struct report *r, const struct options *o)
     for (int i = 1; i < r->nperiods; i++) {
         if (r->periods[i].as_of == r->periods[i - 1].as_of) {
             char d[16];
-            fprintf(stderr, "%s: %s: as_of %s is the same as in %s; each snapshot must describe another date\n",
-                    progname, shown(r->periods[i].file), iso_date(r->periods[i].as_of, d),
-                    shown(r->periods[i - 1].file));
+            file_error(r->periods[i].file, 0, 0, "as_of %s is the same as in %s; each snapshot must describe another date",
+                       iso_date(r->periods[i].as_of, d), shown(r->periods[i - 1].file));
             ok = false;
         }
     }
@@ -6050,9 +6213,9 @@ static int check_outputs(struct options *o, const struct report *r)
     struct check ck;
     memset(&ck, 0, sizeof ck);
     run_check(&ck, r);
-    const char *no_colour = getenv("NO_COLOR"), *gh = getenv("GITHUB_ACTIONS");
+    const char *no_colour = getenv("NO_COLOR");
     bool colour = isatty(STDOUT_FILENO) && !no_colour;
-    bool github = gh && !strcmp(gh, "true");
+    bool github = github_actions();
     /* The verdicts reach the job log first, even when a file then cannot
      * be written. */
     struct output lines = output_to(F_MD, NULL);
@@ -6093,6 +6256,32 @@ static int check_outputs(struct options *o, const struct report *r)
         sb_free(&outs[i].text);
     check_free(&ck);
     return rc;
+}
+
+/* check when the inputs did not load: their errors reach CI too, as
+ * annotations under GitHub Actions and in the JUnit and JSON files (see
+ * render_junit_problems). The status stays 2 whether or not the files can
+ * be written; a file that cannot is named on stderr. */
+static int check_input_errors(const struct options *o, const struct problems *ps)
+{
+    struct output outs[3];
+    int n = 0;
+    if (github_actions()) {
+        outs[n] = output_to(F_MD, NULL);
+        render_problem_annotations(&outs[n++].text, ps);
+    }
+    if (o->junit_file) {
+        outs[n] = output_to(F_MD, o->junit_file);
+        render_junit_problems(&outs[n++].text, ps);
+    }
+    if (o->check_json_file) {
+        outs[n] = output_to(F_JSON, o->check_json_file);
+        render_check_json_problems(&outs[n++].text, ps, o->fail_on);
+    }
+    write_outputs(outs, n);
+    for (int i = 0; i < n; i++)
+        sb_free(&outs[i].text);
+    return EXIT_BAD_INPUT;
 }
 
 /* The report in every format asked for, and with --by the report of
@@ -6178,6 +6367,9 @@ int main(int argc, char **argv)
 
     struct report r;
     memset(&r, 0, sizeof r);
+    struct problems problems = {NULL, 0};
+    if (o.mode == MODE_CHECK)
+        problem_sink = &problems;
     rc = EXIT_BAD_INPUT;
     bool targets_ok = true;
     if (o.targets_file)
@@ -6190,7 +6382,10 @@ int main(int argc, char **argv)
         rc = o.mode == MODE_CHECK      ? check_outputs(&o, &r)
              : o.mode == MODE_VALIDATE ? validate_outputs(&r)
                                        : report_outputs(&o, &r);
+    } else if (o.mode == MODE_CHECK) {
+        rc = check_input_errors(&o, &problems);
     }
+    problems_free(&problems);
     report_free(&r);
     free(o.files);
     free(o.mail.to);

@@ -5487,6 +5487,19 @@ static void render_check_markdown(struct sb *b, const struct check *ck)
     doc_table_end(&d);
 }
 
+/* The XML declaration and the opening tags, with the counts, of check's
+ * JUnit file: one testsuite, dated only by SOURCE_DATE_EPOCH. */
+static void junit_head(struct sb *b, int tests, int failures, int errors, int skipped)
+{
+    char ts[32], counts[128];
+    snprintf(counts, sizeof counts, "name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"",
+             tests, failures, errors, skipped);
+    sb_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites %s>\n  <testsuite %s", counts, counts);
+    if (source_date(ts))
+        sb_printf(b, " timestamp=\"%s\"", ts);
+    sb_add(b, ">\n");
+}
+
 /* JUnit XML as GitHub Actions, GitLab and Jenkins read it: one testsuite,
  * one testcase per target. A warning's case is named "ID (WARN)", so that
  * a dashboard listing only names still shows it, and is a failure of type
@@ -5494,18 +5507,8 @@ static void render_check_markdown(struct sb *b, const struct check *ck)
  * attributes use html_escape, whose entities are XML's too. */
 static void render_junit(struct sb *b, const struct check *ck, int fail_on)
 {
-    char ts[32];
-    int skipped = ck->counts[VD_NA];
     bool warn_fails = fail_on == FAIL_ON_WARN;
-    int failures = ck->counts[VD_FAIL] + (warn_fails ? ck->counts[VD_WARN] : 0);
-    sb_add(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    sb_printf(b, "<testsuites name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\">\n",
-              ck->n, failures, skipped);
-    sb_printf(b, "  <testsuite name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\"",
-              ck->n, failures, skipped);
-    if (source_date(ts))
-        sb_printf(b, " timestamp=\"%s\"", ts);
-    sb_add(b, ">\n");
+    junit_head(b, ck->n, ck->counts[VD_FAIL] + (warn_fails ? ck->counts[VD_WARN] : 0), 0, ck->counts[VD_NA]);
     for (int i = 0; i < ck->n; i++) {
         const struct check_row *c = &ck->rows[i];
         const struct kpi *k = &kpis[c->t->kpi];
@@ -5606,17 +5609,9 @@ static void problem_place(struct sb *b, const struct problem *p)
  * targets, exit_status 2 and the errors in input_errors. */
 static void render_junit_problems(struct sb *b, const struct problems *ps)
 {
-    char ts[32];
     struct sb place;
     sb_init(&place);
-    sb_add(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    sb_printf(b, "<testsuites name=\"cpreport check\" tests=\"%d\" failures=\"0\" errors=\"%d\" skipped=\"0\">\n",
-              ps->n, ps->n);
-    sb_printf(b, "  <testsuite name=\"cpreport check\" tests=\"%d\" failures=\"0\" errors=\"%d\" skipped=\"0\"", ps->n,
-              ps->n);
-    if (source_date(ts))
-        sb_printf(b, " timestamp=\"%s\"", ts);
-    sb_add(b, ">\n");
+    junit_head(b, ps->n, 0, ps->n, 0);
     for (int i = 0; i < ps->n; i++) {
         sb_reset(&place);
         problem_place(&place, &ps->list[i]);

@@ -6380,6 +6380,7 @@ int main(int argc, char **argv)
     } else if (o.mode == MODE_CHECK) {
         rc = check_input_errors(&o, &problems);
     }
+    problem_sink = NULL;
     problems_free(&problems);
     report_free(&r);
     free(o.files);

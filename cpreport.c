@@ -6259,12 +6259,14 @@ static int check_outputs(struct options *o, const struct report *r)
  * be written; a file that cannot is named on stderr. */
 static int check_input_errors(const struct options *o, const struct problems *ps)
 {
-    struct output outs[3];
-    int n = 0;
-    if (github_actions()) {
-        outs[n] = output_to(F_MD, NULL);
-        render_problem_annotations(&outs[n++].text, ps);
+    if (github_actions()) {  /* first, as check_outputs does its lines */
+        struct output lines = output_to(F_MD, NULL);
+        render_problem_annotations(&lines.text, ps);
+        write_outputs(&lines, 1);
+        sb_free(&lines.text);
     }
+    struct output outs[2];
+    int n = 0;
     if (o->junit_file) {
         outs[n] = output_to(F_MD, o->junit_file);
         render_junit_problems(&outs[n++].text, ps);

@@ -6073,8 +6073,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         return usage_error("--eml needs --mail-from and at least one --mail-to");
     if (!o->eml_file && (o->mail.from || o->mail.nto || o->mail.subject))
         return usage_error("--mail-from, --mail-to and --subject go with --eml");
-    if (o->eml_file && mail_problem(&o->mail))
-        return usage_error("%s", mail_problem(&o->mail));
+    const char *mail_why = o->eml_file ? mail_problem(&o->mail) : NULL;
+    if (mail_why)
+        return usage_error("%s", mail_why);
     for (int i = 0; i < o->nouts; i++)
         if (o->outs[i].fmt == NO_EXTENSION)
             o->outs[i].fmt = o->stdout_fmt;

@@ -415,6 +415,71 @@ static const char *shown(const char *s)
     return inert_text(s, ring[next], MAX_SHOWN_NAME, false);
 }
 
+/* An input error as check's JUnit and JSON files and GitHub annotations
+ * give it: the file as named, where in it (a JSON path, or a line and
+ * column; "" and 0 when neither), and the message. */
+struct problem {
+    char *file, *path, *message;
+    long line, col;
+};
+
+struct problems {
+    struct problem *list;
+    int n;
+};
+
+/* Where every input error is also recorded when set: `check` sets it, so
+ * that a run stopped by its inputs still tells CI why. */
+static struct problems *problem_sink;
+
+/* Says one problem on stderr, as "cpreport: FILE[:LINE:COL]: [PATH: ]
+ * [warning: ]MESSAGE", and records it in problem_sink when it is an
+ * error. */
+static void problem_vsay(const char *file, const char *path, long line, long col, bool error, const char *fmt,
+                         va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    char *message = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(message, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    fprintf(stderr, "%s: %s", progname, shown(file));
+    if (line)
+        fprintf(stderr, ":%ld:%ld", line, col);
+    fprintf(stderr, ": %s%s%s%s\n", path ? shown(path) : "", path ? ": " : "", error ? "" : "warning: ", message);
+    if (!error || !problem_sink) {
+        free(message);
+        return;
+    }
+    struct problems *ps = problem_sink;
+    if (!(ps->n & (ps->n - 1)))  /* at 0, 1, 2, 4...: room for as many again */
+        ps->list = xrealloc(ps->list, sizeof *ps->list * (size_t)(ps->n ? 2 * ps->n : 1));
+    ps->list[ps->n++] = (struct problem){xstrdup(file), xstrdup(path ? path : ""), message, line, col};
+}
+
+/* An error in a whole file, or at a line and column of it (line 0: none). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void file_error(const char *file, long line, long col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    problem_vsay(file, NULL, line, col, true, fmt, ap);
+    va_end(ap);
+}
+
+static void problems_free(struct problems *ps)
+{
+    for (int i = 0; i < ps->n; i++) {
+        free(ps->list[i].file);
+        free(ps->list[i].path);
+        free(ps->list[i].message);
+    }
+    free(ps->list);
+}
+
 /* One file's diagnostics. The path is built while walking the tree:
  * path_key and path_index append and return the old length, which
  * path_pop restores. */
@@ -461,13 +526,7 @@ static void diag_vreport(struct diag *d, bool error, const char *fmt, va_list ap
     int *count = error ? &d->errors : &d->warnings;
     if (++*count > MAX_PROBLEMS_SHOWN)
         return;
-    fprintf(stderr, "%s: %s: ", progname, shown(d->file));
-    if (d->len)
-        fprintf(stderr, "%s: ", shown(d->path));
-    if (!error)
-        fputs("warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    problem_vsay(d->file, d->len ? d->path : NULL, 0, 0, error, fmt, ap);
 }
 
 #if defined(__GNUC__)
@@ -496,8 +555,7 @@ static void diag_warn(struct diag *d, const char *fmt, ...)
 static void diag_finish(struct diag *d)
 {
     if (d->errors > MAX_PROBLEMS_SHOWN)
-        fprintf(stderr, "%s: %s: %d more errors not shown\n", progname, shown(d->file),
-                d->errors - MAX_PROBLEMS_SHOWN);
+        file_error(d->file, 0, 0, "%d more errors not shown", d->errors - MAX_PROBLEMS_SHOWN);
     if (d->warnings > MAX_PROBLEMS_SHOWN)
         fprintf(stderr, "%s: %s: %d more warnings not shown\n", progname, shown(d->file),
                 d->warnings - MAX_PROBLEMS_SHOWN);
@@ -1957,7 +2015,7 @@ static char *read_input(const char *path, size_t *len)
     bool is_stdin = !strcmp(path, "-");
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(name), strerror(errno));
+        file_error(name, 0, 0, "cannot open: %s", strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -1979,13 +2037,12 @@ static char *read_input(const char *path, size_t *len)
     if (!is_stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(name), strerror(err));
+        file_error(name, 0, 0, "cannot read: %s", strerror(err));
         free(buf);
         return NULL;
     }
     if (n > (size_t)MAX_INPUT_BYTES) {
-        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(name),
-                MAX_INPUT_BYTES >> 20);
+        file_error(name, 0, 0, "larger than the input limit of %ld MiB", MAX_INPUT_BYTES >> 20);
         free(buf);
         return NULL;
     }
@@ -2033,7 +2090,7 @@ static cJSON *parse_json_file(const char *path, const char *name)
                 why = "unexpected character";
         }
         line_col(buf, bad, &line, &col);
-        fprintf(stderr, "%s: %s:%ld:%ld: invalid JSON: %s\n", progname, shown(name), line, col, why);
+        file_error(name, line, col, "invalid JSON: %s", why);
         arena_free(&json_arena);
     }
     free(buf);
@@ -2866,13 +2923,13 @@ struct period {
 };
 
 /* The share agreeing with survey `id` in period p; not available when the
- * survey was not run then. */
+ * survey was not run then. p->surveys is sorted by id (ids are unique), so
+ * a report over n surveys costs n log n, not n squared. */
 static struct val survey_val(const struct period *p, const char *id)
 {
-    for (int i = 0; i < p->nsurveys; i++)
-        if (!strcmp(p->surveys[i].id, id))
-            return p->surveys[i].v;
-    return na();
+    const struct survey_val *hit =
+        p->nsurveys ? bsearch(&id, p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string) : NULL;
+    return hit ? hit->v : na();
 }
 
 /* A target's verdict. proj_* are set when two or more snapshots give a
@@ -3279,14 +3336,26 @@ static void fmt_status(struct sb *b, const struct eval *e, const struct target *
 
 /* Markdown text, safe in a table cell and in a heading: markup characters
  * are backslash-escaped, line breaks and other control characters become
- * spaces, so a name can neither end a cell nor start a block. */
+ * spaces, so a name can neither end a cell nor start a block. Nothing in it
+ * becomes a link on GitHub (GFM's extended autolinks): "www." and "://"
+ * are broken by escaping their '.' and ':', which cmark-gfm matches while
+ * parsing; an e-mail address is found later, in the merged text, so an '@'
+ * after a character an address can hold gets an empty HTML comment before
+ * it, which splits the text and shows nothing. */
 static void md_escape(struct sb *b, const char *s)
 {
-    for (; *s; s++) {
+    for (const char *start = s; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (bidi_control(s)) {
             sb_add(b, REPLACEMENT_CHARACTER);
             s += 2;
+        } else if (!strncmp(s, "www.", 4)) {
+            sb_add(b, "www\\.");
+            s += 3;
+        } else if (!strncmp(s, "://", 3)) {
+            sb_add(b, "\\:");
+        } else if (c == '@' && s > start && (isalnum((unsigned char)s[-1]) || strchr(".+-_", s[-1]))) {
+            sb_add(b, "<!---->@");
         } else if (c < 0x20 || c == 0x7F)
             sb_addc(b, ' ');
         else if (strchr("\\`*_[]<>|~&#!", c))
@@ -5065,6 +5134,89 @@ struct mail {
     int nto;
 };
 
+/* Length of the character at p that must never reach a header, or 0: a
+ * control character (C0, DEL or C1, U+0080 to U+009F) or a line or
+ * paragraph separator (U+2028, U+2029), any of which a mail client may
+ * decode from an encoded word into a line break. */
+static size_t header_control(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] < 0x20 || u[0] == 0x7F)
+        return 1;
+    if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
+        return 2;
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+/* The subject as the header gets it: control characters (header_control)
+ * become spaces and bidirectional controls U+FFFD, as in Markdown. Only a
+ * snapshot's label can hold them by then: --subject is checked first. */
+static void mail_subject(struct sb *b, const char *s)
+{
+    while (*s) {
+        size_t n = header_control(s);
+        if (n) {
+            sb_addc(b, ' ');
+            s += n;
+        } else if (bidi_control(s)) {
+            sb_add(b, REPLACEMENT_CHARACTER);
+            s += 3;
+        } else {
+            sb_addc(b, *s++);
+        }
+    }
+}
+
+/* Whether a is an address a header can hold as it is (RFC 5322, kept
+ * simple): "local@domain" or "Name <local@domain>". The local part is one
+ * or more of letters, digits, '.' and !#$%&'*+-/=?^_`{|}~; the domain one
+ * or more of letters, digits, '.' and '-'; the name printable ASCII
+ * without the specials ()<>[]:;@\,". */
+static bool mail_address_ok(const char *a)
+{
+    static const char atext[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+-/=?^_`{|}~";
+    const char *lt = strchr(a, '<');
+    if (lt) {
+        for (const char *p = a; p < lt; p++)
+            if (*p < 0x20 || *p >= 0x7F || strchr("()<>[]:;@\\,\"", *p))
+                return false;
+        a = lt + 1;
+    }
+    size_t local = strspn(a, atext);
+    if (!local || a[local] != '@')
+        return false;
+    const char *domain = a + local + 1;
+    size_t n = strspn(domain, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+    return n && !strcmp(domain + n, lt ? ">" : "");
+}
+
+/* NULL when every header --eml makes from m can be written; else why not,
+ * naming the option and showing the value (in a static buffer). */
+static const char *mail_problem(const struct mail *m)
+{
+    static char why[MAX_SHOWN_NAME + 200];
+    for (int i = -1; i < m->nto; i++) {
+        const char *a = i < 0 ? m->from : m->to[i];
+        if (!mail_address_ok(a)) {
+            snprintf(why, sizeof why, "%s takes an address written local@domain or Name <local@domain>, not '%s'",
+                     i < 0 ? "--mail-from" : "--mail-to", shown(a));
+            return why;
+        }
+    }
+    for (const char *p = m->subject; p && *p; p++) {
+        size_t n = utf8_length((const unsigned char *)p, strlen(p));
+        if (!n || header_control(p)) {
+            snprintf(why, sizeof why, "--subject takes UTF-8 text without control characters, not '%s'",
+                     shown(m->subject));
+            return why;
+        }
+        p += n - 1;
+    }
+    return NULL;
+}
+
 /* The summary a mail client shows: title, summary sentences, and the
  * indicators that have targets. Markdown for text/plain; for text/html,
  * tables with inline styles only (clients drop style sheets, SVG and
@@ -5210,11 +5362,13 @@ static bool mail_date(char out[40])
 
 /* The whole message: multipart/mixed holding multipart/alternative (the
  * summary as text and as HTML), then report.html and report.md. The
- * boundaries and Message-ID come from a hash of the content, so the same
- * report gives the same bytes. */
+ * boundaries and Message-ID come from a hash of the whole message (the
+ * addresses, subject and date too), so the same report to the same people
+ * gives the same bytes, and any other message another Message-ID. */
 static void render_eml(struct sb *b, const struct report *r, const struct mail *m)
 {
-    struct sb text, html, page, md, title, to;
+    struct sb text, html, page, md, title, subject, to;
+    sb_init(&subject);
     sb_init(&text);
     sb_init(&html);
     sb_init(&page);
@@ -5226,11 +5380,19 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
     render_report(&page, F_HTML, r);
     render_report(&md, F_MD, r);
     report_title(&title, r);
-    uint64_t h = FNV_OFFSET;
-    const struct sb *parts[] = {&text, &html, &page, &md};
-    for (int i = 0; i < 4; i++)
-        h = fnv1a(parts[i]->buf, parts[i]->len, h);
+    mail_subject(&subject, m->subject ? m->subject : title.buf);
+    for (int i = 0; i < m->nto; i++)
+        sb_printf(&to, "%s%s", i ? ", " : "", m->to[i]);
     char mixed[48], alt[48], date[40];
+    bool dated = mail_date(date);
+    /* Each header value and part ends with a NUL in the hash, so that no
+     * two messages hash the same text split differently. */
+    uint64_t h = FNV_OFFSET;
+    const struct sb *parts[] = {&to, &subject, &text, &html, &page, &md};
+    h = fnv1a(m->from, strlen(m->from) + 1, h);
+    h = fnv1a(dated ? date : "", dated ? strlen(date) + 1 : 1, h);
+    for (int i = 0; i < 6; i++)
+        h = fnv1a(parts[i]->buf, parts[i]->len + 1, h);
     snprintf(mixed, sizeof mixed, "=_cpreport_mixed_%016llx", (unsigned long long)h);
     snprintf(alt, sizeof alt, "=_cpreport_alt_%016llx", (unsigned long long)h);
     const char *at = strrchr(m->from, '@');
@@ -5240,11 +5402,9 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
               at ? at + 1 : "localhost");
 
     mail_header(b, "From", m->from);
-    for (int i = 0; i < m->nto; i++)
-        sb_printf(&to, "%s%s", i ? ", " : "", m->to[i]);
     mail_header(b, "To", to.buf);
-    mail_header(b, "Subject", m->subject ? m->subject : title.buf);
-    if (mail_date(date))
+    mail_header(b, "Subject", subject.buf);
+    if (dated)
         mail_header(b, "Date", date);
     mail_header(b, "Message-ID", id.buf);
     sb_add(b, "MIME-Version: 1.0\r\n");
@@ -5262,6 +5422,7 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
     sb_free(&page);
     sb_free(&md);
     sb_free(&title);
+    sb_free(&subject);
     sb_free(&to);
     sb_free(&id);
 }
@@ -5291,13 +5452,18 @@ struct check {
     int n, counts[4];
 };
 
-/* "420,000 < 500,000 by 2027-08-31 (off track: projected 2028-03)" */
+/* What passed, warned or failed, in the words of the report's summary:
+ * "84, at risk of missing at least 100 by 31 August 2027 (projected
+ * 3 March 2029)". The status is the one of the bound that explains the
+ * verdict. */
 static void check_message(struct sb *m, const struct report *r, const struct check_row *c)
 {
+    static const char *const phrases[] = {[ST_MET] = "meeting its target of", [ST_ON_TRACK] = "on track for",
+                                          [ST_AT_RISK] = "at risk of missing", [ST_OFF_TRACK] = "off track for"};
     const struct target *t = c->t;
     const struct val *v = &latest_period(r)->vals[t->kpi];
     int unit = kpis[t->kpi].unit;
-    char d[16];
+    char d[32];
     if (v->st != V_OK) {
         sb_add(m, v->st == V_SUPPRESSED ? "suppressed" : "not available");
         if (t->required)
@@ -5307,33 +5473,31 @@ static void check_message(struct sb *m, const struct report *r, const struct che
     bool use_warn = c->warn_decides;
     const struct eval *e = use_warn ? &c->warn : &c->err;
     double bound = use_warn ? t->warn : t->error;
-    bool below = t->is_max ? v->x > bound : v->x < bound;
     struct sb shown, limit;
     sb_init(&shown);
     sb_init(&limit);
     fmt_figure(&shown, v->x, unit, currency_of(r), false);
     fmt_bound(&limit, bound, unit, currency_of(r));
-    /* "40.0% < 40.0%" says nothing: show both with the places that differ. */
+    /* "40.0%, off track for at least 40.0%" says nothing: show both with
+     * the places that differ. */
     for (int extra = 1; extra <= 4 && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
         sb_reset(&shown);
         sb_reset(&limit);
         fmt_figure_places(&shown, v->x, unit, currency_of(r), false, extra);
         fmt_bound_places(&limit, bound, unit, currency_of(r), extra);
     }
-    sb_printf(m, "%s %s %s", shown.buf, below ? (t->is_max ? ">" : "<") : (t->is_max ? "<=" : ">="), limit.buf);
+    sb_printf(m, "%s, %s %s %s", shown.buf, phrases[e->status], t->is_max ? "at most" : "at least", limit.buf);
     sb_free(&shown);
     sb_free(&limit);
     if (t->has_by)
-        sb_printf(m, " by %s", iso_date(t->by, d));
+        sb_printf(m, " by %s", long_date(t->by, d));
     if (t->has_by && e->status != ST_MET) {
-        sb_printf(m, " (%s", status_names[e->status]);
         if (e->due)
-            sb_add(m, ": the date has come");
+            sb_add(m, " (the date has come)");
         else if (e->reaches)
-            sb_printf(m, ": projected %.7s", iso_date(e->reach, d));
+            sb_printf(m, " (projected %s)", long_date(e->reach, d));
         else if (e->has_proj && e->status != ST_ON_TRACK)
-            sb_add(m, ": not at the current trend");
-        sb_addc(m, ')');
+            sb_add(m, " (not at the current trend)");
     }
     if (use_warn && c->verdict == VD_WARN && t->has_error)
         sb_add(m, " (warning bound)");
@@ -5384,6 +5548,13 @@ static int check_status(const struct check *ck, int fail_on)
     if (fail_on == FAIL_ON_NEVER)
         return EXIT_OK;
     return ck->counts[VD_FAIL] || (fail_on == FAIL_ON_WARN && ck->counts[VD_WARN]) ? EXIT_FAIL : EXIT_OK;
+}
+
+/* Whether the run is a GitHub Actions job, which reads workflow commands. */
+static bool github_actions(void)
+{
+    const char *gh = getenv("GITHUB_ACTIONS");
+    return gh && !strcmp(gh, "true");
 }
 
 /* GitHub's workflow commands end a property at ':' or ',' and a message at
@@ -5450,42 +5621,51 @@ static void render_check_markdown(struct sb *b, const struct check *ck)
     doc_table_end(&d);
 }
 
-/* JUnit XML as GitHub Actions, GitLab and Jenkins read it: one testsuite,
- * one testcase per target. XML text and attributes use html_escape, whose
- * entities are XML's too. */
-static void render_junit(struct sb *b, const struct check *ck)
+/* The XML declaration and the opening tags, with the counts, of check's
+ * JUnit file: one testsuite, dated only by SOURCE_DATE_EPOCH. */
+static void junit_head(struct sb *b, int tests, int failures, int errors, int skipped)
 {
-    char ts[32];
-    int skipped = ck->counts[VD_NA];
-    sb_add(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    sb_printf(b, "<testsuites name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\">\n",
-              ck->n, ck->counts[VD_FAIL], skipped);
-    sb_printf(b, "  <testsuite name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\"",
-              ck->n, ck->counts[VD_FAIL], skipped);
+    char ts[32], counts[128];
+    snprintf(counts, sizeof counts, "name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"",
+             tests, failures, errors, skipped);
+    sb_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites %s>\n  <testsuite %s", counts, counts);
     if (source_date(ts))
         sb_printf(b, " timestamp=\"%s\"", ts);
     sb_add(b, ">\n");
+}
+
+/* JUnit XML as GitHub Actions, GitLab and Jenkins read it: one testsuite,
+ * one testcase per target. A warning's case is named "ID (WARN)", so that
+ * a dashboard listing only names still shows it, and is a failure of type
+ * "warning" when --fail-on warn makes warnings fail the run. XML text and
+ * attributes use html_escape, whose entities are XML's too. */
+static void render_junit(struct sb *b, const struct check *ck, int fail_on)
+{
+    bool warn_fails = fail_on == FAIL_ON_WARN;
+    junit_head(b, ck->n, ck->counts[VD_FAIL] + (warn_fails ? ck->counts[VD_WARN] : 0), 0, ck->counts[VD_NA]);
     for (int i = 0; i < ck->n; i++) {
         const struct check_row *c = &ck->rows[i];
         const struct kpi *k = &kpis[c->t->kpi];
+        bool failure = c->verdict == VD_FAIL || (c->verdict == VD_WARN && warn_fails);
         sb_add(b, "    <testcase name=\"");
         html_escape(b, k->id);
-        sb_printf(b, "\" classname=\"cpreport.%s\"", group_ids[k->group]);
+        sb_printf(b, "%s\" classname=\"cpreport.%s\"", c->verdict == VD_WARN ? " (WARN)" : "", group_ids[k->group]);
         if (c->verdict == VD_PASS) {
             sb_add(b, "/>\n");
             continue;
         }
         sb_add(b, ">\n      ");
-        if (c->verdict == VD_FAIL)
+        if (failure)
             sb_add(b, "<failure message=\"");
         else if (c->verdict == VD_NA)
             sb_add(b, "<skipped message=\"");
         else
             sb_add(b, "<system-out>WARN ");
         html_escape(b, c->msg.buf);
-        if (c->verdict == VD_FAIL) {
+        if (failure) {
             sb_add(b, "\" type=\"");
-            html_escape(b, status_names[c->warn_decides ? c->warn.status : c->err.status]);
+            html_escape(b, c->verdict == VD_WARN ? "warning"
+                                                 : status_names[c->warn_decides ? c->warn.status : c->err.status]);
             sb_add(b, "\">");
             html_escape(b, c->msg.buf);
             sb_add(b, "</failure>\n");
@@ -5497,20 +5677,29 @@ static void render_junit(struct sb *b, const struct check *ck)
     sb_add(b, "  </testsuite>\n</testsuites>\n");
 }
 
-/* Every target, passes too: value, bounds, statuses, verdict. */
-static void render_check_json(struct sb *b, const struct report *r, const struct check *ck, int fail_on)
+/* The fields before "targets", alike in every check JSON file; as_of is
+ * null when the inputs did not load (r NULL). */
+static void check_json_head(struct sb *b, const struct report *r, const struct check *ck, int fail_on, int status)
 {
     char ts[32];
     sb_add(b, "{\n  \"format\": \"cpreport-check/1\",\n  \"as_of\": ");
-    json_date(b, r->latest->as_of);
+    if (r)
+        json_date(b, r->latest->as_of);
+    else
+        sb_add(b, "null");
     if (source_date(ts)) {
         sb_add(b, ",\n  \"generated\": ");
         json_string(b, ts);
     }
-    sb_printf(b, ",\n  \"fail_on\": \"%s\",\n  \"exit_status\": %d,\n", fail_on_names[fail_on],
-              check_status(ck, fail_on));
+    sb_printf(b, ",\n  \"fail_on\": \"%s\",\n  \"exit_status\": %d,\n", fail_on_names[fail_on], status);
     sb_printf(b, "  \"summary\": {\"passed\": %d, \"warned\": %d, \"failed\": %d, \"not_available\": %d},\n",
               ck->counts[VD_PASS], ck->counts[VD_WARN], ck->counts[VD_FAIL], ck->counts[VD_NA]);
+}
+
+/* Every target, passes too: value, bounds, statuses, verdict. */
+static void render_check_json(struct sb *b, const struct report *r, const struct check *ck, int fail_on)
+{
+    check_json_head(b, r, ck, fail_on, check_status(ck, fail_on));
     sb_add(b, "  \"targets\": [");
     for (int i = 0; i < ck->n; i++) {
         const struct check_row *c = &ck->rows[i];
@@ -5535,7 +5724,90 @@ static void render_check_json(struct sb *b, const struct report *r, const struct
         json_string(b, c->msg.buf);
         sb_addc(b, '}');
     }
-    sb_add(b, ck->n ? "\n  ]\n}\n" : "]\n}\n");
+    sb_add(b, ck->n ? "\n  ],\n  \"input_errors\": []\n}\n" : "],\n  \"input_errors\": []\n}\n");
+}
+
+/* Where an input error is: "FILE", "FILE:LINE:COL" or "FILE: PATH". */
+static void problem_place(struct sb *b, const struct problem *p)
+{
+    sb_add(b, p->file);
+    if (p->line)
+        sb_printf(b, ":%ld:%ld", p->line, p->col);
+    else if (*p->path)
+        sb_printf(b, ": %s", p->path);
+}
+
+/* When the inputs did not load, check writes its files all the same, so
+ * that CI finds them: JUnit with one test case in error per input error
+ * (named by its place, its message in the <error>), and JSON with no
+ * targets, exit_status 2 and the errors in input_errors. */
+static void render_junit_problems(struct sb *b, const struct problems *ps)
+{
+    struct sb place;
+    sb_init(&place);
+    junit_head(b, ps->n, 0, ps->n, 0);
+    for (int i = 0; i < ps->n; i++) {
+        sb_reset(&place);
+        problem_place(&place, &ps->list[i]);
+        sb_add(b, "    <testcase name=\"");
+        html_escape(b, place.buf);
+        sb_add(b, "\" classname=\"cpreport.input\">\n      <error message=\"");
+        html_escape(b, ps->list[i].message);
+        sb_add(b, "\" type=\"invalid input\">");
+        html_escape(b, place.buf);
+        sb_add(b, ": ");
+        html_escape(b, ps->list[i].message);
+        sb_add(b, "</error>\n    </testcase>\n");
+    }
+    sb_add(b, "  </testsuite>\n</testsuites>\n");
+    sb_free(&place);
+}
+
+static void render_check_json_problems(struct sb *b, const struct problems *ps, int fail_on)
+{
+    struct check none = {NULL, 0, {0, 0, 0, 0}};
+    check_json_head(b, NULL, &none, fail_on, EXIT_BAD_INPUT);
+    sb_add(b, "  \"targets\": [],\n  \"input_errors\": [");
+    for (int i = 0; i < ps->n; i++) {
+        const struct problem *p = &ps->list[i];
+        sb_add(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
+        json_string(b, p->file);
+        sb_add(b, ", \"path\": ");
+        if (*p->path)
+            json_string(b, p->path);
+        else
+            sb_add(b, "null");
+        if (p->line)
+            sb_printf(b, ", \"line\": %ld, \"column\": %ld", p->line, p->col);
+        else
+            sb_add(b, ", \"line\": null, \"column\": null");
+        sb_add(b, ", \"message\": ");
+        json_string(b, p->message);
+        sb_addc(b, '}');
+    }
+    sb_add(b, ps->n ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+/* One GitHub workflow command per input error, located at its file (and
+ * line and column when known). Names are shown inert, as in messages. */
+static void render_problem_annotations(struct sb *b, const struct problems *ps)
+{
+    for (int i = 0; i < ps->n; i++) {
+        const struct problem *p = &ps->list[i];
+        sb_add(b, "::error file=");
+        gh_escape(b, shown(p->file), true);
+        if (p->line)
+            sb_printf(b, ",line=%ld,col=%ld", p->line, p->col);
+        sb_add(b, ",title=");
+        gh_escape(b, "cpreport input error", true);
+        sb_add(b, "::");
+        if (*p->path) {
+            gh_escape(b, shown(p->path), false);
+            sb_add(b, ": ");
+        }
+        gh_escape(b, p->message, false);
+        sb_addc(b, '\n');
+    }
 }
 
 /* ===================================================================== *
@@ -6072,13 +6344,6 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case OPT_MAIL_FROM:
         case OPT_MAIL_TO:
-            /* Addresses go into headers as they are: printable ASCII only,
-             * so that nothing can start a header of its own. */
-            for (const char *p = val; *p; p++)
-                if (*p < 0x20 || *p >= 0x7F)
-                    return usage_error("%.*s takes a plain ASCII address, without line breaks", (int)nl, arg);
-            if (!strchr(val, '@'))
-                return usage_error("'%s' is not an email address", shown(val));
             if (id == OPT_MAIL_FROM)
                 o->mail.from = val;
             else
@@ -6116,6 +6381,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         return usage_error("--eml needs --mail-from and at least one --mail-to");
     if (!o->eml_file && (o->mail.from || o->mail.nto || o->mail.subject))
         return usage_error("--mail-from, --mail-to and --subject go with --eml");
+    const char *mail_why = o->eml_file ? mail_problem(&o->mail) : NULL;
+    if (mail_why)
+        return usage_error("%s", mail_why);
     for (int i = 0; i < o->nouts; i++)
         if (o->outs[i].fmt == NO_EXTENSION)
             o->outs[i].fmt = o->stdout_fmt;
@@ -7640,6 +7908,7 @@ static bool load_all(struct report *r, const struct options *o)
         for (int k = 0; k < s->nsurveys; k++)
             p->surveys[p->nsurveys++] = (struct survey_val){
                 xstrdup(s->surveys[k].id), pct(s->surveys[k].agreed, s->surveys[k].respondents)};
+        qsort(p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string);
         if (!r->latest || s->as_of > r->latest->as_of) {
             snapshot_free(r->latest);
             r->latest = s;
@@ -7653,9 +7922,8 @@ static bool load_all(struct report *r, const struct options *o)
     for (int i = 1; i < r->nperiods; i++) {
         if (r->periods[i].as_of == r->periods[i - 1].as_of) {
             char d[16];
-            fprintf(stderr, "%s: %s: as_of %s is the same as in %s; each snapshot must describe another date\n",
-                    progname, shown(r->periods[i].file), iso_date(r->periods[i].as_of, d),
-                    shown(r->periods[i - 1].file));
+            file_error(r->periods[i].file, 0, 0, "as_of %s is the same as in %s; each snapshot must describe another date",
+                       iso_date(r->periods[i].as_of, d), shown(r->periods[i - 1].file));
             ok = false;
         }
     }
@@ -7683,9 +7951,9 @@ static int check_outputs(struct options *o, const struct report *r)
     struct check ck;
     memset(&ck, 0, sizeof ck);
     run_check(&ck, r);
-    const char *no_colour = getenv("NO_COLOR"), *gh = getenv("GITHUB_ACTIONS");
+    const char *no_colour = getenv("NO_COLOR");
     bool colour = isatty(STDOUT_FILENO) && !no_colour;
-    bool github = gh && !strcmp(gh, "true");
+    bool github = github_actions();
     /* The verdicts reach the job log first, even when a file then cannot
      * be written. */
     struct output lines = output_to(F_MD, NULL);
@@ -7696,7 +7964,7 @@ static int check_outputs(struct options *o, const struct report *r)
     int n = 0;
     if (o->junit_file) {
         outs[n] = output_to(F_MD, o->junit_file);
-        render_junit(&outs[n++].text, &ck);
+        render_junit(&outs[n++].text, &ck, o->fail_on);
     }
     if (o->check_json_file) {
         outs[n] = output_to(F_JSON, o->check_json_file);
@@ -7726,6 +7994,34 @@ static int check_outputs(struct options *o, const struct report *r)
         sb_free(&outs[i].text);
     check_free(&ck);
     return rc;
+}
+
+/* check when the inputs did not load: their errors reach CI too, as
+ * annotations under GitHub Actions and in the JUnit and JSON files (see
+ * render_junit_problems). The status stays 2 whether or not the files can
+ * be written; a file that cannot is named on stderr. */
+static int check_input_errors(const struct options *o, const struct problems *ps)
+{
+    if (github_actions()) {  /* first, as check_outputs does its lines */
+        struct output lines = output_to(F_MD, NULL);
+        render_problem_annotations(&lines.text, ps);
+        write_outputs(&lines, 1);
+        sb_free(&lines.text);
+    }
+    struct output outs[2];
+    int n = 0;
+    if (o->junit_file) {
+        outs[n] = output_to(F_MD, o->junit_file);
+        render_junit_problems(&outs[n++].text, ps);
+    }
+    if (o->check_json_file) {
+        outs[n] = output_to(F_JSON, o->check_json_file);
+        render_check_json_problems(&outs[n++].text, ps, o->fail_on);
+    }
+    write_outputs(outs, n);
+    for (int i = 0; i < n; i++)
+        sb_free(&outs[i].text);
+    return EXIT_BAD_INPUT;
 }
 
 /* The report in every format asked for, and with --by the report of
@@ -7813,6 +8109,9 @@ int main(int argc, char **argv)
 
     struct report r;
     memset(&r, 0, sizeof r);
+    struct problems problems = {NULL, 0};
+    if (o.mode == MODE_CHECK)
+        problem_sink = &problems;
     rc = EXIT_BAD_INPUT;
     bool targets_ok = true;
     if (o.targets_file)
@@ -7825,7 +8124,11 @@ int main(int argc, char **argv)
         rc = o.mode == MODE_CHECK      ? check_outputs(&o, &r)
              : o.mode == MODE_VALIDATE ? validate_outputs(&r)
                                        : report_outputs(&o, &r);
+    } else if (o.mode == MODE_CHECK) {
+        rc = check_input_errors(&o, &problems);
     }
+    problem_sink = NULL;
+    problems_free(&problems);
     report_free(&r);
     free(o.files);
     free(o.mail.to);

@@ -354,9 +354,9 @@ outfolder_case() { # desc expected-reason dir-arg
     expect_eq "$desc: no temporary files left" "$(leftovers "$d")" ""
 }
 outfolder_case "-o into a folder that does not exist" \
-    "cannot create a temporary file beside it: No such file or directory" "missing/r.json"
+    "cannot write into its folder: No such file or directory" "missing/r.json"
 outfolder_case "-o into a path whose folder is a file" \
-    "cannot create a temporary file beside it: Not a directory" "ok/old.md/r.json"
+    "cannot write into its folder: Not a directory" "ok/old.md/r.json"
 d=$W/isdir
 mkdir -p "$d/dir.md"
 run -C "$d" "$small" -o first.html -o dir.md -o last.json

@@ -4959,6 +4959,9 @@ static struct group_files *add_group_outputs(struct output **outs, int *n, const
     struct group_files *gf = xcalloc(1, sizeof *gf);
     *gf = (struct group_files){r, dim, group_file_names(bd), {formats[0], formats[1], formats[2]}};
     *outs = xrealloc(*outs, sizeof **outs * (size_t)(*n + bd->n * 3 + 2));
+    int dirlen = (int)strlen(dir);
+    while (dirlen > 1 && dir[dirlen - 1] == '/') /* "out/" gives out/h1.md */
+        dirlen--;
     for (int g = 0; g <= bd->n; g++) {
         int i = g < bd->n ? g : -1; /* the index last: HTML, and Markdown when asked for */
         for (int f = 0; f < 3; f++) {
@@ -4968,7 +4971,8 @@ static struct group_files *add_group_outputs(struct output **outs, int *n, const
             struct sb path, what;
             sb_init(&path);
             sb_init(&what);
-            sb_printf(&path, "%s/%s.%s", dir, i < 0 ? "index" : gf->names[i], format_exts[f]);
+            sb_printf(&path, "%.*s%s%s.%s", dirlen, dir, strcmp(dir, "/") ? "/" : "", i < 0 ? "index" : gf->names[i],
+                      format_exts[f]);
             if (i < 0)
                 sb_printf(&what, "the index of --by %s", dim_ids[dim]);
             else
@@ -5728,11 +5732,12 @@ static int plan_outputs(struct output *outs, int n, const struct inputs *in, con
     }
     struct stat st;
     if (rc < 0 && made_dir && stat(made_dir, &st)) {
+        /* It is made if its parent is a folder. */
         const char *base;
-        char *parent = folder_of(made_dir, &base);
-        if (errno != ENOENT || stat(parent, &st) || !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(made_dir),
-                    strerror(errno ? errno : ENOTDIR));
+        char *parent = folder_of(made, &base);
+        int err = errno != ENOENT ? errno : stat(parent, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+        if (err) {
+            fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(made_dir), strerror(err));
             rc = EXIT_WRITE;
         }
         free(parent);

@@ -89,7 +89,7 @@
 #define MAX_SNAPSHOTS 128
 
 /* Groups given a report each by --by: more hubs, regions or trusts than a
- * partnership works with (all of England's multi-academy trusts fit), and
+ * partnership works with (even all of England's academy trusts would fit), and
  * few enough that a run stays within seconds and DIR within 15,002 files,
  * a folder people can still browse. A bigger grouping is refused (exit 2)
  * before anything is written. */
@@ -5611,9 +5611,11 @@ static char *absolute_name(const char *path)
     return b.buf;
 }
 
-/* Where o is written, and how. -1 to go on, or an exit status after saying
- * why: 2 for a link that loops, 3 for a name that cannot be looked up. A
- * folder that cannot hold it is noted in o->err, for plan_outputs. */
+/* Where o is written, and how: o->file, o->direct, and what tells it from
+ * other files (o->dev and o->ino when it exists, else o->key). -1 to go
+ * on, or 2 after saying that it is a link that loops. A folder that cannot
+ * hold it, or a name that cannot be looked up, is noted in o->err, for
+ * plan_outputs to say after the usage errors. */
 static int resolve_output(struct output *o, const char *made_dir)
 {
     struct stat st, lst;
@@ -5789,8 +5791,9 @@ static void on_fatal_signal(int sig)
 }
 
 /* A closed pipe is a write error (EPIPE, exit 3), not a silent death; the
- * fatal signals remove the temporary files first, unless they were ignored
- * when the program started (nohup, a background job). */
+ * fatal signals remove the temporary files first, unless the program
+ * started with them ignored (nohup, a background job) or handled (the fuzz
+ * harness). */
 static void setup_signals(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -5802,7 +5805,7 @@ static void setup_signals(void)
         sigaddset(&sa.sa_mask, fatal_signals[i]);
     for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
         struct sigaction old;
-        if (!sigaction(fatal_signals[i], NULL, &old) && old.sa_handler != SIG_IGN)
+        if (!sigaction(fatal_signals[i], NULL, &old) && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
             sigaction(fatal_signals[i], &sa, NULL);
     }
 }

@@ -5896,6 +5896,15 @@ static void drop_text(struct output *o)
         sb_free(&o->text);
 }
 
+/* The step of write_outputs that writes o; STEP_NONE for the summary
+ * check appends to itself. */
+enum { STEP_NONE = -1, STEP_FILE, STEP_DEVICE, STEP_STDOUT };
+
+static int write_step(const struct output *o)
+{
+    return o->append ? STEP_NONE : !o->path ? STEP_STDOUT : o->direct ? STEP_DEVICE : STEP_FILE;
+}
+
 /* All or nothing, in four steps (README, "How outputs are written"):
  * every file to its temporary, one rendered at a time; then the devices
  * and pipes; then standard output, flushed; only when all of that worked
@@ -5909,19 +5918,19 @@ static int write_outputs(struct output *outs, int n)
         return rc;
     temp_outputs = outs;
     ntemp_outputs = n;
-    for (int pass = 0; pass < 3 && rc < 0; pass++) {
+    for (int step = STEP_FILE; step <= STEP_STDOUT && rc < 0; step++) {
         for (int i = 0; i < n && rc < 0; i++) {
             struct output *o = &outs[i];
-            if (o->append || (pass == 0 ? !o->path || o->direct : pass == 1 ? !o->path || !o->direct : !!o->path))
+            if (write_step(o) != step)
                 continue;
             take_text(o);
-            if (pass == 0 ? !write_temp(o) : pass == 1 ? !write_direct(o) : false)
+            if (step == STEP_FILE ? !write_temp(o) : step == STEP_DEVICE ? !write_direct(o) : false)
                 rc = EXIT_WRITE;
-            if (pass == 2)
-                fwrite(o->text.buf, 1, o->text.len, stdout);
+            if (step == STEP_STDOUT)
+                fwrite(o->text.buf, 1, o->text.len, stdout); /* its errors: finish_stdout */
             drop_text(o);
         }
-        if (pass == 2 && rc < 0 && finish_stdout())
+        if (step == STEP_STDOUT && rc < 0 && finish_stdout())
             rc = EXIT_WRITE;
     }
     for (int i = 0; i < n && rc < 0; i++) {

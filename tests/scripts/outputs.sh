@@ -415,6 +415,18 @@ expect_run "replacing reports with setuid, setgid and sticky bits: exit 0" 0 "" 
 expect_eq "a replaced report keeps its permission bits only (6750 gives 750, 1640 gives 640)" \
     "$(stat -c %a "$d/kept.md") $(stat -c %a "$d/sticky.md")" "750 640"
 
+# A link to standard output (/proc/self/fd/1, as /dev/stdout is) with
+# standard output closed: exit 3, and the link stays a link (issue 9, item
+# 4: as root, -o /dev/stdout replaced the system's link with a file).
+d=$W/closed
+mkdir -p "$d"
+ln -s /proc/self/fd/1 "$d/stdout.md"
+(cd "$d" && exec "$bin" "$small" -o stdout.md) </dev/null >&- 2>"$W/run.err"
+status=$?
+expect_run "-o a link to /proc/self/fd/1 with standard output closed: exit 3" 3 - no
+check "-o a link to /proc/self/fd/1 with standard output closed: the link stays a link" test -L "$d/stdout.md"
+expect_eq "-o a link to /proc/self/fd/1 with standard output closed: no temporary file left" "$(leftovers "$d")" ""
+
 # --- Writing: signals, pipes, --by ----------------------------------------------
 
 # A run killed while it writes (blocked opening a FIFO that has no reader,

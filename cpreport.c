@@ -5702,6 +5702,8 @@ static int plan_outputs(struct output *outs, int n, const struct inputs *in, con
             rc = usage_error("the file name given to %s is empty", o->what);
         else if (!o->planned)
             rc = resolve_output(o, made);
+        if (rc < 0 && made && o->key && !strcmp(o->key, made))
+            rc = usage_error("'%s' (%s) is the folder given to --out-dir", shown(o->path), o->what);
         for (int k = 0; rc < 0 && in && o->exists && k < in->n; k++)
             if (o->dev == in->list[k].dev && o->ino == in->list[k].ino)
                 rc = usage_error("'%s' (%s) is %s; writing to it would destroy it", shown(o->path), o->what,
@@ -5790,12 +5792,25 @@ static void on_fatal_signal(int sig)
     raise(sig);
 }
 
+/* An exit while writing (out of memory while a report is rendered)
+ * removes the temporary files too. */
+static void remove_temps_at_exit(void)
+{
+    struct output *outs = temp_outputs;
+    for (int i = 0; outs && i < ntemp_outputs; i++)
+        if (outs[i].tmp)
+            unlink(outs[i].tmp);
+}
+
 /* A closed pipe is a write error (EPIPE, exit 3), not a silent death; the
  * fatal signals remove the temporary files first, unless the program
  * started with them ignored (nohup, a background job) or handled (the fuzz
  * harness). */
 static void setup_signals(void)
 {
+    static bool at_exit;
+    if (!at_exit)
+        at_exit = atexit(remove_temps_at_exit) == 0;
     signal(SIGPIPE, SIG_IGN);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

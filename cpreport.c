@@ -45,6 +45,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -89,6 +90,13 @@
 
 /* Snapshots compared in one run: a monthly series over a decade. */
 #define MAX_SNAPSHOTS 128
+
+/* Groups given a report each by --by: more hubs, regions or trusts than a
+ * partnership works with (even all of England's academy trusts would fit), and
+ * few enough that a run stays within seconds and DIR within 15,002 files,
+ * a folder people can still browse. A bigger grouping is refused (exit 2)
+ * before anything is written. */
+#define MAX_GROUPS 5000
 
 /* Counts are long: up to 1e12 each, and sums of them over every school.
  * Where long has 32 bits (32-bit systems, Windows) those sums would wrap
@@ -3442,13 +3450,29 @@ static void json_number(struct sb *b, double x)
  *  The report: what was loaded and computed, shared by every renderer    *
  * ===================================================================== */
 
-/* One output: rendered into text, then written (see write_outputs). */
+/* One output: planned (see plan_outputs), rendered into text, then
+ * written (see write_outputs). */
 struct output {
     int fmt;
-    const char *path;            /* NULL: standard output */
+    const char *path;            /* as given; NULL: standard output */
+    const char *what;            /* what asked for it, for messages: "-o" */
     struct sb text;
+    /* Renders text just before it is written, when not NULL, so that only
+     * one output's text is held at a time; ctx and item are its own. */
+    void (*render)(struct sb *b, const struct output *o);
+    const void *ctx;
+    int item;
+    bool append;                 /* GITHUB_STEP_SUMMARY: appended to, not replaced */
+    /* Set by plan_outputs: */
+    bool planned, exists, direct; /* direct: a device or pipe, written in place */
+    int err;                     /* errno of a folder it cannot be written in */
+    char *file;                  /* the file written: path, or where its links lead */
+    char *key;                   /* a new file's absolute name; NULL: dev and ino */
+    dev_t dev;
+    ino_t ino;
     char *tmp;                   /* the temporary file, until renamed */
     char *owned_path;            /* path, when the program made it */
+    char *owned_what;            /* what, when the program made it */
 };
 
 /* An output of format fmt to path, its text empty. */
@@ -3458,6 +3482,7 @@ static struct output output_to(int fmt, const char *path)
     memset(&o, 0, sizeof o);
     o.fmt = fmt;
     o.path = path;
+    o.what = "an output";
     sb_init(&o.text);
     return o;
 }
@@ -4969,9 +4994,13 @@ static int cmp_named(const void *pa, const void *pb)
     return c ? c : a->row - b->row;
 }
 
-/* File names for the rows of bd, unique even where two ids look alike
- * ("EMS" and "ems", "St Mary's" and "St Marys") or name a device on
- * Windows ("con"): those get the hash of their id appended. */
+/* File names for the rows of bd, unique by construction. A plain name
+ * (safe_name) never holds two hyphens in a row. Where two ids give the same
+ * plain name ("EMS" and "ems", "St Mary's" and "St Marys"), or it names a
+ * device on Windows ("con") or the index, two hyphens and the hash of the
+ * id are added: "ems--c2ec0618f04f6c4c", which no plain name can equal.
+ * Two such names are equal only if two ids of one plain name have one
+ * hash; plan_outputs refuses that, as any two outputs with one name. */
 static char **group_file_names(const struct breakdown *bd)
 {
     static const char *const reserved[] = {"con", "prn", "aux", "nul", "index", NULL};
@@ -4993,7 +5022,7 @@ static char **group_file_names(const struct breakdown *bd)
         sb_init(&b);
         sb_add(&b, nm[i].name);
         if (clash)
-            sb_printf(&b, "-%016llx", (unsigned long long)fnv1a(id, strlen(id), FNV_OFFSET));
+            sb_printf(&b, "--%016llx", (unsigned long long)fnv1a(id, strlen(id), FNV_OFFSET));
         names[nm[i].row] = b.buf;
     }
     for (int i = 0; i < bd->n; i++)
@@ -5074,54 +5103,92 @@ static void index_body(struct doc *d, const void *ctx)
     sb_free(&t);
 }
 
+/* The group reports of one run: what their outputs render from. */
+struct group_files {
+    const struct report *r;
+    int dim;
+    char **names;
+    bool formats[3];
+};
+
+/* A group's report (item: its row) or the index (item -1), rendered just
+ * before it is written. */
+static void render_group_file(struct sb *b, const struct output *o)
+{
+    const struct group_files *gf = o->ctx;
+    const struct report *r = gf->r;
+    struct sb title;
+    sb_init(&title);
+    if (o->item >= 0) {
+        struct group_ctx c = {r, gf->dim, &r->dims[gf->dim].rows[o->item]};
+        group_title(&title, r, gf->dim, c.g->name);
+        if (o->fmt == F_JSON)
+            render_group_json(b, &c);
+        else
+            render_page(b, o->fmt, title.buf, group_body, &c);
+    } else {
+        struct index_ctx x = {r, gf->dim, gf->names, {gf->formats[0], gf->formats[1], gf->formats[2]}, o->fmt};
+        sb_printf(&title, "Reports by %s", dim_ids[gf->dim]);
+        render_page(b, o->fmt, title.buf, index_body, &x);
+    }
+    sb_free(&title);
+}
+
+static void group_files_free(struct group_files *gf)
+{
+    if (!gf)
+        return;
+    for (int i = 0; i < gf->r->dims[gf->dim].n; i++)
+        free(gf->names[i]);
+    free(gf->names);
+    free(gf);
+}
+
 /* Adds the group reports of dimension dim, in every format of formats[],
  * and their index (HTML, and Markdown when Markdown is asked for), to
- * *outs. Paths are DIR/NAME.EXT. */
-static void add_group_outputs(struct output **outs, int *n, const struct report *r, int dim, const char *dir,
-                              const bool formats[3])
+ * *outs, as outputs rendered when written. Paths are DIR/NAME.EXT. NULL,
+ * after saying why, when there are more than MAX_GROUPS groups. */
+static struct group_files *add_group_outputs(struct output **outs, int *n, const struct report *r, int dim,
+                                             const char *dir, const bool formats[3])
 {
     const struct breakdown *bd = &r->dims[dim];
-    char **names = group_file_names(bd);
+    if (bd->n > MAX_GROUPS) {
+        fprintf(stderr,
+                "%s: --by %s: %d %ss have an active school, more than the limit of %d groups given a "
+                "report each (MAX_GROUPS); nothing was written\n",
+                progname, dim_ids[dim], bd->n, dim_ids[dim], MAX_GROUPS);
+        return NULL;
+    }
+    struct group_files *gf = xcalloc(1, sizeof *gf);
+    *gf = (struct group_files){r, dim, group_file_names(bd), {formats[0], formats[1], formats[2]}};
     *outs = xrealloc(*outs, sizeof **outs * (size_t)(*n + bd->n * 3 + 2));
-    for (int i = 0; i < bd->n; i++) {
-        struct group_ctx c = {r, dim, &bd->rows[i]};
-        struct sb title;
-        sb_init(&title);
-        group_title(&title, r, dim, bd->rows[i].name);
+    int dirlen = (int)strlen(dir);
+    while (dirlen > 1 && dir[dirlen - 1] == '/') /* "out/" gives out/h1.md */
+        dirlen--;
+    for (int g = 0; g <= bd->n; g++) {
+        int i = g < bd->n ? g : -1; /* the index last: HTML, and Markdown when asked for */
         for (int f = 0; f < 3; f++) {
-            if (!formats[f])
+            if (i < 0 ? f == F_JSON || (f == F_MD && !formats[F_MD]) : !formats[f])
                 continue;
             struct output *o = &(*outs)[(*n)++];
-            struct sb path;
+            struct sb path, what;
             sb_init(&path);
-            sb_printf(&path, "%s/%s.%s", dir, names[i], format_exts[f]);
+            sb_init(&what);
+            sb_printf(&path, "%.*s%s%s.%s", dirlen, dir, strcmp(dir, "/") ? "/" : "", i < 0 ? "index" : gf->names[i],
+                      format_exts[f]);
+            if (i < 0)
+                sb_printf(&what, "the index of --by %s", dim_ids[dim]);
+            else
+                sb_printf(&what, "the report of --by %s for '%s'", dim_ids[dim], shown(bd->rows[i].id));
             *o = output_to(f, path.buf);
             o->owned_path = path.buf;
-            if (f == F_JSON)
-                render_group_json(&o->text, &c);
-            else
-                render_page(&o->text, f, title.buf, group_body, &c);
+            o->what = o->owned_what = what.buf;
+            o->render = render_group_file;
+            o->ctx = gf;
+            o->item = i;
         }
-        sb_free(&title);
     }
-    for (int f = F_MD; f <= F_HTML; f++) {
-        if (f == F_MD && !formats[F_MD])
-            continue;
-        struct index_ctx x = {r, dim, names, {formats[0], formats[1], formats[2]}, f};
-        struct output *o = &(*outs)[(*n)++];
-        struct sb path, title;
-        sb_init(&path);
-        sb_printf(&path, "%s/index.%s", dir, format_exts[f]);
-        *o = output_to(f, path.buf);
-        o->owned_path = path.buf;
-        sb_init(&title);
-        sb_printf(&title, "Reports by %s", dim_ids[dim]);
-        render_page(&o->text, f, title.buf, index_body, &x);
-        sb_free(&title);
-    }
-    for (int i = 0; i < bd->n; i++)
-        free(names[i]);
-    free(names);
+    return gf;
 }
 
 /* ===================================================================== *
@@ -5839,56 +5906,375 @@ static int finish_stdout(void)
     return EXIT_OK;
 }
 
-static bool is_device(const char *path)
+static int usage_error(const char *fmt, ...);
+
+/* The files a run reads, which no output may replace or append to: the
+ * snapshots, the targets file, and the file standard input reads when '-'
+ * is one of them and standard input is a file. */
+struct inputs {
+    struct input {
+        const char *name, *role;
+        dev_t dev;
+        ino_t ino;
+    } list[MAX_SNAPSHOTS + 1];
+    int n;
+};
+
+static void add_input(struct inputs *in, const char *name, const char *role)
 {
     struct stat st;
-    return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    bool is_stdin = !strcmp(name, "-");
+    if ((is_stdin ? fstat(STDIN_FILENO, &st) : stat(name, &st)) || !S_ISREG(st.st_mode) ||
+        in->n == (int)(sizeof in->list / sizeof in->list[0]))
+        return;
+    in->list[in->n++] = (struct input){name, is_stdin ? "the file standard input reads" : role, st.st_dev, st.st_ino};
 }
 
-/* Writes o->text beside o->path as a temporary file (o->tmp), or straight
- * to a device or pipe, which cannot be replaced. False after saying why. */
-static bool write_temp(struct output *o)
+/* The name a dangling link leads to: the last name of its chain of links,
+ * which does not exist. NULL, with errno set, when the chain is longer
+ * than 40 links (a loop) or cannot be read. */
+static char *follow_links(const char *path)
+{
+    char *cur = xstrdup(path);
+    for (int hops = 0; hops <= 40; hops++) {
+        struct stat lst;
+        if (lstat(cur, &lst) || !S_ISLNK(lst.st_mode))
+            return cur;
+        size_t cap = 256;
+        char *target;
+        ssize_t len;
+        for (;;) {
+            target = xmalloc(cap);
+            len = readlink(cur, target, cap);
+            if (len < 0 || (size_t)len < cap)
+                break;
+            free(target);
+            cap *= 2;
+        }
+        if (len < 0) {
+            int err = errno;
+            free(target);
+            free(cur);
+            errno = err;
+            return NULL;
+        }
+        target[len] = 0;
+        const char *slash = strrchr(cur, '/');
+        struct sb next;
+        sb_init(&next);
+        if (target[0] != '/' && slash)
+            sb_addn(&next, cur, (size_t)(slash - cur + 1));
+        sb_add(&next, target);
+        free(target);
+        free(cur);
+        cur = next.buf;
+    }
+    free(cur);
+    errno = ELOOP;
+    return NULL;
+}
+
+/* path's folder ("." when it has none), and a pointer to its last part. */
+static char *folder_of(const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    if (!slash)
+        return xstrdup(".");
+    size_t n = (size_t)(slash - path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    n += !n; /* "/x" is in "/" */
+    char *dir = xmalloc(n + 1);
+    memcpy(dir, path, n);
+    dir[n] = 0;
+    return dir;
+}
+
+/* One absolute name for every name of a file that does not exist yet: the
+ * real path of its folder, or of the nearest folder above it that exists,
+ * then the rest. */
+static char *absolute_name(const char *path)
+{
+    struct sb name, b;
+    sb_init(&name);
+    sb_add(&name, path);
+    while (name.len > 1 && name.buf[name.len - 1] == '/') /* "dir/" is "dir" */
+        name.buf[--name.len] = 0;
+    const char *base;
+    char *dir = folder_of(name.buf, &base);
+    char *real = realpath(dir, NULL);
+    if (!real && errno == ENOENT && strcmp(dir, ".") && strcmp(dir, "/") && strcmp(dir, name.buf))
+        real = absolute_name(dir);
+    sb_init(&b);
+    sb_add(&b, real ? real : dir);
+    if (b.len && b.buf[b.len - 1] != '/')
+        sb_addc(&b, '/');
+    sb_add(&b, base);
+    free(real);
+    free(dir);
+    sb_free(&name);
+    return b.buf;
+}
+
+/* Where o is written, and how: o->file, o->direct, and what tells it from
+ * other files (o->dev and o->ino when it exists, else o->key). -1 to go
+ * on, or 2 after saying that it is a link that loops. A folder that cannot
+ * hold it, or a name that cannot be looked up, is noted in o->err, for
+ * plan_outputs to say after the usage errors. */
+static int resolve_output(struct output *o, const char *made_dir)
 {
     struct stat st, lst;
-    bool exists = stat(o->path, &st) == 0;
-    /* A link is written through: the file it names is replaced, not it. */
-    char *real = exists && S_ISREG(st.st_mode) && lstat(o->path, &lst) == 0 && S_ISLNK(lst.st_mode)
-                     ? realpath(o->path, NULL)
-                     : NULL;
-    if (real) {
-        free(o->owned_path);
-        o->owned_path = real;
-        o->path = real;
-    }
-    if (exists && !S_ISREG(st.st_mode)) {
-        int fd = open(o->path, O_WRONLY | O_TRUNC);
-        bool ok = fd >= 0 && write_all(fd, o->text.buf, o->text.len);
-        int err = errno;
-        if (fd >= 0 && close(fd) && ok) {
-            ok = false;
-            err = errno;
+    o->planned = true;
+    if (!stat(o->path, &st)) {
+        o->exists = true;
+        o->dev = st.st_dev;
+        o->ino = st.st_ino;
+        o->direct = !S_ISREG(st.st_mode);
+        if (S_ISDIR(st.st_mode))
+            o->err = EISDIR;
+        /* A link to a file is written through: the file it names is
+         * replaced, in its own folder, and the link stays. */
+        bool link = !o->direct && !lstat(o->path, &lst) && S_ISLNK(lst.st_mode);
+        o->file = link ? realpath(o->path, NULL) : xstrdup(o->path);
+        if (o->file)
+            return -1;
+    } else if (errno == ENOENT) {
+        /* A new file, or a link to one (a dangling link): the file is made
+         * where the links lead, never in the link's place. */
+        o->file = follow_links(o->path);
+        if (o->file) {
+            const char *base;
+            char *dir = folder_of(o->file, &base);
+            if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+                o->err = access(dir, F_OK) ? errno : ENOTDIR;
+                char *abs = made_dir ? absolute_name(dir) : NULL;
+                if (abs && !strcmp(abs, made_dir))
+                    o->err = 0;  /* --out-dir, made before anything is written */
+                free(abs);
+            }
+            free(dir);
+            o->key = absolute_name(o->file);
+            return -1;
         }
-        if (!ok)
-            fprintf(stderr, "%s: %s: cannot write: %s\n", progname, shown(o->path), strerror(err));
-        return ok;
     }
-    const char *slash = strrchr(o->path, '/');
-    size_t dirlen = slash ? (size_t)(slash - o->path + 1) : 0;
-    o->tmp = xmalloc(dirlen + 32);
-    snprintf(o->tmp, dirlen + 32, "%.*s.cpreport-XXXXXX", (int)dirlen, o->path);
-    int fd = mkstemp(o->tmp);
+    if (errno == ELOOP)
+        return usage_error("'%s' (%s) is a symbolic link that loops; it leads to no file to write", shown(o->path),
+                           o->what);
+    /* A folder on the way that is a file or cannot be searched, a name too
+     * long: said after the usage errors of the other outputs. */
+    o->err = errno;
+    free(o->file);
+    o->file = xstrdup(o->path);
+    o->key = absolute_name(o->path);
+    return -1;
+}
+
+static int cmp_output_key(const void *pa, const void *pb)
+{
+    const struct output *a = *(const struct output *const *)pa, *b = *(const struct output *const *)pb;
+    if (!a->key != !b->key)
+        return a->key ? 1 : -1;
+    if (a->key)
+        return strcmp(a->key, b->key);
+    if (a->dev != b->dev)
+        return a->dev < b->dev ? -1 : 1;
+    return a->ino < b->ino ? -1 : a->ino > b->ino;
+}
+
+/* Checks every output of a run before anything is rendered or written,
+ * and says what is wrong with the first one that fails, in this order
+ * (exit 2): an empty name, a link that loops, an output that is one of
+ * in's inputs (same file however named: links, hard links, standard
+ * input's file), two outputs that are one file; then (exit 3) a folder
+ * that is missing or not a folder, an output that is a folder, and
+ * --out-dir (made_dir, NULL without --by) when it cannot be made. Devices
+ * and pipes (/dev/stdout, a FIFO) may be named more than once. in may be
+ * NULL, to check the outputs alone. -1 when all is well. */
+static int plan_outputs(struct output *outs, int n, const struct inputs *in, const char *made_dir)
+{
+    int rc = -1;
+    char *made = NULL;
+    if (made_dir) {
+        if (!*made_dir)
+            return usage_error("the folder given to --out-dir is empty");
+        made = absolute_name(made_dir);
+    }
+    for (int i = 0; i < n && rc < 0; i++) {
+        struct output *o = &outs[i];
+        if (!o->path)
+            continue;
+        if (!*o->path)
+            rc = usage_error("the file name given to %s is empty", o->what);
+        else if (!o->planned)
+            rc = resolve_output(o, made);
+        if (rc < 0 && made && o->key && !strcmp(o->key, made))
+            rc = usage_error("'%s' (%s) is the folder given to --out-dir", shown(o->path), o->what);
+        for (int k = 0; rc < 0 && in && o->exists && k < in->n; k++)
+            if (o->dev == in->list[k].dev && o->ino == in->list[k].ino)
+                rc = usage_error("'%s' (%s) is %s; writing to it would destroy it", shown(o->path), o->what,
+                                 in->list[k].role);
+    }
+    /* Two outputs that are one file: sorted by file, they are neighbours. */
+    struct output **files = xmalloc(sizeof *files * (size_t)(n + 1));
+    int nf = 0;
+    for (int i = 0; i < n && rc < 0; i++)
+        if (outs[i].path && !outs[i].direct)
+            files[nf++] = &outs[i];
+    qsort(files, (size_t)nf, sizeof *files, cmp_output_key);
+    for (int i = 1; i < nf && rc < 0; i++) {
+        if (!cmp_output_key(&files[i - 1], &files[i])) {
+            const struct output *a = files[i - 1] < files[i] ? files[i - 1] : files[i];
+            const struct output *b = a == files[i] ? files[i - 1] : files[i];
+            rc = usage_error("'%s' (%s) and '%s' (%s) are the same file; each output needs a file of its own",
+                             shown(a->path), a->what, shown(b->path), b->what);
+        }
+    }
+    free(files);
+    for (int i = 0; i < n && rc < 0; i++) {
+        const struct output *o = &outs[i];
+        if (!o->path || !o->err || o->append)
+            continue;
+        bool folder = o->err == ENOENT || o->err == ENOTDIR;
+        fprintf(stderr, folder ? "%s: %s: cannot write into its folder: %s\n" : "%s: %s: cannot write: %s\n",
+                progname, shown(o->path), strerror(o->err));
+        rc = EXIT_WRITE;
+    }
+    struct stat st;
+    if (rc < 0 && made_dir && stat(made_dir, &st)) {
+        /* It is made if its parent is a folder. */
+        const char *base;
+        char *parent = folder_of(made, &base);
+        int err = errno != ENOENT ? errno : stat(parent, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+        if (err) {
+            fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(made_dir), strerror(err));
+            rc = EXIT_WRITE;
+        }
+        free(parent);
+    } else if (rc < 0 && made_dir && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(made_dir), strerror(EEXIST));
+        rc = EXIT_WRITE;
+    }
+    free(made);
+    return rc;
+}
+
+static void output_free(struct output *o)
+{
+    sb_free(&o->text);
+    free(o->file);
+    free(o->key);
+    free(o->tmp);
+    free(o->owned_path);
+    free(o->owned_what);
+}
+
+/* The outputs whose temporaries are on disk, for the signal handler:
+ * each one's tmp is set and cleared only while the signals are blocked. */
+static struct output *volatile temp_outputs;
+static volatile sig_atomic_t ntemp_outputs;
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void block_signals(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+        sigaddset(&set, fatal_signals[i]);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void restore_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
+
+/* SIGINT, SIGTERM, SIGHUP: remove the temporary files, then die of the
+ * signal as if it had not been caught. Only async-signal-safe calls. */
+static void on_fatal_signal(int sig)
+{
+    struct output *outs = temp_outputs;
+    for (int i = 0; outs && i < ntemp_outputs; i++)
+        if (outs[i].tmp)
+            unlink(outs[i].tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* An exit while writing (out of memory while a report is rendered)
+ * removes the temporary files too. */
+static void remove_temps_at_exit(void)
+{
+    struct output *outs = temp_outputs;
+    for (int i = 0; outs && i < ntemp_outputs; i++)
+        if (outs[i].tmp)
+            unlink(outs[i].tmp);
+}
+
+/* A closed pipe is a write error (EPIPE, exit 3), not a silent death; the
+ * fatal signals remove the temporary files first, unless the program
+ * started with them ignored (nohup, a background job) or handled (the fuzz
+ * harness). */
+static void setup_signals(void)
+{
+    static bool at_exit;
+    if (!at_exit)
+        at_exit = atexit(remove_temps_at_exit) == 0;
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+        sigaddset(&sa.sa_mask, fatal_signals[i]);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+        struct sigaction old;
+        if (!sigaction(fatal_signals[i], NULL, &old) && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+            sigaction(fatal_signals[i], &sa, NULL);
+    }
+}
+
+/* Writes o->text to a device or pipe, in place. False after saying why. */
+static bool write_direct(const struct output *o)
+{
+    int fd = open(o->path, O_WRONLY | O_TRUNC);
+    bool ok = fd >= 0 && write_all(fd, o->text.buf, o->text.len);
+    int err = errno;
+    if (fd >= 0 && close(fd) && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok)
+        fprintf(stderr, "%s: %s: cannot write: %s\n", progname, shown(o->path), strerror(err));
+    return ok;
+}
+
+/* Writes o->text beside o->file as a temporary file (o->tmp). A replaced
+ * file's permission bits are kept, never setuid, setgid or sticky; a new
+ * one gets 0666 less the umask. False after saying why. */
+static bool write_temp(struct output *o)
+{
+    struct stat st;
+    bool exists = stat(o->file, &st) == 0 && S_ISREG(st.st_mode);
+    const char *slash = strrchr(o->file, '/');
+    size_t dirlen = slash ? (size_t)(slash - o->file + 1) : 0;
+    char *tmp = xmalloc(dirlen + 32);
+    snprintf(tmp, dirlen + 32, "%.*s.cpreport-XXXXXX", (int)dirlen, o->file);
+    sigset_t old;
+    block_signals(&old);
+    int fd = mkstemp(tmp);
+    int err = errno;
+    if (fd >= 0)
+        o->tmp = tmp;
+    restore_signals(&old);
     if (fd < 0) {
         fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", progname, shown(o->path),
-                strerror(errno));
-        free(o->tmp);
-        o->tmp = NULL;
+                strerror(err));
+        free(tmp);
         return false;
     }
     mode_t mask = umask(0);
     umask(mask);
-    bool ok = fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) == 0 &&
+    bool ok = fchmod(fd, exists ? st.st_mode & 0777 : 0666 & ~mask) == 0 &&
               write_all(fd, o->text.buf, o->text.len) && fsync(fd) == 0;
-    int err = errno;
+    err = errno;
     if (close(fd) && ok) {
         ok = false;
         err = errno;
@@ -5898,43 +6284,97 @@ static bool write_temp(struct output *o)
     return ok;
 }
 
-static void drop_temps(struct output *outs, int n)
+static void drop_temp(struct output *o)
 {
-    for (int i = 0; i < n; i++) {
-        if (outs[i].tmp)
-            unlink(outs[i].tmp);
-        free(outs[i].tmp);
-        outs[i].tmp = NULL;
-    }
+    sigset_t old;
+    block_signals(&old);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    restore_signals(&old);
 }
 
-/* Every file is written to its temporary first, devices and pipes after
- * them; only when all are whole are the files renamed into place, so a
- * failure leaves the old reports. (Two renames cannot be one step: if the
- * second fails, the first report is already new.) */
+static void drop_temps(struct output *outs, int n)
+{
+    for (int i = 0; i < n; i++)
+        drop_temp(&outs[i]);
+}
+
+/* Renders o's text when it is rendered late; drop_text frees it again. */
+static void take_text(struct output *o)
+{
+    if (!o->render)
+        return;
+    sb_free(&o->text);
+    sb_init(&o->text);
+    o->render(&o->text, o);
+}
+
+static void drop_text(struct output *o)
+{
+    if (o->render)
+        sb_free(&o->text);
+}
+
+/* The step of write_outputs that writes o; STEP_NONE for the summary
+ * check appends to itself. */
+enum { STEP_NONE = -1, STEP_FILE, STEP_DEVICE, STEP_STDOUT };
+
+static int write_step(const struct output *o)
+{
+    return o->append ? STEP_NONE : !o->path ? STEP_STDOUT : o->direct ? STEP_DEVICE : STEP_FILE;
+}
+
+/* All or nothing, in four steps (README, "How outputs are written"):
+ * every file to its temporary, one rendered at a time; then the devices
+ * and pipes; then standard output, flushed; only when all of that worked
+ * are the temporaries renamed into place, so a failure leaves the old
+ * reports. (Two renames cannot be one step: if the second fails, the first
+ * report is already new.) Outputs not planned yet are planned here. */
 static int write_outputs(struct output *outs, int n)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < n; i++) {
-            if (outs[i].path && is_device(outs[i].path) == pass && !write_temp(&outs[i])) {
-                drop_temps(outs, n);
-                return EXIT_WRITE;
-            }
+    int rc = plan_outputs(outs, n, NULL, NULL);
+    if (rc >= 0)
+        return rc;
+    temp_outputs = outs;
+    ntemp_outputs = n;
+    for (int step = STEP_FILE; step <= STEP_STDOUT && rc < 0; step++) {
+        for (int i = 0; i < n && rc < 0; i++) {
+            struct output *o = &outs[i];
+            if (write_step(o) != step)
+                continue;
+            take_text(o);
+            if (step == STEP_FILE ? !write_temp(o) : step == STEP_DEVICE ? !write_direct(o) : false)
+                rc = EXIT_WRITE;
+            if (step == STEP_STDOUT)
+                fwrite(o->text.buf, 1, o->text.len, stdout); /* its errors: finish_stdout */
+            drop_text(o);
+        }
+        if (step == STEP_STDOUT && rc < 0 && finish_stdout())
+            rc = EXIT_WRITE;
+    }
+    for (int i = 0; i < n && rc < 0; i++) {
+        struct output *o = &outs[i];
+        if (!o->tmp)
+            continue;
+        sigset_t old;
+        block_signals(&old);
+        int failed = rename(o->tmp, o->file), err = errno;
+        if (!failed) {
+            free(o->tmp);
+            o->tmp = NULL;
+        }
+        restore_signals(&old);
+        if (failed) {
+            fprintf(stderr, "%s: %s: cannot replace: %s\n", progname, shown(o->path), strerror(err));
+            rc = EXIT_WRITE;
         }
     }
-    for (int i = 0; i < n; i++) {
-        if (outs[i].tmp && rename(outs[i].tmp, outs[i].path)) {
-            fprintf(stderr, "%s: %s: cannot replace: %s\n", progname, shown(outs[i].path), strerror(errno));
-            drop_temps(outs, n);
-            return EXIT_WRITE;
-        }
-        free(outs[i].tmp);
-        outs[i].tmp = NULL;
-    }
-    for (int i = 0; i < n; i++)
-        if (!outs[i].path)
-            fwrite(outs[i].text.buf, 1, outs[i].text.len, stdout);
-    return finish_stdout();
+    drop_temps(outs, n);
+    ntemp_outputs = 0;
+    temp_outputs = NULL;
+    return rc < 0 ? EXIT_OK : rc;
 }
 
 /* ===================================================================== *
@@ -6122,6 +6562,7 @@ struct options {
     const char *out_dir;
     const char *eml_file;
     struct mail mail;
+    struct inputs in;            /* what no output may be */
 };
 
 #if defined(__GNUC__)
@@ -6228,25 +6669,40 @@ static int option_read(int argc, char **argv, int *i, enum mode mode, int *id, s
     return -1;
 }
 
-/* Whether path names the file st describes. */
-static bool same_file(const char *path, const struct stat *st)
+/* The files the command line names, checked before anything is read (the
+ * reports by group are checked again with them once their names are
+ * known): see plan_outputs. Also notes the inputs, for that check. */
+static int plan_named_outputs(struct options *o)
 {
-    struct stat sp;
-    return !stat(path, &sp) && sp.st_dev == st->st_dev && sp.st_ino == st->st_ino;
-}
-
-/* An output that is also an input would be destroyed by the report. */
-static int check_not_input(const struct options *o, const char *out)
-{
-    struct stat so;
-    if (!out || stat(out, &so) || !S_ISREG(so.st_mode))
-        return -1;
     for (int i = 0; i < o->nfiles; i++)
-        if (strcmp(o->files[i], "-") && same_file(o->files[i], &so))
-            return usage_error("'%s' is an input; writing to it would destroy it", shown(out));
-    return o->targets_file && same_file(o->targets_file, &so)
-               ? usage_error("'%s' is the targets file; writing to it would destroy it", shown(out))
-               : -1;
+        add_input(&o->in, o->files[i], "an input");
+    if (o->targets_file)
+        add_input(&o->in, o->targets_file, "the targets file");
+    struct output outs[sizeof o->outs / sizeof o->outs[0] + 4];
+    int n = 0;
+    for (int i = 0; i < o->nouts; i++) {
+        outs[n] = output_to(o->outs[i].fmt, o->outs[i].path);
+        outs[n++].what = "-o";
+    }
+    const char *named[] = {o->eml_file, o->junit_file, o->check_json_file}, *what[] = {"--eml", "--junit", "--json"};
+    for (int i = 0; i < 3; i++) {
+        if (!named[i])
+            continue;
+        outs[n] = output_to(F_MD, named[i]);
+        outs[n++].what = what[i];
+    }
+    /* check appends its summary to this file: it must not be an input or
+     * another output either. */
+    const char *gh = getenv("GITHUB_ACTIONS"), *summary = getenv("GITHUB_STEP_SUMMARY");
+    if (o->mode == MODE_CHECK && gh && !strcmp(gh, "true") && summary && *summary) {
+        outs[n] = output_to(F_MD, summary);
+        outs[n].what = "GITHUB_STEP_SUMMARY";
+        outs[n++].append = true;
+    }
+    int rc = plan_outputs(outs, n, &o->in, o->by >= 0 ? o->out_dir : NULL);
+    for (int i = 0; i < n; i++)
+        output_free(&outs[i]);
+    return rc;
 }
 
 /* Fills o from argv; returns -1 to go on, or an exit status. */
@@ -6387,13 +6843,7 @@ static int parse_args(int argc, char **argv, struct options *o)
     for (int i = 0; i < o->nouts; i++)
         if (o->outs[i].fmt == NO_EXTENSION)
             o->outs[i].fmt = o->stdout_fmt;
-    const char *others[] = {o->eml_file, o->junit_file, o->check_json_file};
-    for (int i = 0; i < o->nouts + 3; i++) {
-        int rc = check_not_input(o, i < o->nouts ? o->outs[i].path : others[i - o->nouts]);
-        if (rc >= 0)
-            return rc;
-    }
-    return -1;
+    return plan_named_outputs(o);
 }
 
 /* ===================================================================== *
@@ -7808,24 +8258,25 @@ static int import_main(int argc, char **argv)
         return usage_error("--encoding takes utf-8 or windows-1252, not %s", quoted(encoding, q));
     if (im.label && (!*im.label || strlen(im.label) > MAX_TEXT_BYTES))
         return usage_error("--label takes a text of 1 to %d bytes", MAX_TEXT_BYTES);
-    struct stat so;
-    if (im.out && !stat(im.out, &so) && S_ISREG(so.st_mode)) {
-        const char *ins[N_SOURCES + 1] = {im.base_file};
-        for (int s = 0; s < N_SOURCES; s++)
-            ins[s + 1] = im.src[s].file;
-        for (int k = 0; k <= N_SOURCES; k++)
-            if (ins[k] && same_file(ins[k], &so))
-                return usage_error("'%s' is an input; writing to it would destroy it", im.out);
-    }
+    /* The snapshot is checked as every output is, before anything is
+     * read: never an input however named, never a looping link. */
+    struct inputs in = {.n = 0};
+    if (im.base_file)
+        add_input(&in, im.base_file, "an input");
     for (int s = 0; s < N_SOURCES; s++)
-        diag_init(&im.src[s].d, im.src[s].file);
-
-    cJSON_Hooks hooks = {json_malloc, json_free};
-    cJSON_InitHooks(&hooks);
+        if (im.src[s].file)
+            add_input(&in, im.src[s].file, "an input");
     struct output out = output_to(F_JSON, im.out);
-    int rc = import_build(&im, &out.text) ? write_outputs(&out, 1) : EXIT_BAD_INPUT;
-    sb_free(&out.text);
-    free(out.owned_path);
+    out.what = "-o";
+    int rc = plan_outputs(&out, 1, &in, NULL);
+    if (rc < 0) {
+        for (int s = 0; s < N_SOURCES; s++)
+            diag_init(&im.src[s].d, im.src[s].file);
+        cJSON_Hooks hooks = {json_malloc, json_free};
+        cJSON_InitHooks(&hooks);
+        rc = import_build(&im, &out.text) ? write_outputs(&out, 1) : EXIT_BAD_INPUT;
+    }
+    output_free(&out);
     import_free(&im);
     return rc;
 }
@@ -7991,7 +8442,7 @@ static int check_outputs(struct options *o, const struct report *r)
     if (rc == EXIT_OK)
         rc = check_status(&ck, o->fail_on);
     for (int i = 0; i < n; i++)
-        sb_free(&outs[i].text);
+        output_free(&outs[i]);
     check_free(&ck);
     return rc;
 }
@@ -8020,8 +8471,27 @@ static int check_input_errors(const struct options *o, const struct problems *ps
     }
     write_outputs(outs, n);
     for (int i = 0; i < n; i++)
-        sb_free(&outs[i].text);
+        output_free(&outs[i]);
     return EXIT_BAD_INPUT;
+}
+
+/* What a main report renders from. */
+struct report_ctx {
+    const struct report *r;
+    const struct mail *mail;
+};
+
+/* The report (item 0) or the email (item 1), rendered just before it is
+ * written. */
+static void render_main(struct sb *b, const struct output *o)
+{
+    const struct report_ctx *c = o->ctx;
+    if (o->item)
+        render_eml(b, c->r, c->mail);
+    else if (o->fmt == F_JSON)
+        render_json(b, c->r);
+    else
+        render_report(b, o->fmt, c->r);
 }
 
 /* The report in every format asked for, and with --by the report of
@@ -8032,36 +8502,38 @@ static int report_outputs(struct options *o, const struct report *r)
         o->outs[o->nouts++].fmt = o->stdout_fmt;
     int n = o->nouts;
     struct output *outs = xmalloc(sizeof *outs * (size_t)(n + 1));
+    struct report_ctx ctx = {r, &o->mail};
     bool formats[3] = {false, false, false};
-    for (int i = 0; i < n; i++) {
-        outs[i] = output_to(o->outs[i].fmt, o->outs[i].path);
-        formats[outs[i].fmt] = true;
-        if (outs[i].fmt == F_JSON)
-            render_json(&outs[i].text, r);
-        else
-            render_report(&outs[i].text, outs[i].fmt, r);
+    for (int i = 0; i <= n; i++) {
+        if (i == n && !o->eml_file)
+            break;
+        outs[i] = output_to(i < n ? o->outs[i].fmt : F_MD, i < n ? o->outs[i].path : o->eml_file);
+        outs[i].what = i < n ? "-o" : "--eml";
+        outs[i].render = render_main;
+        outs[i].ctx = &ctx;
+        outs[i].item = i == n;
+        if (i < n)
+            formats[outs[i].fmt] = true;
     }
     if (!n)  /* --eml alone: the group reports take the format of -f */
         formats[o->stdout_fmt] = true;
-    if (o->eml_file) {
-        outs[n] = output_to(F_MD, o->eml_file);
-        render_eml(&outs[n++].text, r, &o->mail);
-    }
-    int rc = EXIT_OK;
+    n += o->eml_file != NULL;
+    int rc = -1;
+    struct group_files *gf = NULL;
     if (o->by >= 0) {
-        add_group_outputs(&outs, &n, r, o->by, o->out_dir, formats);
-        if (mkdir(o->out_dir, 0777) && errno != EEXIST) {
+        gf = add_group_outputs(&outs, &n, r, o->by, o->out_dir, formats);
+        rc = gf ? plan_outputs(outs, n, &o->in, o->out_dir) : EXIT_BAD_INPUT;
+        if (rc < 0 && mkdir(o->out_dir, 0777) && errno != EEXIST) {
             fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(o->out_dir), strerror(errno));
             rc = EXIT_WRITE;
         }
     }
-    if (rc == EXIT_OK)
+    if (rc < 0)
         rc = write_outputs(outs, n);
-    for (int i = 0; i < n; i++) {
-        sb_free(&outs[i].text);
-        free(outs[i].owned_path);
-    }
+    for (int i = 0; i < n; i++)
+        output_free(&outs[i]);
     free(outs);
+    group_files_free(gf);
     return rc;
 }
 
@@ -8089,6 +8561,7 @@ static void prepare_report(struct report *r)
 
 int main(int argc, char **argv)
 {
+    setup_signals();
     if (argc > 1 && !strcmp(argv[1], "import"))
         return import_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "targets")) {

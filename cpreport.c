@@ -4611,7 +4611,16 @@ static void svg_cards(struct sb *b, const struct card_dist *c)
         sb_addc(&desc, '.');
     }
     svg_open(b, W, h, "Report cards: schools at each grade, by evaluation area", desc.buf);
-    sb_add(b, "<defs>\n");
+    /* The grades' styles travel with the chart, so a report without one
+     * keeps its style sheet. */
+    sb_add(b, "<defs>\n<style>"
+              ".rcf0{fill:#1d4f91}.rcf1{fill:#8fb3e8}.rcf2{fill:#e6e6e6}.rcf3{fill:#f2c46d}.rcf4{fill:#b42318}"
+              ".rcl1{stroke:#1d4f91;stroke-width:1.5}.rcl2{stroke:#8a8a8a;stroke-width:1}.rcl3{fill:#6b4300}"
+              ".rcl4{stroke:#fff;stroke-width:1.2}.rcs{stroke:#fff;stroke-width:1}"
+              "text.rcn{fill:#111;font-weight:bold;paint-order:stroke;stroke:#fff;stroke-width:3px}"
+              "text.rcd{fill:#fff;stroke:#111}"
+              "@media (prefers-color-scheme:dark){.rcs{stroke:#161616}}"
+              "</style>\n");
     for (int g = 0; g < N_CARD_GRADES; g++)
         sb_printf(b, "<pattern id=\"chart%d-g%d\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
                      "<rect class=\"rcf%d\" width=\"8\" height=\"8\"/>%s</pattern>\n",
@@ -4800,14 +4809,9 @@ static const char html_style[] =
     ".axis{stroke:#555;stroke-width:1}.series{fill:none;stroke:#1d4f91;stroke-width:2.5}"
     ".point{fill:#1d4f91}.target{stroke:#9b1c1c;stroke-width:1.5;stroke-dasharray:6 4}"
     ".projection{stroke:#1d4f91;stroke-width:2;stroke-dasharray:3 3}\n"
-    ".rcf0{fill:#1d4f91}.rcf1{fill:#8fb3e8}.rcf2{fill:#e6e6e6}.rcf3{fill:#f2c46d}.rcf4{fill:#b42318}"
-    ".rcl1{stroke:#1d4f91;stroke-width:1.5}.rcl2{stroke:#8a8a8a;stroke-width:1}.rcl3{fill:#6b4300}"
-    ".rcl4{stroke:#fff;stroke-width:1.2}.rcs{stroke:#fff;stroke-width:1}"
-    "svg .rcn{fill:#111;font-weight:bold;paint-order:stroke;stroke:#fff;stroke-width:3px}"
-    "svg .rcd{fill:#fff;stroke:#111}\n"
     "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}th,td{border-color:#555}"
     ".chip{color:#111}.chip.none,.chip.na{color:#eee}figcaption{color:#bbb}.bar0,.point{fill:#8fb3e8}.series,.projection{stroke:#8fb3e8}"
-    ".bar1{fill:#33445e;stroke:#8fb3e8}.axis{stroke:#aaa}.target{stroke:#f08080}.rcs{stroke:#161616}}\n"
+    ".bar1{fill:#33445e;stroke:#8fb3e8}.axis{stroke:#aaa}.target{stroke:#f08080}}\n"
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;margin:0;font-size:10pt}"
     "table,figure{break-inside:avoid}thead{display:table-header-group}h2,h3{break-after:avoid}}\n";
 

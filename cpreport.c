@@ -4586,12 +4586,14 @@ static const char *const card_patterns[] = {
 
 /* One horizontal bar per evaluation area, stacked by grade; every count
  * is written on its segment when there is room, and the text alternative
- * gives them all. */
+ * gives them all. Narrow, with each area's name above its bar, so that on
+ * a phone the chart shrinks little and its text stays legible. */
 static void svg_cards(struct sb *b, const struct card_dist *c)
 {
-    enum { W = 660, LEFT = 250, RIGHT = 20, ROW = 30, TOP = 56 };
-    static const double legend_x[N_CARD_GRADES] = {0, 115, 210, 310, 450};
-    int h = TOP + ROW * N_CARD_AREAS + 8;
+    enum { W = 420, LEFT = 0, RIGHT = 2, ROW = 42, TOP = 72 };
+    static const double legend_x[N_CARD_GRADES] = {0, 140, 280, 0, 140};
+    static const double legend_y[N_CARD_GRADES] = {28, 28, 28, 48, 48};
+    int h = TOP + ROW * N_CARD_AREAS + 4;
     struct sb desc, t;
     sb_init(&desc);
     sb_init(&t);
@@ -4610,7 +4612,7 @@ static void svg_cards(struct sb *b, const struct card_dist *c)
         }
         sb_addc(&desc, '.');
     }
-    svg_open(b, W, h, "Report cards: schools at each grade, by evaluation area", desc.buf);
+    svg_open(b, W, h, "Report cards: schools at each grade", desc.buf);
     /* The grades' styles travel with the chart, so a report without one
      * keeps its style sheet. */
     sb_add(b, "<defs>\n<style>"
@@ -4627,30 +4629,36 @@ static void svg_cards(struct sb *b, const struct card_dist *c)
                   chart_count, g, g, card_patterns[g]);
     sb_add(b, "</defs>\n");
     for (int g = 0; g < N_CARD_GRADES; g++) {
-        sb_printf(b, "<rect class=\"rcs\" x=\"%.1f\" y=\"28\" width=\"14\" height=\"14\" fill=\"url(#chart%d-g%d)\"/>\n",
-                  legend_x[g], chart_count, g);
-        svg_text(b, legend_x[g] + 19, 40, "start", "cl", card_grade_titles[g]);
+        sb_printf(b, "<rect class=\"rcs\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"url(#chart%d-g%d)\"/>\n",
+                  legend_x[g], legend_y[g], chart_count, g);
+        svg_text(b, legend_x[g] + 19, legend_y[g] + 12, "start", "cl", card_grade_titles[g]);
     }
     double span = W - LEFT - RIGHT;
     for (int a = 0; a < N_CARD_AREAS; a++) {
-        double y = TOP + ROW * a, x = LEFT;
+        double y = TOP + ROW * a + 16, x = LEFT;
         long graded = card_graded(c, a);
-        svg_text_max(b, LEFT - 6, y + 17, "end", "cl", card_area_titles[a], LABEL_CHARS);
-        if (!graded) {
-            svg_text(b, LEFT + 4, y + 17, "start", "cv", "no school graded");
-            continue;
+        sb_reset(&t);
+        sb_printf(&t, "%s: ", card_area_titles[a]);
+        if (graded) {
+            fmt_number(&t, (double)graded, 0, false);
+            sb_add(&t, " graded");
+        } else {
+            sb_add(&t, "no school graded");
         }
+        svg_text(b, LEFT, y, "start", "cl", t.buf);
+        if (!graded)
+            continue;
         for (int g = 0; g < N_CARD_GRADES; g++) {
             double w = span * (double)c->grades[a][g] / (double)graded;
             if (w <= 0)
                 continue;
-            sb_printf(b, "<rect class=\"rcs\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
+            sb_printf(b, "<rect class=\"rcs\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" "
                          "fill=\"url(#chart%d-g%d)\"/>\n",
-                      x, y + 4, w, ROW - 8, chart_count, g);
+                      x, y + 5, w, chart_count, g);
             if (w >= 16) {
                 sb_reset(&t);
                 fmt_number(&t, (double)c->grades[a][g], 0, false);
-                svg_text(b, x + w / 2, y + 19, "middle", g == CARD_EXCEPTIONAL || g == CARD_URGENT ? "rcn rcd" : "rcn",
+                svg_text(b, x + w / 2, y + 18, "middle", g == CARD_EXCEPTIONAL || g == CARD_URGENT ? "rcn rcd" : "rcn",
                          t.buf);
             }
             x += w;

@@ -619,9 +619,12 @@ static const char *const safeguarding_names[] = {"met", "not-met", NULL};
 enum renewal { REN_CONTINUING, REN_NEW, REN_RENEWED, REN_LAPSED };
 enum grade { GRADE_NONE = -1, GRADE_OUTSTANDING, GRADE_GOOD, GRADE_RI, GRADE_INADEQUATE };
 enum { N_REGIONS = 9, N_PHASES = 7 };
-enum { N_CARD_AREAS = 8, N_CARD_GRADES = 5 };
-enum { CARD_ACHIEVEMENT = 2 };   /* its index in card_area_keys: the summary's area */
-enum card_grade { CARD_NONE = -1, CARD_EXCEPTIONAL, CARD_STRONG, CARD_EXPECTED, CARD_NEEDS_ATTENTION, CARD_URGENT };
+/* The evaluation areas, in the order of card_area_keys. */
+enum card_area { CA_INCLUSION, CA_CURRICULUM, CA_ACHIEVEMENT, CA_ATTENDANCE, CA_PERSONAL, CA_LEADERSHIP,
+                 CA_EARLY_YEARS, CA_POST_16, N_CARD_AREAS };
+enum { N_CARD_GRADES = 5 };
+enum card_grade { CARD_NONE = -1, CARD_EXCEPTIONAL, CARD_STRONG, CARD_EXPECTED, CARD_NEEDS_ATTENTION,
+                 CARD_URGENT };
 enum { SAFE_NONE = -1, SAFE_MET, SAFE_NOT_MET };
 /* The first day of report cards: none is dated before it. */
 #define CARDS_FROM_Y 2025
@@ -2197,6 +2200,15 @@ struct card_dist {
     long safe_met, safe_given;
 };
 
+/* The schools graded in `area`. */
+static long card_graded(const struct card_dist *c, int area)
+{
+    long n = 0;
+    for (int g = 0; g < N_CARD_GRADES; g++)
+        n += c->grades[area][g];
+    return n;
+}
+
 /* Everything the indicators need from one view, gathered in one pass. */
 struct agg {
     const struct snapshot *s;
@@ -2559,10 +2571,8 @@ static struct val k_report_cards(const struct agg *a)
 static struct val card_share(const struct agg *a, int area, bool worse)
 {
     const long *g = a->cards.grades[area];
-    long graded = 0;
-    for (int k = 0; k < N_CARD_GRADES; k++)
-        graded += g[k];
-    return pct(worse ? g[CARD_NEEDS_ATTENTION] + g[CARD_URGENT] : g[CARD_EXCEPTIONAL] + g[CARD_STRONG], graded);
+    return pct(worse ? g[CARD_NEEDS_ATTENTION] + g[CARD_URGENT] : g[CARD_EXCEPTIONAL] + g[CARD_STRONG],
+               card_graded(&a->cards, area));
 }
 
 static struct val national_card(const struct agg *a, int area, bool worse)
@@ -2583,14 +2593,14 @@ static struct val card_vs_national(const struct agg *a, int area, bool worse)
     static struct val k_##name##_down(const struct agg *a) { return card_share(a, area, true); }        \
     static struct val n_##name##_down(const struct agg *a) { return national_card(a, area, true); }     \
     static struct val k_##name##_down_vs(const struct agg *a) { return card_vs_national(a, area, true); }
-CARD_FNS(inclusion, 0)
-CARD_FNS(curriculum, 1)
-CARD_FNS(achievement, 2)
-CARD_FNS(attendance, 3)
-CARD_FNS(personal, 4)
-CARD_FNS(leadership, 5)
-CARD_FNS(early_years, 6)
-CARD_FNS(post_16, 7)
+CARD_FNS(inclusion, CA_INCLUSION)
+CARD_FNS(curriculum, CA_CURRICULUM)
+CARD_FNS(achievement, CA_ACHIEVEMENT)
+CARD_FNS(attendance, CA_ATTENDANCE)
+CARD_FNS(personal, CA_PERSONAL)
+CARD_FNS(leadership, CA_LEADERSHIP)
+CARD_FNS(early_years, CA_EARLY_YEARS)
+CARD_FNS(post_16, CA_POST_16)
 
 static struct val k_safeguarding(const struct agg *a) { return pct(a->cards.safe_met, a->cards.safe_given); }
 
@@ -2652,8 +2662,9 @@ static struct val k_turnover(const struct agg *a)
 /* Flags: K_SCHOOL indicators are defined per school, so every group of a
  * breakdown has them; K_BREAKDOWN ones are columns of the reports'
  * breakdown tables; K_CARD ones are shown in the reports' part on report
- * cards, not in the headline, series and group tables, and are in the
- * JSON breakdowns only when the latest snapshot has report cards. */
+ * cards, not in the headline, series and group tables (so their note only
+ * gives JSON its base), and are in the JSON breakdowns only when the
+ * latest snapshot has report cards. */
 enum { K_SCHOOL = 1, K_BREAKDOWN = 2, K_CARD = 4 };
 
 /* One row per indicator: every renderer and the checks loop over this
@@ -4218,9 +4229,9 @@ static void summary_sentences(struct sb *s, const struct report *r)
             sb_printf(s, "%s inspected under report cards in the last 12 months, ", what);
             fmt_card_share(s, ach);
             sb_add(s, " were strong or better in achievement");
-            if (r->latest->has_nat_card[CARD_ACHIEVEMENT][0]) {
+            if (r->latest->has_nat_card[CA_ACHIEVEMENT][0]) {
                 sb_add(s, ", against ");
-                fmt_figure(s, r->latest->nat_card[CARD_ACHIEVEMENT][0], U_PCT, cur, false);
+                fmt_figure(s, r->latest->nat_card[CA_ACHIEVEMENT][0], U_PCT, cur, false);
                 sb_add(s, " nationally");
             }
         } else {
@@ -4565,14 +4576,6 @@ static int card_kpi(int area, const char *stat)
     char id[96];
     snprintf(id, sizeof id, "impact.report_card.%s%s", card_area_keys[area], stat);
     return kpi_lookup(id);
-}
-
-static long card_graded(const struct card_dist *c, int area)
-{
-    long n = 0;
-    for (int g = 0; g < N_CARD_GRADES; g++)
-        n += c->grades[area][g];
-    return n;
 }
 
 /* Patterns of the five grades, best first, so that they differ without

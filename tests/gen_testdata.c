@@ -5,9 +5,9 @@
  * Build:  cc -O2 -std=c11 -Wall -Wextra -Wpedantic -o tests/gen_testdata \
  *             tests/gen_testdata.c -lm
  *
- * Writes DIR/snapshot-2022.json, DIR/snapshot-2023.json,
- * DIR/snapshot-2024.json and DIR/snapshot-2025.json (format "cpreport/1",
- * as_of 31 December of each year) describing a synthetic national partnership of schools in England:
+ * Writes DIR/snapshot-2022.json to DIR/snapshot-2025.json (format
+ * "cpreport/1", as_of 31 December of each year) describing a synthetic
+ * national partnership of schools in England:
  * N member schools (default 600) in the latest snapshot, about 130 trusts
  * and 30 hubs per 600 schools, across the nine regions.  DIR must exist.
  *
@@ -2473,8 +2473,8 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
 static void usage(FILE *f)
 {
     fputs("usage: gen_testdata [--schools N] [--seed S] --out DIR\n"
-          "  Writes DIR/snapshot-2022.json, DIR/snapshot-2023.json and\n"
-          "  DIR/snapshot-2024.json: a synthetic partnership of N schools\n"
+          "  Writes DIR/snapshot-2022.json to DIR/snapshot-2025.json:\n"
+          "  a synthetic partnership of N schools\n"
           "  (default 600) in the latest snapshot. DIR must exist.\n"
           "  The same arguments always give byte-identical files.\n",
           f);

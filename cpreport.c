@@ -4700,12 +4700,13 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
     struct cells cs = {.n = 0};
     sb_init(&t);
     doc_heading(d, 3, "Inspections: report cards");
-    fmt_number(&t, (double)c->schools, 0, false);
-    sb_printf(&t, " active %s had a report card in the 12 months up to %s, having joined at least a year before "
-                  "it. ",
-              c->schools == 1 ? "school" : "schools", long_date(s->as_of, date));
     if (c->schools)
-        sb_printf(&t, "Each share is of the schools graded in the area, whose number follows it: early years and "
+        fmt_number(&t, (double)c->schools, 0, false);
+    sb_printf(&t, "%s had a report card in the 12 months up to %s, having joined at least a year before it.",
+              !c->schools ? "No active school" : c->schools == 1 ? " active school" : " active schools",
+              long_date(s->as_of, date));
+    if (c->schools)
+        sb_printf(&t, " Each share is of the schools graded in the area, whose number follows it: early years and "
                       "post-16 apply to some schools only. A share of fewer than %d schools is too few to read as a "
                       "trend.",
                   CARD_FEW_SCHOOLS);

@@ -319,7 +319,8 @@ static int edit_distance(const char *a, const char *b)
 }
 
 /* The nearest of names[] to s, or NULL when none is close enough to be a
- * plausible typo. */
+ * plausible typo. Failing that, a name that s starts with as a whole word
+ * (ASCII case ignored): Ofsted's "Strong standard" is `strong`. */
 static const char *nearest_name(const char *s, const char *const *names)
 {
     const char *best = NULL;
@@ -333,7 +334,16 @@ static const char *nearest_name(const char *s, const char *const *names)
     }
     int len = (int)strlen(s);
     int limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-    return best_d <= limit ? best : NULL;
+    if (best_d <= limit)
+        return best;
+    for (int i = 0; names[i]; i++) {
+        size_t n = 0;
+        while (names[i][n] && tolower((unsigned char)s[n]) == tolower((unsigned char)names[i][n]))
+            n++;
+        if (!names[i][n] && s[n] && strchr(" -_", s[n]))
+            return names[i];
+    }
+    return NULL;
 }
 
 /* A whole number written as plain ASCII digits, with no sign and no
@@ -678,9 +688,40 @@ static const char *const grade_names[] = {"outstanding", "good", "requires-impro
                                           "inadequate", NULL};
 static const char *const audience_names[] = {"school", "trust", NULL};
 
+/* Ofsted's report cards, from November 2025: each evaluation area is
+ * graded on a five-point scale (best first), with safeguarding met or not
+ * met. The keys are the format's; the titles are what the reports show. */
+#define CARD_AREA_KEYS                                                                              \
+    "inclusion", "curriculum_and_teaching", "achievement", "attendance_and_behaviour",                 \
+        "personal_development_and_wellbeing", "leadership_and_governance", "early_years", "post_16"
+static const char *const card_area_keys[] = {CARD_AREA_KEYS, NULL};
+static const char *const card_area_titles[] = {"Inclusion",
+                                               "Curriculum and teaching",
+                                               "Achievement",
+                                               "Attendance and behaviour",
+                                               "Personal development and well-being",
+                                               "Leadership and governance",
+                                               "Early years",
+                                               "Post-16"};
+static const char *const card_grade_names[] = {"exceptional", "strong", "expected", "needs-attention",
+                                               "urgent-improvement", NULL};
+static const char *const card_grade_titles[] = {"Exceptional", "Strong", "Expected", "Needs attention",
+                                                "Urgent improvement"};
+static const char *const safeguarding_names[] = {"met", "not-met", NULL};
+
 enum renewal { REN_CONTINUING, REN_NEW, REN_RENEWED, REN_LAPSED };
 enum grade { GRADE_NONE = -1, GRADE_OUTSTANDING, GRADE_GOOD, GRADE_RI, GRADE_INADEQUATE };
 enum { N_REGIONS = 9, N_PHASES = 7 };
+/* The evaluation areas, in the order of card_area_keys. */
+enum card_area { CA_INCLUSION, CA_CURRICULUM, CA_ACHIEVEMENT, CA_ATTENDANCE, CA_PERSONAL, CA_LEADERSHIP,
+                 CA_EARLY_YEARS, CA_POST_16, N_CARD_AREAS };
+enum { N_CARD_GRADES = 5 };
+enum card_grade { CARD_NONE = -1, CARD_EXCEPTIONAL, CARD_STRONG, CARD_EXPECTED, CARD_NEEDS_ATTENTION,
+                 CARD_URGENT };
+enum { SAFE_NONE = -1, SAFE_MET, SAFE_NOT_MET };
+/* The first day of report cards: none is dated before it. */
+#define CARDS_FROM_Y 2025
+#define CARDS_FROM_M 11
 
 /* KS2 subjects share one array of scores; KS4 uses the first slot. */
 enum { KS2_READING, KS2_MATHS, KS2_GPS, N_SUBJECTS };
@@ -730,6 +771,10 @@ struct school {
     bool has_ofsted;
     int ofsted_prev, ofsted_cur; /* enum grade */
     long ofsted_date;
+    bool has_card;               /* a valid report_card.inspected */
+    long card_date;
+    int card_safe;               /* SAFE_* */
+    int card_grade[N_CARD_AREAS]; /* enum card_grade */
     bool has_qar, qar_full, has_aoe;
     long qar_aoe;
     struct result *ks2, *ks4;
@@ -761,6 +806,11 @@ struct snapshot {
     int nnat_ks2, nnat_ks4;
     bool has_nat_ofsted[3];
     double nat_ofsted[3];        /* kept, good to outstanding, RI to good */
+    bool has_cards;              /* some school gives a report_card */
+    bool has_nat_card[N_CARD_AREAS][2];
+    double nat_card[N_CARD_AREAS][2]; /* strong or better, needs attention or worse */
+    bool has_nat_safe;
+    double nat_safe;             /* safeguarding met */
 
     struct hub *hubs;
     int nhubs;
@@ -1676,6 +1726,39 @@ static void load_ofsted(struct loader *L, const cJSON *o, struct school *sc)
     path_pop(&L->d, old);
 }
 
+static const char *const card_keys[] = {"inspected", "safeguarding", "grades", NULL};
+
+/* The school's latest report-card inspection. Only a valid date makes it
+ * count; a grade or safeguarding judgement that is wrong is an error and
+ * left out. */
+static void load_report_card(struct loader *L, const cJSON *o, struct school *sc)
+{
+    const cJSON *grades;
+    char d1[16], d2[16];
+    size_t old = path_key(&L->d, "report_card");
+    check_keys(L, o, card_keys);
+    sc->card_safe = SAFE_NONE;
+    for (int a = 0; a < N_CARD_AREAS; a++)
+        sc->card_grade[a] = CARD_NONE;
+    long from = days_from_civil(CARDS_FROM_Y, CARDS_FROM_M, 1);
+    sc->has_card = get_date(L, o, "inspected", REQUIRED, false, &sc->card_date);
+    if (sc->has_card && sc->card_date < from) {
+        error_at(L, "inspected", "%s is before %s, when report cards began", iso_date(sc->card_date, d1),
+                 iso_date(from, d2));
+        sc->has_card = false;
+    }
+    get_enum(L, o, "safeguarding", OPTIONAL, safeguarding_names, false, &sc->card_safe);
+    if ((grades = get_object(L, o, "grades", OPTIONAL))) {
+        size_t at = path_key(&L->d, "grades");
+        check_keys(L, grades, card_area_keys);
+        for (int a = 0; a < N_CARD_AREAS; a++)
+            get_enum(L, grades, card_area_keys[a], OPTIONAL, card_grade_names, false, &sc->card_grade[a]);
+        path_pop(&L->d, at);
+    }
+    L->s->has_cards |= sc->has_card;
+    path_pop(&L->d, old);
+}
+
 static void load_qar(struct loader *L, const cJSON *o, struct school *sc)
 {
     long date;
@@ -1689,7 +1772,7 @@ static void load_qar(struct loader *L, const cJSON *o, struct school *sc)
 
 static const char *const school_keys[] = {
     "urn",     "name",   "phase",   "region",     "area",   "hub", "trust", "pupils", "fsm_pupils",
-    "send_pupils", "joined", "renewal", "programmes", "ofsted", "qar", "ks2",  "ks4",    NULL};
+    "send_pupils", "joined", "renewal", "programmes", "ofsted", "qar", "ks2",  "ks4",    "report_card", NULL};
 
 static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
 {
@@ -1725,6 +1808,8 @@ static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
     get_programmes(L, o, 0, &sc->progs, &sc->nprogs);
     if ((sub = get_object(L, o, "ofsted", OPTIONAL)))
         load_ofsted(L, sub, sc);
+    if ((sub = get_object(L, o, "report_card", OPTIONAL)))
+        load_report_card(L, sub, sc);
     if ((sub = get_object(L, o, "qar", OPTIONAL)))
         load_qar(L, sub, sc);
     sc->ks2 = load_results(L, o, "ks2", &sc->nks2);
@@ -1790,9 +1875,33 @@ static struct national_result *load_national_results(struct loader *L, const cJS
     return rows;
 }
 
-static const char *const national_keys[] = {"fsm_pct", "send_pct", "ks2", "ks4", "ofsted", NULL};
+static const char *const national_keys[] = {"fsm_pct", "send_pct", "ks2", "ks4", "ofsted", "report_cards", NULL};
 static const char *const nat_ofsted_keys[] = {"outstanding_kept_pct", "good_to_outstanding_pct",
                                               "ri_to_good_pct", NULL};
+
+static const char *const nat_card_keys[] = {CARD_AREA_KEYS, "safeguarding_met_pct", NULL};
+static const char *const nat_card_area_keys[] = {"strong_or_better_pct", "needs_attention_or_worse_pct", NULL};
+
+/* national.report_cards: per area, the shares at strong or better and at
+ * needs attention or worse; and safeguarding met. Every key optional. */
+static void load_national_cards(struct loader *L, const cJSON *o)
+{
+    struct snapshot *s = L->s;
+    const cJSON *area;
+    size_t old = path_key(&L->d, "report_cards");
+    check_keys(L, o, nat_card_keys);
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        if (!(area = get_object(L, o, card_area_keys[a], OPTIONAL)))
+            continue;
+        size_t at = path_key(&L->d, card_area_keys[a]);
+        check_keys(L, area, nat_card_area_keys);
+        for (int k = 0; k < 2; k++)
+            s->has_nat_card[a][k] = get_pct(L, area, nat_card_area_keys[k], &s->nat_card[a][k]);
+        path_pop(&L->d, at);
+    }
+    s->has_nat_safe = get_pct(L, o, "safeguarding_met_pct", &s->nat_safe);
+    path_pop(&L->d, old);
+}
 
 static void load_national(struct loader *L, const cJSON *o)
 {
@@ -1811,6 +1920,8 @@ static void load_national(struct loader *L, const cJSON *o)
             s->has_nat_ofsted[k] = get_pct(L, of, nat_ofsted_keys[k], &s->nat_ofsted[k]);
         path_pop(&L->d, at);
     }
+    if ((of = get_object(L, o, "report_cards", OPTIONAL)))
+        load_national_cards(L, of);
     path_pop(&L->d, old);
 }
 
@@ -2276,6 +2387,23 @@ static long year_before(long day)
     return days_from_civil(y - 1, m, d);
 }
 
+/* The report cards counted in one view: the schools, each area's schools
+ * at each grade, and safeguarding met of those giving it. */
+struct card_dist {
+    long schools;
+    long grades[N_CARD_AREAS][N_CARD_GRADES];
+    long safe_met, safe_given;
+};
+
+/* The schools graded in `area`. */
+static long card_graded(const struct card_dist *c, int area)
+{
+    long n = 0;
+    for (int g = 0; g < N_CARD_GRADES; g++)
+        n += c->grades[area][g];
+    return n;
+}
+
 /* Everything the indicators need from one view, gathered in one pass. */
 struct agg {
     const struct snapshot *s;
@@ -2289,6 +2417,7 @@ struct agg {
     long qar, qar_full, aoe_schools, aoe;
     struct wsum now[N_MEASURES], change_now[N_MEASURES], change_base[N_MEASURES];
     long inspected, ungraded, trans_num[N_TRANSITIONS], trans_den[N_TRANSITIONS];
+    struct card_dist cards;
 };
 
 /* target_areas is sorted ignoring case when loaded, for this search. */
@@ -2324,12 +2453,20 @@ static void add_results(struct agg *a, const struct school *sc)
     }
 }
 
+/* The rules of every inspection indicator, four-point or report card: an
+ * inspection counts when it is in the twelve months up to as_of (after the
+ * same day a year before; never after as_of, which loading ensures) and
+ * the school had joined at least a year before it. */
+static bool inspection_counts(const struct snapshot *s, long inspected, long joined)
+{
+    return inspected > year_before(s->as_of) && joined <= year_before(inspected);
+}
+
 /* Inspections in the twelve months up to as_of, of schools that had
  * joined at least a year before; ungraded ones are only counted. */
 static void add_inspection(struct agg *a, const struct school *sc)
 {
-    if (!sc->has_ofsted || sc->ofsted_date <= year_before(a->s->as_of) ||
-        sc->joined > year_before(sc->ofsted_date))
+    if (!sc->has_ofsted || !inspection_counts(a->s, sc->ofsted_date, sc->joined))
         return;
     a->inspected++;
     int prev = sc->ofsted_prev, cur = sc->ofsted_cur;
@@ -2340,6 +2477,23 @@ static void add_inspection(struct agg *a, const struct school *sc)
     int t = prev == GRADE_OUTSTANDING ? OF_KEPT : prev == GRADE_GOOD ? OF_GOOD_UP : OF_RI_UP;
     a->trans_den[t]++;
     a->trans_num[t] += t == OF_RI_UP ? cur <= GRADE_GOOD : cur == GRADE_OUTSTANDING;
+}
+
+/* Report cards under the same rules; a school may also have a four-point
+ * inspection, which counts in its own indicators. */
+static void add_report_card(struct agg *a, const struct school *sc)
+{
+    struct card_dist *c = &a->cards;
+    if (!sc->has_card || !inspection_counts(a->s, sc->card_date, sc->joined))
+        return;
+    c->schools++;
+    for (int k = 0; k < N_CARD_AREAS; k++)
+        if (sc->card_grade[k] != CARD_NONE)
+            c->grades[k][sc->card_grade[k]]++;
+    if (sc->card_safe != SAFE_NONE) {
+        c->safe_given++;
+        c->safe_met += sc->card_safe == SAFE_MET;
+    }
 }
 
 static void aggregate(struct agg *a, const struct view *v)
@@ -2383,6 +2537,7 @@ static void aggregate(struct agg *a, const struct view *v)
         }
         add_results(a, sc);
         add_inspection(a, sc);
+        add_report_card(a, sc);
     }
     free(hub_seen);
 }
@@ -2596,6 +2751,58 @@ static struct val n_of_kept(const struct agg *a) { return national_transition(a,
 static struct val n_of_good_up(const struct agg *a) { return national_transition(a, OF_GOOD_UP); }
 static struct val n_of_ri_up(const struct agg *a) { return national_transition(a, OF_RI_UP); }
 
+/* --- impact: report cards --- */
+
+/* Not available for a snapshot in which no school gives a report card:
+ * before November 2025 there were none to give. */
+static struct val k_report_cards(const struct agg *a)
+{
+    return a->s->has_cards ? value((double)a->cards.schools) : na();
+}
+
+/* Share of the schools graded in `area` at strong or better (worse:
+ * false) or at needs attention or worse (worse: true); num and den carry
+ * the count and the schools graded. */
+static struct val card_share(const struct agg *a, int area, bool worse)
+{
+    const long *g = a->cards.grades[area];
+    return pct(worse ? g[CARD_NEEDS_ATTENTION] + g[CARD_URGENT] : g[CARD_EXCEPTIONAL] + g[CARD_STRONG],
+               card_graded(&a->cards, area));
+}
+
+static struct val national_card(const struct agg *a, int area, bool worse)
+{
+    return a->s->has_nat_card[area][worse] ? value(a->s->nat_card[area][worse]) : na();
+}
+
+static struct val card_vs_national(const struct agg *a, int area, bool worse)
+{
+    return minus(card_share(a, area, worse), national_card(a, area, worse));
+}
+
+/* One function per area and statistic, for the table. */
+#define CARD_FNS(name, area)                                                                            \
+    static struct val k_##name##_up(const struct agg *a) { return card_share(a, area, false); }         \
+    static struct val n_##name##_up(const struct agg *a) { return national_card(a, area, false); }      \
+    static struct val k_##name##_up_vs(const struct agg *a) { return card_vs_national(a, area, false); } \
+    static struct val k_##name##_down(const struct agg *a) { return card_share(a, area, true); }        \
+    static struct val n_##name##_down(const struct agg *a) { return national_card(a, area, true); }     \
+    static struct val k_##name##_down_vs(const struct agg *a) { return card_vs_national(a, area, true); }
+CARD_FNS(inclusion, CA_INCLUSION)
+CARD_FNS(curriculum, CA_CURRICULUM)
+CARD_FNS(achievement, CA_ACHIEVEMENT)
+CARD_FNS(attendance, CA_ATTENDANCE)
+CARD_FNS(personal, CA_PERSONAL)
+CARD_FNS(leadership, CA_LEADERSHIP)
+CARD_FNS(early_years, CA_EARLY_YEARS)
+CARD_FNS(post_16, CA_POST_16)
+
+static struct val k_safeguarding(const struct agg *a) { return pct(a->cards.safe_met, a->cards.safe_given); }
+
+static struct val n_safeguarding(const struct agg *a) { return a->s->has_nat_safe ? value(a->s->nat_safe) : na(); }
+
+static struct val k_safeguarding_vs(const struct agg *a) { return minus(k_safeguarding(a), n_safeguarding(a)); }
+
 /* --- financial and internal --- */
 
 static struct val money_total(const struct money_line *rows, int n, bool fundraised_only)
@@ -2649,8 +2856,11 @@ static struct val k_turnover(const struct agg *a)
 
 /* Flags: K_SCHOOL indicators are defined per school, so every group of a
  * breakdown has them; K_BREAKDOWN ones are columns of the reports'
- * breakdown tables. */
-enum { K_SCHOOL = 1, K_BREAKDOWN = 2 };
+ * breakdown tables; K_CARD ones are shown in the reports' part on report
+ * cards, not in the headline, series and group tables (so their note only
+ * gives JSON its base), and are in the JSON breakdowns only when the
+ * latest snapshot has report cards. */
+enum { K_SCHOOL = 1, K_BREAKDOWN = 2, K_CARD = 4 };
 
 /* One row per indicator: every renderer and the checks loop over this
  * table, so adding an indicator is adding a row and its function.
@@ -2669,6 +2879,16 @@ struct kpi {
 };
 
 #define SB (K_SCHOOL | K_BREAKDOWN)
+#define SC (K_SCHOOL | K_CARD)
+#define CARD_ROWS(name, key, what)                                                                      \
+    {"impact.report_card." key "_strong_or_better_pct", G_IMPACT, what ": strong or better", U_PCT, SC,   \
+     k_##name##_up, n_##name##_up, "%s of %s schools graded"},                                          \
+    {"impact.report_card." key "_strong_or_better_pct_vs_national", G_IMPACT,                            \
+     what ": strong or better against national", U_PP, SC, k_##name##_up_vs, NULL, NULL},               \
+    {"impact.report_card." key "_needs_attention_or_worse_pct", G_IMPACT, what ": needs attention or worse", \
+     U_PCT, SC, k_##name##_down, n_##name##_down, "%s of %s schools graded"},                          \
+    {"impact.report_card." key "_needs_attention_or_worse_pct_vs_national", G_IMPACT,                    \
+     what ": needs attention or worse against national", U_PP, SC, k_##name##_down_vs, NULL, NULL}
 #define MEASURE_ROWS(name, valueid, idname, what, unit, vsunit)                                      \
     {"impact." valueid, G_IMPACT, "Disadvantaged " what, unit, SB, k_##name, n_##name, NULL},          \
     {"impact." idname "_vs_national", G_IMPACT, "Disadvantaged " what " against national", vsunit,    \
@@ -2732,6 +2952,20 @@ static const struct kpi kpis[] = {
      k_of_good_up, n_of_good_up, "%s of %s schools"},
     {"impact.ofsted_ri_to_good_pct", G_IMPACT, "Schools below good now good or better", U_PCT, K_SCHOOL,
      k_of_ri_up, n_of_ri_up, "%s of %s schools"},
+    {"impact.report_cards", G_IMPACT, "Schools inspected under report cards in the last 12 months", U_COUNT, SC,
+     k_report_cards, NULL, NULL},
+    CARD_ROWS(inclusion, "inclusion", "Report cards, inclusion"),
+    CARD_ROWS(curriculum, "curriculum_and_teaching", "Report cards, curriculum and teaching"),
+    CARD_ROWS(achievement, "achievement", "Report cards, achievement"),
+    CARD_ROWS(attendance, "attendance_and_behaviour", "Report cards, attendance and behaviour"),
+    CARD_ROWS(personal, "personal_development_and_wellbeing", "Report cards, personal development and well-being"),
+    CARD_ROWS(leadership, "leadership_and_governance", "Report cards, leadership and governance"),
+    CARD_ROWS(early_years, "early_years", "Report cards, early years"),
+    CARD_ROWS(post_16, "post_16", "Report cards, post-16"),
+    {"impact.report_card.safeguarding_met_pct", G_IMPACT, "Report cards, safeguarding met", U_PCT, SC,
+     k_safeguarding, n_safeguarding, "%s of %s schools judged"},
+    {"impact.report_card.safeguarding_met_pct_vs_national", G_IMPACT, "Report cards, safeguarding met against national",
+     U_PP, SC, k_safeguarding_vs, NULL, NULL},
 
     {"finance.income", G_FINANCIAL, "Income", U_MONEY, 0, k_income, NULL, NULL},
     {"finance.expenditure", G_FINANCIAL, "Expenditure", U_MONEY, 0, k_expenditure, NULL, NULL},
@@ -2743,6 +2977,7 @@ static const struct kpi kpis[] = {
     {"internal.staff_turnover_pct", G_FINANCIAL, "Staff turnover", U_PCT, 0, k_turnover, NULL, NULL},
 };
 #undef SB
+#undef SC
 
 enum { N_KPIS = sizeof kpis / sizeof kpis[0] };
 
@@ -2754,14 +2989,16 @@ static int kpi_lookup(const char *id)
     return -1;
 }
 
-/* All indicators of one view, into out[N_KPIS]. Only K_SCHOOL ones when
- * the view is a group. */
-static void compute_view(const struct view *v, struct val *out)
+/* All indicators of one view, into out[N_KPIS], and the report cards'
+ * distribution behind them into *cards. Only K_SCHOOL ones when the view
+ * is a group. */
+static void compute_view(const struct view *v, struct val *out, struct card_dist *cards)
 {
     struct agg a;
     aggregate(&a, v);
     for (int k = 0; k < N_KPIS; k++)
         out[k] = !v->idx || (kpis[k].flags & K_SCHOOL) ? kpis[k].fn(&a) : na();
+    *cards = a.cards;
 }
 
 /* ===================================================================== *
@@ -2926,6 +3163,7 @@ struct period {
     long as_of;
     char currency[4];            /* of its money figures */
     struct val vals[N_KPIS];
+    struct card_dist cards;      /* the report cards behind vals */
     struct survey_val *surveys;  /* agreed / respondents, by survey id */
     int nsurveys;
 };
@@ -3052,6 +3290,7 @@ struct group_row {
     const int *idx;              /* its schools, lapsed ones too */
     int n;
     struct val vals[N_KPIS];
+    struct card_dist cards;      /* the report cards behind vals */
 };
 
 /* The groups with an active school, and the names of those without. */
@@ -3133,7 +3372,7 @@ static struct breakdown compute_breakdown(const struct snapshot *s, int d)
         r->idx = idx + start[g];
         r->n = start[g + 1] - start[g];
         struct view v = {s, r->idx, r->n};
-        compute_view(&v, r->vals);
+        compute_view(&v, r->vals, &r->cards);
     }
     if (has_none)
         qsort(bd.rows, (size_t)(bd.n - none_added), sizeof *bd.rows, cmp_group_name);
@@ -3287,6 +3526,18 @@ static void fmt_val(struct sb *b, const struct val *v, int unit, const char *cur
         fmt_figure(b, v->x, unit, currency, false);
     else
         sb_add(b, v->st == V_SUPPRESSED ? "suppressed" : "not available");
+}
+
+/* A report-card share with the schools it rests on, "34.1% (41
+ * schools)"; "not available" alone when no school is graded. */
+static void fmt_card_share(struct sb *b, const struct val *v)
+{
+    fmt_val(b, v, U_PCT, NULL);
+    if (v->st != V_OK)
+        return;
+    sb_add(b, " (");
+    fmt_number(b, (double)v->den, 0, false);
+    sb_add(b, v->den == 1 ? " school)" : " schools)");
 }
 
 /* A bound in the indicator's unit ("0.0 pp" rather than "+0.0 pp"). */
@@ -3747,7 +3998,7 @@ static void render_headline(struct doc *d, const struct report *r, int group)
     struct cells cs = {.n = 0};
     doc_table_begin(d, NULL, headers, "lrrrrll");
     for (int k = 0; k < N_KPIS; k++) {
-        if (kpis[k].group != group)
+        if (kpis[k].group != group || (kpis[k].flags & K_CARD))
             continue;
         const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
         const struct target *t = r->target[k];
@@ -3773,7 +4024,7 @@ static void render_headline(struct doc *d, const struct report *r, int group)
     doc_table_end(d);
     for (int k = 0; k < N_KPIS; k++) {
         const struct val *v = &latest_period(r)->vals[k];
-        if (kpis[k].group != group || !kpis[k].note || v->st != V_OK)
+        if (kpis[k].group != group || (kpis[k].flags & K_CARD) || !kpis[k].note || v->st != V_OK)
             continue;
         struct sb note, num, den;
         sb_init(&note);
@@ -3856,7 +4107,7 @@ static void render_series(struct doc *d, const struct report *r, int group)
     doc_table_begin(d, NULL, headers, align);
     struct cells cs = {.n = 0};
     for (int k = 0; k < N_KPIS; k++) {
-        if (kpis[k].group != group)
+        if (kpis[k].group != group || (kpis[k].flags & K_CARD))
             continue;
         cells_add(&cs, kpis[k].label, false);
         for (int i = first; i < r->nperiods; i++)
@@ -4195,6 +4446,30 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, ".");
     }
 
+    const struct val *cards = kpi_now(r, "impact.report_cards"),
+                     *ach = kpi_now(r, "impact.report_card.achievement_strong_or_better_pct");
+    if (cards->st == V_OK && cards->x > 0) {
+        const char *what = cards->x == 1 ? " school" : " schools";
+        sentence(s);
+        if (ach->st == V_OK) {
+            sb_add(s, "Of ");
+            fmt_number(s, cards->x, 0, false);
+            sb_printf(s, "%s inspected under report cards in the last 12 months, ", what);
+            fmt_card_share(s, ach);
+            sb_add(s, " were strong or better in achievement");
+            if (r->latest->has_nat_card[CA_ACHIEVEMENT][0]) {
+                sb_add(s, ", against ");
+                fmt_figure(s, r->latest->nat_card[CA_ACHIEVEMENT][0], U_PCT, cur, false);
+                sb_add(s, " nationally");
+            }
+        } else {
+            fmt_number(s, cards->x, 0, false);
+            sb_printf(s, "%s %s inspected under report cards in the last 12 months", what,
+                      cards->x == 1 ? "was" : "were");
+        }
+        sb_add(s, ".");
+    }
+
     const struct val *renew = kpi_now(r, "depth.school_renewal_pct"), *full = kpi_now(r, "depth.qar_full_team_pct"),
                      *qar = kpi_now(r, "depth.qar_reviews");
     if (renew->st == V_OK || full->st == V_OK) {
@@ -4515,6 +4790,206 @@ static void render_finance_chart(struct doc *d, const struct report *r)
     free(bars);
 }
 
+/* ---- Inspections: report cards ---- */
+
+/* Fewer schools than this behind a report-card share are too few to read
+ * as a trend; the share is still shown, with its count, as every one is
+ * (these are not pupil data, so nothing is suppressed). */
+#define CARD_FEW_SCHOOLS 5
+
+/* The index in kpis[] of a report-card indicator: "impact.report_card."
+ * then the area's key, then `stat` (for example "_strong_or_better_pct"). */
+static int card_kpi(int area, const char *stat)
+{
+    char id[96];
+    snprintf(id, sizeof id, "impact.report_card.%s%s", card_area_keys[area], stat);
+    return kpi_lookup(id);
+}
+
+/* Patterns of the five grades, best first, so that they differ without
+ * colour: solid, diagonal stripes, horizontal lines, dots, cross-hatch. */
+static const char *const card_patterns[] = {
+    "",
+    "<path class=\"rcl1\" d=\"M-1,1 l2,-2 M0,8 l8,-8 M7,9 l2,-2\"/>",
+    "<path class=\"rcl2\" d=\"M0,2 h8 M0,6 h8\"/>",
+    "<circle class=\"rcl3\" cx=\"2\" cy=\"2\" r=\"1.3\"/><circle class=\"rcl3\" cx=\"6\" cy=\"6\" r=\"1.3\"/>",
+    "<path class=\"rcl4\" d=\"M0,0 l8,8 M8,0 l-8,8\"/>"};
+
+/* One horizontal bar per evaluation area, stacked by grade; every count
+ * is written on its segment when there is room, and the text alternative
+ * gives them all. Narrow, with each area's name above its bar, so that on
+ * a phone the chart shrinks little and its text stays legible. */
+static void svg_cards(struct sb *b, const struct card_dist *c)
+{
+    enum { W = 420, LEFT = 0, RIGHT = 2, ROW = 42, TOP = 72 };
+    static const double legend_x[N_CARD_GRADES] = {0, 140, 280, 0, 140};
+    static const double legend_y[N_CARD_GRADES] = {28, 28, 28, 48, 48};
+    int h = TOP + ROW * N_CARD_AREAS + 4;
+    struct sb desc, t;
+    sb_init(&desc);
+    sb_init(&t);
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        long graded = card_graded(c, a);
+        sb_printf(&desc, "%s%s: ", a ? " " : "", card_area_titles[a]);
+        if (!graded) {
+            sb_add(&desc, "no school graded.");
+            continue;
+        }
+        fmt_number(&desc, (double)graded, 0, false);
+        sb_add(&desc, graded == 1 ? " school graded, " : " schools graded, ");
+        for (int g = 0; g < N_CARD_GRADES; g++) {
+            sb_printf(&desc, "%s%s ", g ? ", " : "", card_grade_names[g]);
+            fmt_number(&desc, (double)c->grades[a][g], 0, false);
+        }
+        sb_addc(&desc, '.');
+    }
+    svg_open(b, W, h, "Report cards: schools at each grade", desc.buf);
+    /* The grades' styles travel with the chart, so a report without one
+     * keeps its style sheet. */
+    sb_add(b, "<defs>\n<style>"
+              ".rcf0{fill:#1d4f91}.rcf1{fill:#8fb3e8}.rcf2{fill:#e6e6e6}.rcf3{fill:#f2c46d}.rcf4{fill:#b42318}"
+              ".rcl1{stroke:#1d4f91;stroke-width:1.5}.rcl2{stroke:#8a8a8a;stroke-width:1}.rcl3{fill:#6b4300}"
+              ".rcl4{stroke:#fff;stroke-width:1.2}.rcs{stroke:#fff;stroke-width:1}"
+              "text.rcn{fill:#111;font-weight:bold;paint-order:stroke;stroke:#fff;stroke-width:3px}"
+              "text.rcd{fill:#fff;stroke:#111}"
+              "@media (prefers-color-scheme:dark){.rcs{stroke:#161616}}"
+              "</style>\n");
+    for (int g = 0; g < N_CARD_GRADES; g++)
+        sb_printf(b, "<pattern id=\"chart%d-g%d\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
+                     "<rect class=\"rcf%d\" width=\"8\" height=\"8\"/>%s</pattern>\n",
+                  chart_count, g, g, card_patterns[g]);
+    sb_add(b, "</defs>\n");
+    for (int g = 0; g < N_CARD_GRADES; g++) {
+        sb_printf(b, "<rect class=\"rcs\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"url(#chart%d-g%d)\"/>\n",
+                  legend_x[g], legend_y[g], chart_count, g);
+        svg_text(b, legend_x[g] + 19, legend_y[g] + 12, "start", "cl", card_grade_titles[g]);
+    }
+    double span = W - LEFT - RIGHT;
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        double y = TOP + ROW * a + 16, x = LEFT;
+        long graded = card_graded(c, a);
+        sb_reset(&t);
+        sb_printf(&t, "%s: ", card_area_titles[a]);
+        if (graded) {
+            fmt_number(&t, (double)graded, 0, false);
+            sb_add(&t, " graded");
+        } else {
+            sb_add(&t, "no school graded");
+        }
+        svg_text(b, LEFT, y, "start", "cl", t.buf);
+        if (!graded)
+            continue;
+        for (int g = 0; g < N_CARD_GRADES; g++) {
+            double w = span * (double)c->grades[a][g] / (double)graded;
+            if (w <= 0)
+                continue;
+            sb_printf(b, "<rect class=\"rcs\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" "
+                         "fill=\"url(#chart%d-g%d)\"/>\n",
+                      x, y + 5, w, chart_count, g);
+            if (w >= 16) {
+                sb_reset(&t);
+                fmt_number(&t, (double)c->grades[a][g], 0, false);
+                svg_text(b, x + w / 2, y + 18, "middle", g == CARD_EXCEPTIONAL || g == CARD_URGENT ? "rcn rcd" : "rcn",
+                         t.buf);
+            }
+            x += w;
+        }
+    }
+    svg_close(b, "Each bar is the schools graded in that area, best grade on the left; the numbers are schools. "
+                 "Grades are told apart by pattern as well as colour: solid, diagonal stripes, horizontal lines, "
+                 "dots, cross-hatch.");
+    sb_free(&desc);
+    sb_free(&t);
+}
+
+/* "Inspections: report cards": the schools counted, each area's schools
+ * at each grade (and, in HTML, the chart), the shares with the national
+ * ones, and safeguarding. vals and c are the partnership's or a group's.
+ * Nothing when the latest snapshot has no report cards. */
+static void render_report_cards(struct doc *d, const struct report *r, const struct val *vals,
+                                const struct card_dist *c)
+{
+    static const char *const count_headers[] = {"Area",          "Exceptional",        "Strong", "Expected",
+                                                "Needs attention", "Urgent improvement", "Graded"};
+    static const char *const share_headers[] = {"Area",
+                                                "Strong or better",
+                                                "National",
+                                                "Against national",
+                                                "Needs attention or worse",
+                                                "National",
+                                                "Against national"};
+    static const char *const stats[] = {"_strong_or_better_pct", "_strong_or_better_pct_vs_national",
+                                        "_needs_attention_or_worse_pct", "_needs_attention_or_worse_pct_vs_national"};
+    const struct snapshot *s = r->latest;
+    if (!s->has_cards)
+        return;
+    char date[32];
+    struct sb t;
+    struct cells cs = {.n = 0};
+    sb_init(&t);
+    doc_heading(d, 3, "Inspections: report cards");
+    if (c->schools)
+        fmt_number(&t, (double)c->schools, 0, false);
+    sb_printf(&t, "%s had a report card in the 12 months up to %s, having joined at least a year before it.",
+              !c->schools ? "No active school" : c->schools == 1 ? " active school" : " active schools",
+              long_date(s->as_of, date));
+    if (c->schools)
+        sb_printf(&t, " Each share is of the schools graded in the area, whose number follows it: early years and "
+                      "post-16 apply to some schools only. A share of fewer than %d schools is too few to read as a "
+                      "trend.",
+                  CARD_FEW_SCHOOLS);
+    doc_para(d, t.buf);
+    if (!c->schools) {
+        sb_free(&t);
+        return;
+    }
+    doc_table_begin(d, NULL, count_headers, "lrrrrrr");
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        cells_add(&cs, card_area_titles[a], false);
+        for (int g = 0; g < N_CARD_GRADES; g++)
+            fmt_number(cells_next(&cs, -1, false), (double)c->grades[a][g], 0, false);
+        fmt_number(cells_next(&cs, -1, false), (double)card_graded(c, a), 0, false);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+    if (d->fmt == F_HTML)
+        svg_cards(d->b, c);
+    doc_table_begin(d, NULL, share_headers, "lrrrrrr");
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        cells_add(&cs, card_area_titles[a], false);
+        for (int i = 0; i < 4; i += 2) {
+            int k = card_kpi(a, stats[i]), vs = card_kpi(a, stats[i + 1]);
+            struct val nat = national_val(r, k);
+            fmt_card_share(cells_next(&cs, -1, false), &vals[k]);
+            fmt_val(cells_next(&cs, -1, false), &nat, U_PCT, NULL);
+            fmt_val(cells_next(&cs, -1, false), &vals[vs], U_PP, NULL);
+        }
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+    int k = kpi_lookup("impact.report_card.safeguarding_met_pct");
+    struct val nat = national_val(r, k);
+    sb_reset(&t);
+    sb_add(&t, "Safeguarding met: ");
+    fmt_card_share(&t, &vals[k]);
+    if (vals[k].st == V_OK && nat.st == V_OK) {
+        sb_add(&t, ", against ");
+        fmt_val(&t, &nat, U_PCT, NULL);
+        sb_add(&t, " nationally (");
+        fmt_val(&t, &vals[kpi_lookup("impact.report_card.safeguarding_met_pct_vs_national")], U_PP, NULL);
+        sb_addc(&t, ')');
+    }
+    if (vals[k].st == V_OK && c->safe_given < c->schools) {
+        sb_add(&t, "; ");
+        fmt_number(&t, (double)(c->schools - c->safe_given), 0, false);
+        sb_add(&t, c->schools - c->safe_given == 1 ? " report card does" : " report cards do");
+        sb_add(&t, " not give it");
+    }
+    sb_addc(&t, '.');
+    doc_para(d, t.buf);
+    sb_free(&t);
+}
+
 static void render_body(struct doc *d, const struct report *r)
 {
     for (int g = 0; g < N_GROUPS; g++) {
@@ -4531,6 +5006,8 @@ static void render_body(struct doc *d, const struct report *r)
             render_engagement(d, r);
         if (g == G_IMPACT)
             render_impact_notes(d, r);
+        if (g == G_IMPACT)
+            render_report_cards(d, r, latest_period(r)->vals, &latest_period(r)->cards);
         if (g == G_FINANCIAL)
             render_finance(d, r);
         for (int dim = D_REGION; dim <= D_HUB && (g == G_BREADTH || g == G_IMPACT); dim++)
@@ -4766,6 +5243,30 @@ static void json_indicators(struct sb *b, const struct report *r)
     free(series);
 }
 
+/* Whether indicator k is in the JSON breakdowns and group reports: the
+ * per-school ones, report-card ones only when the latest snapshot has
+ * report cards (else every group would carry a column of nulls). */
+static bool json_per_group(const struct report *r, int k)
+{
+    return (kpis[k].flags & K_SCHOOL) && (!(kpis[k].flags & K_CARD) || r->latest->has_cards);
+}
+
+/* The report cards' distribution, on one line: the schools counted, each
+ * area's schools at each grade (keys as in the format) and graded, and
+ * safeguarding. */
+static void json_card_dist(struct sb *b, const struct card_dist *c)
+{
+    sb_printf(b, "{\"schools\": %ld, \"areas\": {", c->schools);
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        sb_printf(b, "%s\"%s\": {", a ? ", " : "", card_area_keys[a]);
+        for (int g = 0; g < N_CARD_GRADES; g++)
+            sb_printf(b, "\"%s\": %ld, ", card_grade_names[g], c->grades[a][g]);
+        sb_printf(b, "\"graded\": %ld}", card_graded(c, a));
+    }
+    sb_printf(b, "}, \"safeguarding\": {\"met\": %ld, \"not-met\": %ld}}", c->safe_met,
+              c->safe_given - c->safe_met);
+}
+
 static void json_breakdowns(struct sb *b, const struct report *r)
 {
     sb_add(b, "  \"breakdowns\": {");
@@ -4781,7 +5282,7 @@ static void json_breakdowns(struct sb *b, const struct report *r)
             sb_add(b, ", \"indicators\": {");
             bool first = true, any_suppressed = false;
             for (int k = 0; k < N_KPIS; k++) {
-                if (!(kpis[k].flags & K_SCHOOL))
+                if (!json_per_group(r, k))
                     continue;
                 sb_add(b, first ? "" : ", ");
                 first = false;
@@ -4795,16 +5296,24 @@ static void json_breakdowns(struct sb *b, const struct report *r)
                 sb_add(b, ", \"suppressed\": [");
                 first = true;
                 for (int k = 0; k < N_KPIS; k++)
-                    if ((kpis[k].flags & K_SCHOOL) && g->vals[k].st == V_SUPPRESSED) {
+                    if (json_per_group(r, k) && g->vals[k].st == V_SUPPRESSED) {
                         sb_add(b, first ? "" : ", ");
                         first = false;
                         json_string(b, kpis[k].id);
                     }
                 sb_addc(b, ']');
             }
+            if (r->latest->has_cards) {
+                sb_add(b, ", \"report_cards\": ");
+                json_card_dist(b, &g->cards);
+            }
             sb_addc(b, '}');
         }
         sb_add(b, bd->n ? "\n    ]" : "]");
+    }
+    if (r->latest->has_cards) {
+        sb_add(b, ",\n    \"report_cards\": ");
+        json_card_dist(b, &latest_period(r)->cards);
     }
     sb_add(b, "\n  }\n");
 }
@@ -4873,7 +5382,7 @@ static void group_body(struct doc *d, const void *ctx)
         doc_heading(d, 2, group_titles[group]);
         doc_table_begin(d, NULL, headers, "lrrr");
         for (int k = 0; k < N_KPIS; k++) {
-            if (kpis[k].group != group || !(kpis[k].flags & K_SCHOOL))
+            if (kpis[k].group != group || (kpis[k].flags & (K_SCHOOL | K_CARD)) != K_SCHOOL)
                 continue;
             struct val nat = national_val(r, k);
             cells_add(&cs, kpis[k].label, false);
@@ -4887,6 +5396,7 @@ static void group_body(struct doc *d, const void *ctx)
         }
         doc_table_end(d);
     }
+    render_report_cards(d, r, c->g->vals, &c->g->cards);
     static const char *const school_headers[] = {"School", "URN", "Phase", "Pupils", "FSM share", "Programmes"};
     doc_heading(d, 2, "Schools");
     doc_table_begin(d, NULL, school_headers, "lrlrrr");
@@ -4920,7 +5430,7 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
     sb_add(b, ",\n  \"indicators\": [");
     bool first = true;
     for (int k = 0; k < N_KPIS; k++) {
-        if (!(kpis[k].flags & K_SCHOOL))
+        if (!json_per_group(r, k))
             continue;
         struct val nat = national_val(r, k);
         sb_add(b, first ? "\n    {\"id\": " : ",\n    {\"id\": ");
@@ -4938,7 +5448,13 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
         json_val(b, &nat);
         sb_addc(b, '}');
     }
-    sb_add(b, "\n  ],\n  \"schools\": [");
+    sb_add(b, "\n  ],\n");
+    if (r->latest->has_cards) {
+        sb_add(b, "  \"report_cards\": ");
+        json_card_dist(b, &c->g->cards);
+        sb_add(b, ",\n");
+    }
+    sb_add(b, "  \"schools\": [");
     first = true;
     for (int i = 0; i < c->g->n; i++) {
         const struct school *sc = &r->latest->schools[c->g->idx[i]];
@@ -8354,7 +8870,7 @@ static bool load_all(struct report *r, const struct options *o)
         p->file = name;
         p->as_of = s->as_of;
         snprintf(p->currency, sizeof p->currency, "%s", s->currency ? s->currency : "GBP");
-        compute_view(&all, p->vals);
+        compute_view(&all, p->vals, &p->cards);
         p->surveys = xcalloc((size_t)s->nsurveys + 1, sizeof *p->surveys);
         for (int k = 0; k < s->nsurveys; k++)
             p->surveys[p->nsurveys++] = (struct survey_val){

@@ -363,6 +363,23 @@ static bool plain_whole(const char *s, long long max, long long *out)
     return true;
 }
 
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_length(const unsigned char *p, size_t n)
+{
+    size_t len = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+                                  : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+    if (!len || len > n)
+        return 0;
+    unsigned cp = p[0] & (0x7F >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[k] & 0x3F);
+    }
+    bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    return overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : len;
+}
+
 /* ===================================================================== *
  *  Diagnostics: every problem named with its file and JSON path          *
  * ===================================================================== */
@@ -383,30 +400,52 @@ static unsigned bidi_control(const char *p)
     return 0;
 }
 
-/* Text from outside made inert for a message: control bytes as \xNN,
- * bidirectional controls as \uXXXX and, when `quote`, '"' and '\\'
- * escaped, so a hostile name cannot start a line of its own (a CI workflow
- * command), move the terminal's cursor or reverse the text. Once `cut`
- * bytes are written, the text is cut at the next character with "...";
- * out must hold cut + 16 bytes. */
+/* A character that must not reach a terminal or a log as it is: C1
+ * controls (U+0080..U+009F: some terminals obey them), the line and
+ * paragraph separators (U+2028, U+2029: a line break to some readers) and
+ * the bidirectional controls. Its code point when p starts with one (as
+ * UTF-8), else 0. */
+static unsigned hidden_control(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
+        return u[1];
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+        return 0x2000 + (u[2] - 0x80);
+    return bidi_control(p);
+}
+
+/* Text from outside made inert for a message: control bytes and bytes
+ * that are not UTF-8 as \xNN, hidden_control() characters as \uXXXX and,
+ * when `quote`, '"' and '\\' escaped, so a hostile name cannot start a
+ * line of its own (a CI workflow command), move the terminal's cursor or
+ * reverse the text. Once `cut` bytes are written, the text is cut at the
+ * next character with "..."; out must hold cut + 16 bytes. */
 static char *inert_text(const char *s, char *out, size_t cut, bool quote)
 {
     size_t o = 0;
-    for (; *s; s++) {
+    while (*s) {
         unsigned char c = (unsigned char)*s;
-        if (o >= cut && (c & 0xC0) != 0x80) {
+        size_t avail = 1;
+        while (avail < 4 && s[avail])
+            avail++;
+        size_t len = utf8_length((const unsigned char *)s, avail);
+        if (o >= cut) {
             memcpy(out + o, "...", 3);
             o += 3;
             break;
         }
-        if (bidi_control(s)) {
-            o += (size_t)snprintf(out + o, 8, "\\u%04X", bidi_control(s));
-            s += 2;
-        } else if (c < 0x20 || c == 0x7F || (quote && (c == '"' || c == '\\'))) {
+        unsigned hidden = len > 1 ? hidden_control(s) : 0;
+        if (hidden) {
+            o += (size_t)snprintf(out + o, 8, "\\u%04X", hidden);
+        } else if (!len || c < 0x20 || c == 0x7F || (quote && (c == '"' || c == '\\'))) {
             o += (size_t)snprintf(out + o, 8, c == '"' || c == '\\' ? "\\%c" : "\\x%02X", c);
+            len = 1;
         } else {
-            out[o++] = (char)c;
+            memcpy(out + o, s, len);
+            o += len;
         }
+        s += len;
     }
     out[o] = 0;
     return out;
@@ -917,23 +956,6 @@ static const char *describe(const cJSON *v, char out[64])
                                 : cJSON_IsArray(v) ? "an array"
                                                    : "an object");
     return out;
-}
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_length(const unsigned char *p, size_t n)
-{
-    size_t len = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-                                  : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
-    if (!len || len > n)
-        return 0;
-    unsigned cp = p[0] & (0x7F >> len);
-    for (size_t k = 1; k < len; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[k] & 0x3F);
-    }
-    bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-    return overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : len;
 }
 
 /* Length of the JSON number at p, or 0 when it breaks the grammar that

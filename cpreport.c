@@ -45,6 +45,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -89,6 +90,13 @@
 
 /* Snapshots compared in one run: a monthly series over a decade. */
 #define MAX_SNAPSHOTS 128
+
+/* Groups given a report each by --by: more hubs, regions or trusts than a
+ * partnership works with (even all of England's academy trusts would fit), and
+ * few enough that a run stays within seconds and DIR within 15,002 files,
+ * a folder people can still browse. A bigger grouping is refused (exit 2)
+ * before anything is written. */
+#define MAX_GROUPS 5000
 
 /* Counts are long: up to 1e12 each, and sums of them over every school.
  * Where long has 32 bits (32-bit systems, Windows) those sums would wrap
@@ -311,7 +319,8 @@ static int edit_distance(const char *a, const char *b)
 }
 
 /* The nearest of names[] to s, or NULL when none is close enough to be a
- * plausible typo. */
+ * plausible typo. Failing that, a name that s starts with as a whole word
+ * (ASCII case ignored): Ofsted's "Strong standard" is `strong`. */
 static const char *nearest_name(const char *s, const char *const *names)
 {
     const char *best = NULL;
@@ -325,7 +334,16 @@ static const char *nearest_name(const char *s, const char *const *names)
     }
     int len = (int)strlen(s);
     int limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-    return best_d <= limit ? best : NULL;
+    if (best_d <= limit)
+        return best;
+    for (int i = 0; names[i]; i++) {
+        size_t n = 0;
+        while (names[i][n] && tolower((unsigned char)s[n]) == tolower((unsigned char)names[i][n]))
+            n++;
+        if (!names[i][n] && s[n] && strchr(" -_", s[n]))
+            return names[i];
+    }
+    return NULL;
 }
 
 /* A whole number written as plain ASCII digits, with no sign and no
@@ -343,6 +361,23 @@ static bool plain_whole(const char *s, long long max, long long *out)
     }
     *out = n;
     return true;
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_length(const unsigned char *p, size_t n)
+{
+    size_t len = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+                                  : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+    if (!len || len > n)
+        return 0;
+    unsigned cp = p[0] & (0x7F >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[k] & 0x3F);
+    }
+    bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    return overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : len;
 }
 
 /* ===================================================================== *
@@ -365,30 +400,52 @@ static unsigned bidi_control(const char *p)
     return 0;
 }
 
-/* Text from outside made inert for a message: control bytes as \xNN,
- * bidirectional controls as \uXXXX and, when `quote`, '"' and '\\'
- * escaped, so a hostile name cannot start a line of its own (a CI workflow
- * command), move the terminal's cursor or reverse the text. Once `cut`
- * bytes are written, the text is cut at the next character with "...";
- * out must hold cut + 16 bytes. */
+/* A character that must not reach a terminal or a log as it is: C1
+ * controls (U+0080..U+009F: some terminals obey them), the line and
+ * paragraph separators (U+2028, U+2029: a line break to some readers) and
+ * the bidirectional controls. Its code point when p starts with one (as
+ * UTF-8), else 0. */
+static unsigned hidden_control(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
+        return u[1];
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+        return 0x2000 + (u[2] - 0x80);
+    return bidi_control(p);
+}
+
+/* Text from outside made inert for a message: control bytes and bytes
+ * that are not UTF-8 as \xNN, hidden_control() characters as \uXXXX and,
+ * when `quote`, '"' and '\\' escaped, so a hostile name cannot start a
+ * line of its own (a CI workflow command), move the terminal's cursor or
+ * reverse the text. Once `cut` bytes are written, the text is cut at the
+ * next character with "..."; out must hold cut + 16 bytes. */
 static char *inert_text(const char *s, char *out, size_t cut, bool quote)
 {
     size_t o = 0;
-    for (; *s; s++) {
+    while (*s) {
         unsigned char c = (unsigned char)*s;
-        if (o >= cut && (c & 0xC0) != 0x80) {
+        size_t avail = 1;
+        while (avail < 4 && s[avail])
+            avail++;
+        size_t len = utf8_length((const unsigned char *)s, avail);
+        if (o >= cut) {
             memcpy(out + o, "...", 3);
             o += 3;
             break;
         }
-        if (bidi_control(s)) {
-            o += (size_t)snprintf(out + o, 8, "\\u%04X", bidi_control(s));
-            s += 2;
-        } else if (c < 0x20 || c == 0x7F || (quote && (c == '"' || c == '\\'))) {
+        unsigned hidden = len > 1 ? hidden_control(s) : 0;
+        if (hidden) {
+            o += (size_t)snprintf(out + o, 8, "\\u%04X", hidden);
+        } else if (!len || c < 0x20 || c == 0x7F || (quote && (c == '"' || c == '\\'))) {
             o += (size_t)snprintf(out + o, 8, c == '"' || c == '\\' ? "\\%c" : "\\x%02X", c);
+            len = 1;
         } else {
-            out[o++] = (char)c;
+            memcpy(out + o, s, len);
+            o += len;
         }
+        s += len;
     }
     out[o] = 0;
     return out;
@@ -413,6 +470,71 @@ static const char *shown(const char *s)
     static int next;
     next = (next + 1) % 4;
     return inert_text(s, ring[next], MAX_SHOWN_NAME, false);
+}
+
+/* An input error as check's JUnit and JSON files and GitHub annotations
+ * give it: the file as named, where in it (a JSON path, or a line and
+ * column; "" and 0 when neither), and the message. */
+struct problem {
+    char *file, *path, *message;
+    long line, col;
+};
+
+struct problems {
+    struct problem *list;
+    int n;
+};
+
+/* Where every input error is also recorded when set: `check` sets it, so
+ * that a run stopped by its inputs still tells CI why. */
+static struct problems *problem_sink;
+
+/* Says one problem on stderr, as "cpreport: FILE[:LINE:COL]: [PATH: ]
+ * [warning: ]MESSAGE", and records it in problem_sink when it is an
+ * error. */
+static void problem_vsay(const char *file, const char *path, long line, long col, bool error, const char *fmt,
+                         va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    char *message = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(message, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    fprintf(stderr, "%s: %s", progname, shown(file));
+    if (line)
+        fprintf(stderr, ":%ld:%ld", line, col);
+    fprintf(stderr, ": %s%s%s%s\n", path ? shown(path) : "", path ? ": " : "", error ? "" : "warning: ", message);
+    if (!error || !problem_sink) {
+        free(message);
+        return;
+    }
+    struct problems *ps = problem_sink;
+    if (!(ps->n & (ps->n - 1)))  /* at 0, 1, 2, 4...: room for as many again */
+        ps->list = xrealloc(ps->list, sizeof *ps->list * (size_t)(ps->n ? 2 * ps->n : 1));
+    ps->list[ps->n++] = (struct problem){xstrdup(file), xstrdup(path ? path : ""), message, line, col};
+}
+
+/* An error in a whole file, or at a line and column of it (line 0: none). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void file_error(const char *file, long line, long col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    problem_vsay(file, NULL, line, col, true, fmt, ap);
+    va_end(ap);
+}
+
+static void problems_free(struct problems *ps)
+{
+    for (int i = 0; i < ps->n; i++) {
+        free(ps->list[i].file);
+        free(ps->list[i].path);
+        free(ps->list[i].message);
+    }
+    free(ps->list);
 }
 
 /* One file's diagnostics. The path is built while walking the tree:
@@ -461,13 +583,7 @@ static void diag_vreport(struct diag *d, bool error, const char *fmt, va_list ap
     int *count = error ? &d->errors : &d->warnings;
     if (++*count > MAX_PROBLEMS_SHOWN)
         return;
-    fprintf(stderr, "%s: %s: ", progname, shown(d->file));
-    if (d->len)
-        fprintf(stderr, "%s: ", shown(d->path));
-    if (!error)
-        fputs("warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    problem_vsay(d->file, d->len ? d->path : NULL, 0, 0, error, fmt, ap);
 }
 
 #if defined(__GNUC__)
@@ -496,8 +612,7 @@ static void diag_warn(struct diag *d, const char *fmt, ...)
 static void diag_finish(struct diag *d)
 {
     if (d->errors > MAX_PROBLEMS_SHOWN)
-        fprintf(stderr, "%s: %s: %d more errors not shown\n", progname, shown(d->file),
-                d->errors - MAX_PROBLEMS_SHOWN);
+        file_error(d->file, 0, 0, "%d more errors not shown", d->errors - MAX_PROBLEMS_SHOWN);
     if (d->warnings > MAX_PROBLEMS_SHOWN)
         fprintf(stderr, "%s: %s: %d more warnings not shown\n", progname, shown(d->file),
                 d->warnings - MAX_PROBLEMS_SHOWN);
@@ -612,9 +727,40 @@ static const char *const grade_names[] = {"outstanding", "good", "requires-impro
                                           "inadequate", NULL};
 static const char *const audience_names[] = {"school", "trust", NULL};
 
+/* Ofsted's report cards, from November 2025: each evaluation area is
+ * graded on a five-point scale (best first), with safeguarding met or not
+ * met. The keys are the format's; the titles are what the reports show. */
+#define CARD_AREA_KEYS                                                                              \
+    "inclusion", "curriculum_and_teaching", "achievement", "attendance_and_behaviour",                 \
+        "personal_development_and_wellbeing", "leadership_and_governance", "early_years", "post_16"
+static const char *const card_area_keys[] = {CARD_AREA_KEYS, NULL};
+static const char *const card_area_titles[] = {"Inclusion",
+                                               "Curriculum and teaching",
+                                               "Achievement",
+                                               "Attendance and behaviour",
+                                               "Personal development and well-being",
+                                               "Leadership and governance",
+                                               "Early years",
+                                               "Post-16"};
+static const char *const card_grade_names[] = {"exceptional", "strong", "expected", "needs-attention",
+                                               "urgent-improvement", NULL};
+static const char *const card_grade_titles[] = {"Exceptional", "Strong", "Expected", "Needs attention",
+                                                "Urgent improvement"};
+static const char *const safeguarding_names[] = {"met", "not-met", NULL};
+
 enum renewal { REN_CONTINUING, REN_NEW, REN_RENEWED, REN_LAPSED };
 enum grade { GRADE_NONE = -1, GRADE_OUTSTANDING, GRADE_GOOD, GRADE_RI, GRADE_INADEQUATE };
 enum { N_REGIONS = 9, N_PHASES = 7 };
+/* The evaluation areas, in the order of card_area_keys. */
+enum card_area { CA_INCLUSION, CA_CURRICULUM, CA_ACHIEVEMENT, CA_ATTENDANCE, CA_PERSONAL, CA_LEADERSHIP,
+                 CA_EARLY_YEARS, CA_POST_16, N_CARD_AREAS };
+enum { N_CARD_GRADES = 5 };
+enum card_grade { CARD_NONE = -1, CARD_EXCEPTIONAL, CARD_STRONG, CARD_EXPECTED, CARD_NEEDS_ATTENTION,
+                 CARD_URGENT };
+enum { SAFE_NONE = -1, SAFE_MET, SAFE_NOT_MET };
+/* The first day of report cards: none is dated before it. */
+#define CARDS_FROM_Y 2025
+#define CARDS_FROM_M 11
 
 /* KS2 subjects share one array of scores; KS4 uses the first slot. */
 enum { KS2_READING, KS2_MATHS, KS2_GPS, N_SUBJECTS };
@@ -664,6 +810,10 @@ struct school {
     bool has_ofsted;
     int ofsted_prev, ofsted_cur; /* enum grade */
     long ofsted_date;
+    bool has_card;               /* a valid report_card.inspected */
+    long card_date;
+    int card_safe;               /* SAFE_* */
+    int card_grade[N_CARD_AREAS]; /* enum card_grade */
     bool has_qar, qar_full, has_aoe;
     long qar_aoe;
     struct result *ks2, *ks4;
@@ -695,6 +845,11 @@ struct snapshot {
     int nnat_ks2, nnat_ks4;
     bool has_nat_ofsted[3];
     double nat_ofsted[3];        /* kept, good to outstanding, RI to good */
+    bool has_cards;              /* some school gives a report_card */
+    bool has_nat_card[N_CARD_AREAS][2];
+    double nat_card[N_CARD_AREAS][2]; /* strong or better, needs attention or worse */
+    bool has_nat_safe;
+    double nat_safe;             /* safeguarding met */
 
     struct hub *hubs;
     int nhubs;
@@ -801,23 +956,6 @@ static const char *describe(const cJSON *v, char out[64])
                                 : cJSON_IsArray(v) ? "an array"
                                                    : "an object");
     return out;
-}
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_length(const unsigned char *p, size_t n)
-{
-    size_t len = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-                                  : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
-    if (!len || len > n)
-        return 0;
-    unsigned cp = p[0] & (0x7F >> len);
-    for (size_t k = 1; k < len; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[k] & 0x3F);
-    }
-    bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-    return overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : len;
 }
 
 /* Length of the JSON number at p, or 0 when it breaks the grammar that
@@ -1610,6 +1748,39 @@ static void load_ofsted(struct loader *L, const cJSON *o, struct school *sc)
     path_pop(&L->d, old);
 }
 
+static const char *const card_keys[] = {"inspected", "safeguarding", "grades", NULL};
+
+/* The school's latest report-card inspection. Only a valid date makes it
+ * count; a grade or safeguarding judgement that is wrong is an error and
+ * left out. */
+static void load_report_card(struct loader *L, const cJSON *o, struct school *sc)
+{
+    const cJSON *grades;
+    char d1[16], d2[16];
+    size_t old = path_key(&L->d, "report_card");
+    check_keys(L, o, card_keys);
+    sc->card_safe = SAFE_NONE;
+    for (int a = 0; a < N_CARD_AREAS; a++)
+        sc->card_grade[a] = CARD_NONE;
+    long from = days_from_civil(CARDS_FROM_Y, CARDS_FROM_M, 1);
+    sc->has_card = get_date(L, o, "inspected", REQUIRED, false, &sc->card_date);
+    if (sc->has_card && sc->card_date < from) {
+        error_at(L, "inspected", "%s is before %s, when report cards began", iso_date(sc->card_date, d1),
+                 iso_date(from, d2));
+        sc->has_card = false;
+    }
+    get_enum(L, o, "safeguarding", OPTIONAL, safeguarding_names, false, &sc->card_safe);
+    if ((grades = get_object(L, o, "grades", OPTIONAL))) {
+        size_t at = path_key(&L->d, "grades");
+        check_keys(L, grades, card_area_keys);
+        for (int a = 0; a < N_CARD_AREAS; a++)
+            get_enum(L, grades, card_area_keys[a], OPTIONAL, card_grade_names, false, &sc->card_grade[a]);
+        path_pop(&L->d, at);
+    }
+    L->s->has_cards |= sc->has_card;
+    path_pop(&L->d, old);
+}
+
 static void load_qar(struct loader *L, const cJSON *o, struct school *sc)
 {
     long date;
@@ -1623,7 +1794,7 @@ static void load_qar(struct loader *L, const cJSON *o, struct school *sc)
 
 static const char *const school_keys[] = {
     "urn",     "name",   "phase",   "region",     "area",   "hub", "trust", "pupils", "fsm_pupils",
-    "send_pupils", "joined", "renewal", "programmes", "ofsted", "qar", "ks2",  "ks4",    NULL};
+    "send_pupils", "joined", "renewal", "programmes", "ofsted", "qar", "ks2",  "ks4",    "report_card", NULL};
 
 static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
 {
@@ -1659,6 +1830,8 @@ static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
     get_programmes(L, o, 0, &sc->progs, &sc->nprogs);
     if ((sub = get_object(L, o, "ofsted", OPTIONAL)))
         load_ofsted(L, sub, sc);
+    if ((sub = get_object(L, o, "report_card", OPTIONAL)))
+        load_report_card(L, sub, sc);
     if ((sub = get_object(L, o, "qar", OPTIONAL)))
         load_qar(L, sub, sc);
     sc->ks2 = load_results(L, o, "ks2", &sc->nks2);
@@ -1724,9 +1897,33 @@ static struct national_result *load_national_results(struct loader *L, const cJS
     return rows;
 }
 
-static const char *const national_keys[] = {"fsm_pct", "send_pct", "ks2", "ks4", "ofsted", NULL};
+static const char *const national_keys[] = {"fsm_pct", "send_pct", "ks2", "ks4", "ofsted", "report_cards", NULL};
 static const char *const nat_ofsted_keys[] = {"outstanding_kept_pct", "good_to_outstanding_pct",
                                               "ri_to_good_pct", NULL};
+
+static const char *const nat_card_keys[] = {CARD_AREA_KEYS, "safeguarding_met_pct", NULL};
+static const char *const nat_card_area_keys[] = {"strong_or_better_pct", "needs_attention_or_worse_pct", NULL};
+
+/* national.report_cards: per area, the shares at strong or better and at
+ * needs attention or worse; and safeguarding met. Every key optional. */
+static void load_national_cards(struct loader *L, const cJSON *o)
+{
+    struct snapshot *s = L->s;
+    const cJSON *area;
+    size_t old = path_key(&L->d, "report_cards");
+    check_keys(L, o, nat_card_keys);
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        if (!(area = get_object(L, o, card_area_keys[a], OPTIONAL)))
+            continue;
+        size_t at = path_key(&L->d, card_area_keys[a]);
+        check_keys(L, area, nat_card_area_keys);
+        for (int k = 0; k < 2; k++)
+            s->has_nat_card[a][k] = get_pct(L, area, nat_card_area_keys[k], &s->nat_card[a][k]);
+        path_pop(&L->d, at);
+    }
+    s->has_nat_safe = get_pct(L, o, "safeguarding_met_pct", &s->nat_safe);
+    path_pop(&L->d, old);
+}
 
 static void load_national(struct loader *L, const cJSON *o)
 {
@@ -1745,6 +1942,8 @@ static void load_national(struct loader *L, const cJSON *o)
             s->has_nat_ofsted[k] = get_pct(L, of, nat_ofsted_keys[k], &s->nat_ofsted[k]);
         path_pop(&L->d, at);
     }
+    if ((of = get_object(L, o, "report_cards", OPTIONAL)))
+        load_national_cards(L, of);
     path_pop(&L->d, old);
 }
 
@@ -1957,7 +2156,7 @@ static char *read_input(const char *path, size_t *len)
     bool is_stdin = !strcmp(path, "-");
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(name), strerror(errno));
+        file_error(name, 0, 0, "cannot open: %s", strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -1979,13 +2178,12 @@ static char *read_input(const char *path, size_t *len)
     if (!is_stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(name), strerror(err));
+        file_error(name, 0, 0, "cannot read: %s", strerror(err));
         free(buf);
         return NULL;
     }
     if (n > (size_t)MAX_INPUT_BYTES) {
-        fprintf(stderr, "%s: %s: larger than the input limit of %ld MiB\n", progname, shown(name),
-                MAX_INPUT_BYTES >> 20);
+        file_error(name, 0, 0, "larger than the input limit of %ld MiB", MAX_INPUT_BYTES >> 20);
         free(buf);
         return NULL;
     }
@@ -2033,7 +2231,7 @@ static cJSON *parse_json_file(const char *path, const char *name)
                 why = "unexpected character";
         }
         line_col(buf, bad, &line, &col);
-        fprintf(stderr, "%s: %s:%ld:%ld: invalid JSON: %s\n", progname, shown(name), line, col, why);
+        file_error(name, line, col, "invalid JSON: %s", why);
         arena_free(&json_arena);
     }
     free(buf);
@@ -2211,6 +2409,23 @@ static long year_before(long day)
     return days_from_civil(y - 1, m, d);
 }
 
+/* The report cards counted in one view: the schools, each area's schools
+ * at each grade, and safeguarding met of those giving it. */
+struct card_dist {
+    long schools;
+    long grades[N_CARD_AREAS][N_CARD_GRADES];
+    long safe_met, safe_given;
+};
+
+/* The schools graded in `area`. */
+static long card_graded(const struct card_dist *c, int area)
+{
+    long n = 0;
+    for (int g = 0; g < N_CARD_GRADES; g++)
+        n += c->grades[area][g];
+    return n;
+}
+
 /* Everything the indicators need from one view, gathered in one pass. */
 struct agg {
     const struct snapshot *s;
@@ -2224,6 +2439,7 @@ struct agg {
     long qar, qar_full, aoe_schools, aoe;
     struct wsum now[N_MEASURES], change_now[N_MEASURES], change_base[N_MEASURES];
     long inspected, ungraded, trans_num[N_TRANSITIONS], trans_den[N_TRANSITIONS];
+    struct card_dist cards;
 };
 
 /* target_areas is sorted ignoring case when loaded, for this search. */
@@ -2259,12 +2475,20 @@ static void add_results(struct agg *a, const struct school *sc)
     }
 }
 
+/* The rules of every inspection indicator, four-point or report card: an
+ * inspection counts when it is in the twelve months up to as_of (after the
+ * same day a year before; never after as_of, which loading ensures) and
+ * the school had joined at least a year before it. */
+static bool inspection_counts(const struct snapshot *s, long inspected, long joined)
+{
+    return inspected > year_before(s->as_of) && joined <= year_before(inspected);
+}
+
 /* Inspections in the twelve months up to as_of, of schools that had
  * joined at least a year before; ungraded ones are only counted. */
 static void add_inspection(struct agg *a, const struct school *sc)
 {
-    if (!sc->has_ofsted || sc->ofsted_date <= year_before(a->s->as_of) ||
-        sc->joined > year_before(sc->ofsted_date))
+    if (!sc->has_ofsted || !inspection_counts(a->s, sc->ofsted_date, sc->joined))
         return;
     a->inspected++;
     int prev = sc->ofsted_prev, cur = sc->ofsted_cur;
@@ -2275,6 +2499,23 @@ static void add_inspection(struct agg *a, const struct school *sc)
     int t = prev == GRADE_OUTSTANDING ? OF_KEPT : prev == GRADE_GOOD ? OF_GOOD_UP : OF_RI_UP;
     a->trans_den[t]++;
     a->trans_num[t] += t == OF_RI_UP ? cur <= GRADE_GOOD : cur == GRADE_OUTSTANDING;
+}
+
+/* Report cards under the same rules; a school may also have a four-point
+ * inspection, which counts in its own indicators. */
+static void add_report_card(struct agg *a, const struct school *sc)
+{
+    struct card_dist *c = &a->cards;
+    if (!sc->has_card || !inspection_counts(a->s, sc->card_date, sc->joined))
+        return;
+    c->schools++;
+    for (int k = 0; k < N_CARD_AREAS; k++)
+        if (sc->card_grade[k] != CARD_NONE)
+            c->grades[k][sc->card_grade[k]]++;
+    if (sc->card_safe != SAFE_NONE) {
+        c->safe_given++;
+        c->safe_met += sc->card_safe == SAFE_MET;
+    }
 }
 
 static void aggregate(struct agg *a, const struct view *v)
@@ -2318,6 +2559,7 @@ static void aggregate(struct agg *a, const struct view *v)
         }
         add_results(a, sc);
         add_inspection(a, sc);
+        add_report_card(a, sc);
     }
     free(hub_seen);
 }
@@ -2531,6 +2773,58 @@ static struct val n_of_kept(const struct agg *a) { return national_transition(a,
 static struct val n_of_good_up(const struct agg *a) { return national_transition(a, OF_GOOD_UP); }
 static struct val n_of_ri_up(const struct agg *a) { return national_transition(a, OF_RI_UP); }
 
+/* --- impact: report cards --- */
+
+/* Not available for a snapshot in which no school gives a report card:
+ * before November 2025 there were none to give. */
+static struct val k_report_cards(const struct agg *a)
+{
+    return a->s->has_cards ? value((double)a->cards.schools) : na();
+}
+
+/* Share of the schools graded in `area` at strong or better (worse:
+ * false) or at needs attention or worse (worse: true); num and den carry
+ * the count and the schools graded. */
+static struct val card_share(const struct agg *a, int area, bool worse)
+{
+    const long *g = a->cards.grades[area];
+    return pct(worse ? g[CARD_NEEDS_ATTENTION] + g[CARD_URGENT] : g[CARD_EXCEPTIONAL] + g[CARD_STRONG],
+               card_graded(&a->cards, area));
+}
+
+static struct val national_card(const struct agg *a, int area, bool worse)
+{
+    return a->s->has_nat_card[area][worse] ? value(a->s->nat_card[area][worse]) : na();
+}
+
+static struct val card_vs_national(const struct agg *a, int area, bool worse)
+{
+    return minus(card_share(a, area, worse), national_card(a, area, worse));
+}
+
+/* One function per area and statistic, for the table. */
+#define CARD_FNS(name, area)                                                                            \
+    static struct val k_##name##_up(const struct agg *a) { return card_share(a, area, false); }         \
+    static struct val n_##name##_up(const struct agg *a) { return national_card(a, area, false); }      \
+    static struct val k_##name##_up_vs(const struct agg *a) { return card_vs_national(a, area, false); } \
+    static struct val k_##name##_down(const struct agg *a) { return card_share(a, area, true); }        \
+    static struct val n_##name##_down(const struct agg *a) { return national_card(a, area, true); }     \
+    static struct val k_##name##_down_vs(const struct agg *a) { return card_vs_national(a, area, true); }
+CARD_FNS(inclusion, CA_INCLUSION)
+CARD_FNS(curriculum, CA_CURRICULUM)
+CARD_FNS(achievement, CA_ACHIEVEMENT)
+CARD_FNS(attendance, CA_ATTENDANCE)
+CARD_FNS(personal, CA_PERSONAL)
+CARD_FNS(leadership, CA_LEADERSHIP)
+CARD_FNS(early_years, CA_EARLY_YEARS)
+CARD_FNS(post_16, CA_POST_16)
+
+static struct val k_safeguarding(const struct agg *a) { return pct(a->cards.safe_met, a->cards.safe_given); }
+
+static struct val n_safeguarding(const struct agg *a) { return a->s->has_nat_safe ? value(a->s->nat_safe) : na(); }
+
+static struct val k_safeguarding_vs(const struct agg *a) { return minus(k_safeguarding(a), n_safeguarding(a)); }
+
 /* --- financial and internal --- */
 
 static struct val money_total(const struct money_line *rows, int n, bool fundraised_only)
@@ -2584,8 +2878,11 @@ static struct val k_turnover(const struct agg *a)
 
 /* Flags: K_SCHOOL indicators are defined per school, so every group of a
  * breakdown has them; K_BREAKDOWN ones are columns of the reports'
- * breakdown tables. */
-enum { K_SCHOOL = 1, K_BREAKDOWN = 2 };
+ * breakdown tables; K_CARD ones are shown in the reports' part on report
+ * cards, not in the headline, series and group tables (so their note only
+ * gives JSON its base), and are in the JSON breakdowns only when the
+ * latest snapshot has report cards. */
+enum { K_SCHOOL = 1, K_BREAKDOWN = 2, K_CARD = 4 };
 
 /* One row per indicator: every renderer and the checks loop over this
  * table, so adding an indicator is adding a row and its function.
@@ -2604,6 +2901,16 @@ struct kpi {
 };
 
 #define SB (K_SCHOOL | K_BREAKDOWN)
+#define SC (K_SCHOOL | K_CARD)
+#define CARD_ROWS(name, key, what)                                                                      \
+    {"impact.report_card." key "_strong_or_better_pct", G_IMPACT, what ": strong or better", U_PCT, SC,   \
+     k_##name##_up, n_##name##_up, "%s of %s schools graded"},                                          \
+    {"impact.report_card." key "_strong_or_better_pct_vs_national", G_IMPACT,                            \
+     what ": strong or better against national", U_PP, SC, k_##name##_up_vs, NULL, NULL},               \
+    {"impact.report_card." key "_needs_attention_or_worse_pct", G_IMPACT, what ": needs attention or worse", \
+     U_PCT, SC, k_##name##_down, n_##name##_down, "%s of %s schools graded"},                          \
+    {"impact.report_card." key "_needs_attention_or_worse_pct_vs_national", G_IMPACT,                    \
+     what ": needs attention or worse against national", U_PP, SC, k_##name##_down_vs, NULL, NULL}
 #define MEASURE_ROWS(name, valueid, idname, what, unit, vsunit)                                      \
     {"impact." valueid, G_IMPACT, "Disadvantaged " what, unit, SB, k_##name, n_##name, NULL},          \
     {"impact." idname "_vs_national", G_IMPACT, "Disadvantaged " what " against national", vsunit,    \
@@ -2667,6 +2974,20 @@ static const struct kpi kpis[] = {
      k_of_good_up, n_of_good_up, "%s of %s schools"},
     {"impact.ofsted_ri_to_good_pct", G_IMPACT, "Schools below good now good or better", U_PCT, K_SCHOOL,
      k_of_ri_up, n_of_ri_up, "%s of %s schools"},
+    {"impact.report_cards", G_IMPACT, "Schools inspected under report cards in the last 12 months", U_COUNT, SC,
+     k_report_cards, NULL, NULL},
+    CARD_ROWS(inclusion, "inclusion", "Report cards, inclusion"),
+    CARD_ROWS(curriculum, "curriculum_and_teaching", "Report cards, curriculum and teaching"),
+    CARD_ROWS(achievement, "achievement", "Report cards, achievement"),
+    CARD_ROWS(attendance, "attendance_and_behaviour", "Report cards, attendance and behaviour"),
+    CARD_ROWS(personal, "personal_development_and_wellbeing", "Report cards, personal development and well-being"),
+    CARD_ROWS(leadership, "leadership_and_governance", "Report cards, leadership and governance"),
+    CARD_ROWS(early_years, "early_years", "Report cards, early years"),
+    CARD_ROWS(post_16, "post_16", "Report cards, post-16"),
+    {"impact.report_card.safeguarding_met_pct", G_IMPACT, "Report cards, safeguarding met", U_PCT, SC,
+     k_safeguarding, n_safeguarding, "%s of %s schools judged"},
+    {"impact.report_card.safeguarding_met_pct_vs_national", G_IMPACT, "Report cards, safeguarding met against national",
+     U_PP, SC, k_safeguarding_vs, NULL, NULL},
 
     {"finance.income", G_FINANCIAL, "Income", U_MONEY, 0, k_income, NULL, NULL},
     {"finance.expenditure", G_FINANCIAL, "Expenditure", U_MONEY, 0, k_expenditure, NULL, NULL},
@@ -2678,6 +2999,7 @@ static const struct kpi kpis[] = {
     {"internal.staff_turnover_pct", G_FINANCIAL, "Staff turnover", U_PCT, 0, k_turnover, NULL, NULL},
 };
 #undef SB
+#undef SC
 
 enum { N_KPIS = sizeof kpis / sizeof kpis[0] };
 
@@ -2689,14 +3011,16 @@ static int kpi_lookup(const char *id)
     return -1;
 }
 
-/* All indicators of one view, into out[N_KPIS]. Only K_SCHOOL ones when
- * the view is a group. */
-static void compute_view(const struct view *v, struct val *out)
+/* All indicators of one view, into out[N_KPIS], and the report cards'
+ * distribution behind them into *cards. Only K_SCHOOL ones when the view
+ * is a group. */
+static void compute_view(const struct view *v, struct val *out, struct card_dist *cards)
 {
     struct agg a;
     aggregate(&a, v);
     for (int k = 0; k < N_KPIS; k++)
         out[k] = !v->idx || (kpis[k].flags & K_SCHOOL) ? kpis[k].fn(&a) : na();
+    *cards = a.cards;
 }
 
 /* ===================================================================== *
@@ -2861,18 +3185,19 @@ struct period {
     long as_of;
     char currency[4];            /* of its money figures */
     struct val vals[N_KPIS];
+    struct card_dist cards;      /* the report cards behind vals */
     struct survey_val *surveys;  /* agreed / respondents, by survey id */
     int nsurveys;
 };
 
 /* The share agreeing with survey `id` in period p; not available when the
- * survey was not run then. */
+ * survey was not run then. p->surveys is sorted by id (ids are unique), so
+ * a report over n surveys costs n log n, not n squared. */
 static struct val survey_val(const struct period *p, const char *id)
 {
-    for (int i = 0; i < p->nsurveys; i++)
-        if (!strcmp(p->surveys[i].id, id))
-            return p->surveys[i].v;
-    return na();
+    const struct survey_val *hit =
+        p->nsurveys ? bsearch(&id, p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string) : NULL;
+    return hit ? hit->v : na();
 }
 
 /* A target's verdict. proj_* are set when two or more snapshots give a
@@ -2987,6 +3312,7 @@ struct group_row {
     const int *idx;              /* its schools, lapsed ones too */
     int n;
     struct val vals[N_KPIS];
+    struct card_dist cards;      /* the report cards behind vals */
 };
 
 /* The groups with an active school, and the names of those without. */
@@ -3068,7 +3394,7 @@ static struct breakdown compute_breakdown(const struct snapshot *s, int d)
         r->idx = idx + start[g];
         r->n = start[g + 1] - start[g];
         struct view v = {s, r->idx, r->n};
-        compute_view(&v, r->vals);
+        compute_view(&v, r->vals, &r->cards);
     }
     if (has_none)
         qsort(bd.rows, (size_t)(bd.n - none_added), sizeof *bd.rows, cmp_group_name);
@@ -3224,6 +3550,18 @@ static void fmt_val(struct sb *b, const struct val *v, int unit, const char *cur
         sb_add(b, v->st == V_SUPPRESSED ? "suppressed" : "not available");
 }
 
+/* A report-card share with the schools it rests on, "34.1% (41
+ * schools)"; "not available" alone when no school is graded. */
+static void fmt_card_share(struct sb *b, const struct val *v)
+{
+    fmt_val(b, v, U_PCT, NULL);
+    if (v->st != V_OK)
+        return;
+    sb_add(b, " (");
+    fmt_number(b, (double)v->den, 0, false);
+    sb_add(b, v->den == 1 ? " school)" : " schools)");
+}
+
 /* A bound in the indicator's unit ("0.0 pp" rather than "+0.0 pp"). */
 static void fmt_bound_places(struct sb *b, double x, int unit, const char *currency, int extra)
 {
@@ -3279,14 +3617,26 @@ static void fmt_status(struct sb *b, const struct eval *e, const struct target *
 
 /* Markdown text, safe in a table cell and in a heading: markup characters
  * are backslash-escaped, line breaks and other control characters become
- * spaces, so a name can neither end a cell nor start a block. */
+ * spaces, so a name can neither end a cell nor start a block. Nothing in it
+ * becomes a link on GitHub (GFM's extended autolinks): "www." and "://"
+ * are broken by escaping their '.' and ':', which cmark-gfm matches while
+ * parsing; an e-mail address is found later, in the merged text, so an '@'
+ * after a character an address can hold gets an empty HTML comment before
+ * it, which splits the text and shows nothing. */
 static void md_escape(struct sb *b, const char *s)
 {
-    for (; *s; s++) {
+    for (const char *start = s; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (bidi_control(s)) {
             sb_add(b, REPLACEMENT_CHARACTER);
             s += 2;
+        } else if (!strncmp(s, "www.", 4)) {
+            sb_add(b, "www\\.");
+            s += 3;
+        } else if (!strncmp(s, "://", 3)) {
+            sb_add(b, "\\:");
+        } else if (c == '@' && s > start && (isalnum((unsigned char)s[-1]) || strchr(".+-_", s[-1]))) {
+            sb_add(b, "<!---->@");
         } else if (c < 0x20 || c == 0x7F)
             sb_addc(b, ' ');
         else if (strchr("\\`*_[]<>|~&#!", c))
@@ -3373,13 +3723,29 @@ static void json_number(struct sb *b, double x)
  *  The report: what was loaded and computed, shared by every renderer    *
  * ===================================================================== */
 
-/* One output: rendered into text, then written (see write_outputs). */
+/* One output: planned (see plan_outputs), rendered into text, then
+ * written (see write_outputs). */
 struct output {
     int fmt;
-    const char *path;            /* NULL: standard output */
+    const char *path;            /* as given; NULL: standard output */
+    const char *what;            /* what asked for it, for messages: "-o" */
     struct sb text;
+    /* Renders text just before it is written, when not NULL, so that only
+     * one output's text is held at a time; ctx and item are its own. */
+    void (*render)(struct sb *b, const struct output *o);
+    const void *ctx;
+    int item;
+    bool append;                 /* GITHUB_STEP_SUMMARY: appended to, not replaced */
+    /* Set by plan_outputs: */
+    bool planned, exists, direct; /* direct: a device or pipe, written in place */
+    int err;                     /* errno of a folder it cannot be written in */
+    char *file;                  /* the file written: path, or where its links lead */
+    char *key;                   /* a new file's absolute name; NULL: dev and ino */
+    dev_t dev;
+    ino_t ino;
     char *tmp;                   /* the temporary file, until renamed */
     char *owned_path;            /* path, when the program made it */
+    char *owned_what;            /* what, when the program made it */
 };
 
 /* An output of format fmt to path, its text empty. */
@@ -3389,6 +3755,7 @@ static struct output output_to(int fmt, const char *path)
     memset(&o, 0, sizeof o);
     o.fmt = fmt;
     o.path = path;
+    o.what = "an output";
     sb_init(&o.text);
     return o;
 }
@@ -3653,7 +4020,7 @@ static void render_headline(struct doc *d, const struct report *r, int group)
     struct cells cs = {.n = 0};
     doc_table_begin(d, NULL, headers, "lrrrrll");
     for (int k = 0; k < N_KPIS; k++) {
-        if (kpis[k].group != group)
+        if (kpis[k].group != group || (kpis[k].flags & K_CARD))
             continue;
         const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
         const struct target *t = r->target[k];
@@ -3679,7 +4046,7 @@ static void render_headline(struct doc *d, const struct report *r, int group)
     doc_table_end(d);
     for (int k = 0; k < N_KPIS; k++) {
         const struct val *v = &latest_period(r)->vals[k];
-        if (kpis[k].group != group || !kpis[k].note || v->st != V_OK)
+        if (kpis[k].group != group || (kpis[k].flags & K_CARD) || !kpis[k].note || v->st != V_OK)
             continue;
         struct sb note, num, den;
         sb_init(&note);
@@ -3762,7 +4129,7 @@ static void render_series(struct doc *d, const struct report *r, int group)
     doc_table_begin(d, NULL, headers, align);
     struct cells cs = {.n = 0};
     for (int k = 0; k < N_KPIS; k++) {
-        if (kpis[k].group != group)
+        if (kpis[k].group != group || (kpis[k].flags & K_CARD))
             continue;
         cells_add(&cs, kpis[k].label, false);
         for (int i = first; i < r->nperiods; i++)
@@ -4101,6 +4468,30 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, ".");
     }
 
+    const struct val *cards = kpi_now(r, "impact.report_cards"),
+                     *ach = kpi_now(r, "impact.report_card.achievement_strong_or_better_pct");
+    if (cards->st == V_OK && cards->x > 0) {
+        const char *what = cards->x == 1 ? " school" : " schools";
+        sentence(s);
+        if (ach->st == V_OK) {
+            sb_add(s, "Of ");
+            fmt_number(s, cards->x, 0, false);
+            sb_printf(s, "%s inspected under report cards in the last 12 months, ", what);
+            fmt_card_share(s, ach);
+            sb_add(s, " were strong or better in achievement");
+            if (r->latest->has_nat_card[CA_ACHIEVEMENT][0]) {
+                sb_add(s, ", against ");
+                fmt_figure(s, r->latest->nat_card[CA_ACHIEVEMENT][0], U_PCT, cur, false);
+                sb_add(s, " nationally");
+            }
+        } else {
+            fmt_number(s, cards->x, 0, false);
+            sb_printf(s, "%s %s inspected under report cards in the last 12 months", what,
+                      cards->x == 1 ? "was" : "were");
+        }
+        sb_add(s, ".");
+    }
+
     const struct val *renew = kpi_now(r, "depth.school_renewal_pct"), *full = kpi_now(r, "depth.qar_full_team_pct"),
                      *qar = kpi_now(r, "depth.qar_reviews");
     if (renew->st == V_OK || full->st == V_OK) {
@@ -4421,6 +4812,206 @@ static void render_finance_chart(struct doc *d, const struct report *r)
     free(bars);
 }
 
+/* ---- Inspections: report cards ---- */
+
+/* Fewer schools than this behind a report-card share are too few to read
+ * as a trend; the share is still shown, with its count, as every one is
+ * (these are not pupil data, so nothing is suppressed). */
+#define CARD_FEW_SCHOOLS 5
+
+/* The index in kpis[] of a report-card indicator: "impact.report_card."
+ * then the area's key, then `stat` (for example "_strong_or_better_pct"). */
+static int card_kpi(int area, const char *stat)
+{
+    char id[96];
+    snprintf(id, sizeof id, "impact.report_card.%s%s", card_area_keys[area], stat);
+    return kpi_lookup(id);
+}
+
+/* Patterns of the five grades, best first, so that they differ without
+ * colour: solid, diagonal stripes, horizontal lines, dots, cross-hatch. */
+static const char *const card_patterns[] = {
+    "",
+    "<path class=\"rcl1\" d=\"M-1,1 l2,-2 M0,8 l8,-8 M7,9 l2,-2\"/>",
+    "<path class=\"rcl2\" d=\"M0,2 h8 M0,6 h8\"/>",
+    "<circle class=\"rcl3\" cx=\"2\" cy=\"2\" r=\"1.3\"/><circle class=\"rcl3\" cx=\"6\" cy=\"6\" r=\"1.3\"/>",
+    "<path class=\"rcl4\" d=\"M0,0 l8,8 M8,0 l-8,8\"/>"};
+
+/* One horizontal bar per evaluation area, stacked by grade; every count
+ * is written on its segment when there is room, and the text alternative
+ * gives them all. Narrow, with each area's name above its bar, so that on
+ * a phone the chart shrinks little and its text stays legible. */
+static void svg_cards(struct sb *b, const struct card_dist *c)
+{
+    enum { W = 420, LEFT = 0, RIGHT = 2, ROW = 42, TOP = 72 };
+    static const double legend_x[N_CARD_GRADES] = {0, 140, 280, 0, 140};
+    static const double legend_y[N_CARD_GRADES] = {28, 28, 28, 48, 48};
+    int h = TOP + ROW * N_CARD_AREAS + 4;
+    struct sb desc, t;
+    sb_init(&desc);
+    sb_init(&t);
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        long graded = card_graded(c, a);
+        sb_printf(&desc, "%s%s: ", a ? " " : "", card_area_titles[a]);
+        if (!graded) {
+            sb_add(&desc, "no school graded.");
+            continue;
+        }
+        fmt_number(&desc, (double)graded, 0, false);
+        sb_add(&desc, graded == 1 ? " school graded, " : " schools graded, ");
+        for (int g = 0; g < N_CARD_GRADES; g++) {
+            sb_printf(&desc, "%s%s ", g ? ", " : "", card_grade_names[g]);
+            fmt_number(&desc, (double)c->grades[a][g], 0, false);
+        }
+        sb_addc(&desc, '.');
+    }
+    svg_open(b, W, h, "Report cards: schools at each grade", desc.buf);
+    /* The grades' styles travel with the chart, so a report without one
+     * keeps its style sheet. */
+    sb_add(b, "<defs>\n<style>"
+              ".rcf0{fill:#1d4f91}.rcf1{fill:#8fb3e8}.rcf2{fill:#e6e6e6}.rcf3{fill:#f2c46d}.rcf4{fill:#b42318}"
+              ".rcl1{stroke:#1d4f91;stroke-width:1.5}.rcl2{stroke:#8a8a8a;stroke-width:1}.rcl3{fill:#6b4300}"
+              ".rcl4{stroke:#fff;stroke-width:1.2}.rcs{stroke:#fff;stroke-width:1}"
+              "text.rcn{fill:#111;font-weight:bold;paint-order:stroke;stroke:#fff;stroke-width:3px}"
+              "text.rcd{fill:#fff;stroke:#111}"
+              "@media (prefers-color-scheme:dark){.rcs{stroke:#161616}}"
+              "</style>\n");
+    for (int g = 0; g < N_CARD_GRADES; g++)
+        sb_printf(b, "<pattern id=\"chart%d-g%d\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
+                     "<rect class=\"rcf%d\" width=\"8\" height=\"8\"/>%s</pattern>\n",
+                  chart_count, g, g, card_patterns[g]);
+    sb_add(b, "</defs>\n");
+    for (int g = 0; g < N_CARD_GRADES; g++) {
+        sb_printf(b, "<rect class=\"rcs\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"url(#chart%d-g%d)\"/>\n",
+                  legend_x[g], legend_y[g], chart_count, g);
+        svg_text(b, legend_x[g] + 19, legend_y[g] + 12, "start", "cl", card_grade_titles[g]);
+    }
+    double span = W - LEFT - RIGHT;
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        double y = TOP + ROW * a + 16, x = LEFT;
+        long graded = card_graded(c, a);
+        sb_reset(&t);
+        sb_printf(&t, "%s: ", card_area_titles[a]);
+        if (graded) {
+            fmt_number(&t, (double)graded, 0, false);
+            sb_add(&t, " graded");
+        } else {
+            sb_add(&t, "no school graded");
+        }
+        svg_text(b, LEFT, y, "start", "cl", t.buf);
+        if (!graded)
+            continue;
+        for (int g = 0; g < N_CARD_GRADES; g++) {
+            double w = span * (double)c->grades[a][g] / (double)graded;
+            if (w <= 0)
+                continue;
+            sb_printf(b, "<rect class=\"rcs\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" "
+                         "fill=\"url(#chart%d-g%d)\"/>\n",
+                      x, y + 5, w, chart_count, g);
+            if (w >= 16) {
+                sb_reset(&t);
+                fmt_number(&t, (double)c->grades[a][g], 0, false);
+                svg_text(b, x + w / 2, y + 18, "middle", g == CARD_EXCEPTIONAL || g == CARD_URGENT ? "rcn rcd" : "rcn",
+                         t.buf);
+            }
+            x += w;
+        }
+    }
+    svg_close(b, "Each bar is the schools graded in that area, best grade on the left; the numbers are schools. "
+                 "Grades are told apart by pattern as well as colour: solid, diagonal stripes, horizontal lines, "
+                 "dots, cross-hatch.");
+    sb_free(&desc);
+    sb_free(&t);
+}
+
+/* "Inspections: report cards": the schools counted, each area's schools
+ * at each grade (and, in HTML, the chart), the shares with the national
+ * ones, and safeguarding. vals and c are the partnership's or a group's.
+ * Nothing when the latest snapshot has no report cards. */
+static void render_report_cards(struct doc *d, const struct report *r, const struct val *vals,
+                                const struct card_dist *c)
+{
+    static const char *const count_headers[] = {"Area",          "Exceptional",        "Strong", "Expected",
+                                                "Needs attention", "Urgent improvement", "Graded"};
+    static const char *const share_headers[] = {"Area",
+                                                "Strong or better",
+                                                "National",
+                                                "Against national",
+                                                "Needs attention or worse",
+                                                "National",
+                                                "Against national"};
+    static const char *const stats[] = {"_strong_or_better_pct", "_strong_or_better_pct_vs_national",
+                                        "_needs_attention_or_worse_pct", "_needs_attention_or_worse_pct_vs_national"};
+    const struct snapshot *s = r->latest;
+    if (!s->has_cards)
+        return;
+    char date[32];
+    struct sb t;
+    struct cells cs = {.n = 0};
+    sb_init(&t);
+    doc_heading(d, 3, "Inspections: report cards");
+    if (c->schools)
+        fmt_number(&t, (double)c->schools, 0, false);
+    sb_printf(&t, "%s had a report card in the 12 months up to %s, having joined at least a year before it.",
+              !c->schools ? "No active school" : c->schools == 1 ? " active school" : " active schools",
+              long_date(s->as_of, date));
+    if (c->schools)
+        sb_printf(&t, " Each share is of the schools graded in the area, whose number follows it: early years and "
+                      "post-16 apply to some schools only. A share of fewer than %d schools is too few to read as a "
+                      "trend.",
+                  CARD_FEW_SCHOOLS);
+    doc_para(d, t.buf);
+    if (!c->schools) {
+        sb_free(&t);
+        return;
+    }
+    doc_table_begin(d, NULL, count_headers, "lrrrrrr");
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        cells_add(&cs, card_area_titles[a], false);
+        for (int g = 0; g < N_CARD_GRADES; g++)
+            fmt_number(cells_next(&cs, -1, false), (double)c->grades[a][g], 0, false);
+        fmt_number(cells_next(&cs, -1, false), (double)card_graded(c, a), 0, false);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+    if (d->fmt == F_HTML)
+        svg_cards(d->b, c);
+    doc_table_begin(d, NULL, share_headers, "lrrrrrr");
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        cells_add(&cs, card_area_titles[a], false);
+        for (int i = 0; i < 4; i += 2) {
+            int k = card_kpi(a, stats[i]), vs = card_kpi(a, stats[i + 1]);
+            struct val nat = national_val(r, k);
+            fmt_card_share(cells_next(&cs, -1, false), &vals[k]);
+            fmt_val(cells_next(&cs, -1, false), &nat, U_PCT, NULL);
+            fmt_val(cells_next(&cs, -1, false), &vals[vs], U_PP, NULL);
+        }
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+    int k = kpi_lookup("impact.report_card.safeguarding_met_pct");
+    struct val nat = national_val(r, k);
+    sb_reset(&t);
+    sb_add(&t, "Safeguarding met: ");
+    fmt_card_share(&t, &vals[k]);
+    if (vals[k].st == V_OK && nat.st == V_OK) {
+        sb_add(&t, ", against ");
+        fmt_val(&t, &nat, U_PCT, NULL);
+        sb_add(&t, " nationally (");
+        fmt_val(&t, &vals[kpi_lookup("impact.report_card.safeguarding_met_pct_vs_national")], U_PP, NULL);
+        sb_addc(&t, ')');
+    }
+    if (vals[k].st == V_OK && c->safe_given < c->schools) {
+        sb_add(&t, "; ");
+        fmt_number(&t, (double)(c->schools - c->safe_given), 0, false);
+        sb_add(&t, c->schools - c->safe_given == 1 ? " report card does" : " report cards do");
+        sb_add(&t, " not give it");
+    }
+    sb_addc(&t, '.');
+    doc_para(d, t.buf);
+    sb_free(&t);
+}
+
 static void render_body(struct doc *d, const struct report *r)
 {
     for (int g = 0; g < N_GROUPS; g++) {
@@ -4437,6 +5028,8 @@ static void render_body(struct doc *d, const struct report *r)
             render_engagement(d, r);
         if (g == G_IMPACT)
             render_impact_notes(d, r);
+        if (g == G_IMPACT)
+            render_report_cards(d, r, latest_period(r)->vals, &latest_period(r)->cards);
         if (g == G_FINANCIAL)
             render_finance(d, r);
         for (int dim = D_REGION; dim <= D_HUB && (g == G_BREADTH || g == G_IMPACT); dim++)
@@ -4672,6 +5265,30 @@ static void json_indicators(struct sb *b, const struct report *r)
     free(series);
 }
 
+/* Whether indicator k is in the JSON breakdowns and group reports: the
+ * per-school ones, report-card ones only when the latest snapshot has
+ * report cards (else every group would carry a column of nulls). */
+static bool json_per_group(const struct report *r, int k)
+{
+    return (kpis[k].flags & K_SCHOOL) && (!(kpis[k].flags & K_CARD) || r->latest->has_cards);
+}
+
+/* The report cards' distribution, on one line: the schools counted, each
+ * area's schools at each grade (keys as in the format) and graded, and
+ * safeguarding. */
+static void json_card_dist(struct sb *b, const struct card_dist *c)
+{
+    sb_printf(b, "{\"schools\": %ld, \"areas\": {", c->schools);
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        sb_printf(b, "%s\"%s\": {", a ? ", " : "", card_area_keys[a]);
+        for (int g = 0; g < N_CARD_GRADES; g++)
+            sb_printf(b, "\"%s\": %ld, ", card_grade_names[g], c->grades[a][g]);
+        sb_printf(b, "\"graded\": %ld}", card_graded(c, a));
+    }
+    sb_printf(b, "}, \"safeguarding\": {\"met\": %ld, \"not-met\": %ld}}", c->safe_met,
+              c->safe_given - c->safe_met);
+}
+
 static void json_breakdowns(struct sb *b, const struct report *r)
 {
     sb_add(b, "  \"breakdowns\": {");
@@ -4687,7 +5304,7 @@ static void json_breakdowns(struct sb *b, const struct report *r)
             sb_add(b, ", \"indicators\": {");
             bool first = true, any_suppressed = false;
             for (int k = 0; k < N_KPIS; k++) {
-                if (!(kpis[k].flags & K_SCHOOL))
+                if (!json_per_group(r, k))
                     continue;
                 sb_add(b, first ? "" : ", ");
                 first = false;
@@ -4701,16 +5318,24 @@ static void json_breakdowns(struct sb *b, const struct report *r)
                 sb_add(b, ", \"suppressed\": [");
                 first = true;
                 for (int k = 0; k < N_KPIS; k++)
-                    if ((kpis[k].flags & K_SCHOOL) && g->vals[k].st == V_SUPPRESSED) {
+                    if (json_per_group(r, k) && g->vals[k].st == V_SUPPRESSED) {
                         sb_add(b, first ? "" : ", ");
                         first = false;
                         json_string(b, kpis[k].id);
                     }
                 sb_addc(b, ']');
             }
+            if (r->latest->has_cards) {
+                sb_add(b, ", \"report_cards\": ");
+                json_card_dist(b, &g->cards);
+            }
             sb_addc(b, '}');
         }
         sb_add(b, bd->n ? "\n    ]" : "]");
+    }
+    if (r->latest->has_cards) {
+        sb_add(b, ",\n    \"report_cards\": ");
+        json_card_dist(b, &latest_period(r)->cards);
     }
     sb_add(b, "\n  }\n");
 }
@@ -4779,7 +5404,7 @@ static void group_body(struct doc *d, const void *ctx)
         doc_heading(d, 2, group_titles[group]);
         doc_table_begin(d, NULL, headers, "lrrr");
         for (int k = 0; k < N_KPIS; k++) {
-            if (kpis[k].group != group || !(kpis[k].flags & K_SCHOOL))
+            if (kpis[k].group != group || (kpis[k].flags & (K_SCHOOL | K_CARD)) != K_SCHOOL)
                 continue;
             struct val nat = national_val(r, k);
             cells_add(&cs, kpis[k].label, false);
@@ -4793,6 +5418,7 @@ static void group_body(struct doc *d, const void *ctx)
         }
         doc_table_end(d);
     }
+    render_report_cards(d, r, c->g->vals, &c->g->cards);
     static const char *const school_headers[] = {"School", "URN", "Phase", "Pupils", "FSM share", "Programmes"};
     doc_heading(d, 2, "Schools");
     doc_table_begin(d, NULL, school_headers, "lrlrrr");
@@ -4826,7 +5452,7 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
     sb_add(b, ",\n  \"indicators\": [");
     bool first = true;
     for (int k = 0; k < N_KPIS; k++) {
-        if (!(kpis[k].flags & K_SCHOOL))
+        if (!json_per_group(r, k))
             continue;
         struct val nat = national_val(r, k);
         sb_add(b, first ? "\n    {\"id\": " : ",\n    {\"id\": ");
@@ -4844,7 +5470,13 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
         json_val(b, &nat);
         sb_addc(b, '}');
     }
-    sb_add(b, "\n  ],\n  \"schools\": [");
+    sb_add(b, "\n  ],\n");
+    if (r->latest->has_cards) {
+        sb_add(b, "  \"report_cards\": ");
+        json_card_dist(b, &c->g->cards);
+        sb_add(b, ",\n");
+    }
+    sb_add(b, "  \"schools\": [");
     first = true;
     for (int i = 0; i < c->g->n; i++) {
         const struct school *sc = &r->latest->schools[c->g->idx[i]];
@@ -4900,9 +5532,13 @@ static int cmp_named(const void *pa, const void *pb)
     return c ? c : a->row - b->row;
 }
 
-/* File names for the rows of bd, unique even where two ids look alike
- * ("EMS" and "ems", "St Mary's" and "St Marys") or name a device on
- * Windows ("con"): those get the hash of their id appended. */
+/* File names for the rows of bd, unique by construction. A plain name
+ * (safe_name) never holds two hyphens in a row. Where two ids give the same
+ * plain name ("EMS" and "ems", "St Mary's" and "St Marys"), or it names a
+ * device on Windows ("con") or the index, two hyphens and the hash of the
+ * id are added: "ems--c2ec0618f04f6c4c", which no plain name can equal.
+ * Two such names are equal only if two ids of one plain name have one
+ * hash; plan_outputs refuses that, as any two outputs with one name. */
 static char **group_file_names(const struct breakdown *bd)
 {
     static const char *const reserved[] = {"con", "prn", "aux", "nul", "index", NULL};
@@ -4924,7 +5560,7 @@ static char **group_file_names(const struct breakdown *bd)
         sb_init(&b);
         sb_add(&b, nm[i].name);
         if (clash)
-            sb_printf(&b, "-%016llx", (unsigned long long)fnv1a(id, strlen(id), FNV_OFFSET));
+            sb_printf(&b, "--%016llx", (unsigned long long)fnv1a(id, strlen(id), FNV_OFFSET));
         names[nm[i].row] = b.buf;
     }
     for (int i = 0; i < bd->n; i++)
@@ -5005,54 +5641,92 @@ static void index_body(struct doc *d, const void *ctx)
     sb_free(&t);
 }
 
+/* The group reports of one run: what their outputs render from. */
+struct group_files {
+    const struct report *r;
+    int dim;
+    char **names;
+    bool formats[3];
+};
+
+/* A group's report (item: its row) or the index (item -1), rendered just
+ * before it is written. */
+static void render_group_file(struct sb *b, const struct output *o)
+{
+    const struct group_files *gf = o->ctx;
+    const struct report *r = gf->r;
+    struct sb title;
+    sb_init(&title);
+    if (o->item >= 0) {
+        struct group_ctx c = {r, gf->dim, &r->dims[gf->dim].rows[o->item]};
+        group_title(&title, r, gf->dim, c.g->name);
+        if (o->fmt == F_JSON)
+            render_group_json(b, &c);
+        else
+            render_page(b, o->fmt, title.buf, group_body, &c);
+    } else {
+        struct index_ctx x = {r, gf->dim, gf->names, {gf->formats[0], gf->formats[1], gf->formats[2]}, o->fmt};
+        sb_printf(&title, "Reports by %s", dim_ids[gf->dim]);
+        render_page(b, o->fmt, title.buf, index_body, &x);
+    }
+    sb_free(&title);
+}
+
+static void group_files_free(struct group_files *gf)
+{
+    if (!gf)
+        return;
+    for (int i = 0; i < gf->r->dims[gf->dim].n; i++)
+        free(gf->names[i]);
+    free(gf->names);
+    free(gf);
+}
+
 /* Adds the group reports of dimension dim, in every format of formats[],
  * and their index (HTML, and Markdown when Markdown is asked for), to
- * *outs. Paths are DIR/NAME.EXT. */
-static void add_group_outputs(struct output **outs, int *n, const struct report *r, int dim, const char *dir,
-                              const bool formats[3])
+ * *outs, as outputs rendered when written. Paths are DIR/NAME.EXT. NULL,
+ * after saying why, when there are more than MAX_GROUPS groups. */
+static struct group_files *add_group_outputs(struct output **outs, int *n, const struct report *r, int dim,
+                                             const char *dir, const bool formats[3])
 {
     const struct breakdown *bd = &r->dims[dim];
-    char **names = group_file_names(bd);
+    if (bd->n > MAX_GROUPS) {
+        fprintf(stderr,
+                "%s: --by %s: %d %ss have an active school, more than the limit of %d groups given a "
+                "report each (MAX_GROUPS); nothing was written\n",
+                progname, dim_ids[dim], bd->n, dim_ids[dim], MAX_GROUPS);
+        return NULL;
+    }
+    struct group_files *gf = xcalloc(1, sizeof *gf);
+    *gf = (struct group_files){r, dim, group_file_names(bd), {formats[0], formats[1], formats[2]}};
     *outs = xrealloc(*outs, sizeof **outs * (size_t)(*n + bd->n * 3 + 2));
-    for (int i = 0; i < bd->n; i++) {
-        struct group_ctx c = {r, dim, &bd->rows[i]};
-        struct sb title;
-        sb_init(&title);
-        group_title(&title, r, dim, bd->rows[i].name);
+    int dirlen = (int)strlen(dir);
+    while (dirlen > 1 && dir[dirlen - 1] == '/') /* "out/" gives out/h1.md */
+        dirlen--;
+    for (int g = 0; g <= bd->n; g++) {
+        int i = g < bd->n ? g : -1; /* the index last: HTML, and Markdown when asked for */
         for (int f = 0; f < 3; f++) {
-            if (!formats[f])
+            if (i < 0 ? f == F_JSON || (f == F_MD && !formats[F_MD]) : !formats[f])
                 continue;
             struct output *o = &(*outs)[(*n)++];
-            struct sb path;
+            struct sb path, what;
             sb_init(&path);
-            sb_printf(&path, "%s/%s.%s", dir, names[i], format_exts[f]);
+            sb_init(&what);
+            sb_printf(&path, "%.*s%s%s.%s", dirlen, dir, strcmp(dir, "/") ? "/" : "", i < 0 ? "index" : gf->names[i],
+                      format_exts[f]);
+            if (i < 0)
+                sb_printf(&what, "the index of --by %s", dim_ids[dim]);
+            else
+                sb_printf(&what, "the report of --by %s for '%s'", dim_ids[dim], shown(bd->rows[i].id));
             *o = output_to(f, path.buf);
             o->owned_path = path.buf;
-            if (f == F_JSON)
-                render_group_json(&o->text, &c);
-            else
-                render_page(&o->text, f, title.buf, group_body, &c);
+            o->what = o->owned_what = what.buf;
+            o->render = render_group_file;
+            o->ctx = gf;
+            o->item = i;
         }
-        sb_free(&title);
     }
-    for (int f = F_MD; f <= F_HTML; f++) {
-        if (f == F_MD && !formats[F_MD])
-            continue;
-        struct index_ctx x = {r, dim, names, {formats[0], formats[1], formats[2]}, f};
-        struct output *o = &(*outs)[(*n)++];
-        struct sb path, title;
-        sb_init(&path);
-        sb_printf(&path, "%s/index.%s", dir, format_exts[f]);
-        *o = output_to(f, path.buf);
-        o->owned_path = path.buf;
-        sb_init(&title);
-        sb_printf(&title, "Reports by %s", dim_ids[dim]);
-        render_page(&o->text, f, title.buf, index_body, &x);
-        sb_free(&title);
-    }
-    for (int i = 0; i < bd->n; i++)
-        free(names[i]);
-    free(names);
+    return gf;
 }
 
 /* ===================================================================== *
@@ -5064,6 +5738,89 @@ struct mail {
     const char **to;
     int nto;
 };
+
+/* Length of the character at p that must never reach a header, or 0: a
+ * control character (C0, DEL or C1, U+0080 to U+009F) or a line or
+ * paragraph separator (U+2028, U+2029), any of which a mail client may
+ * decode from an encoded word into a line break. */
+static size_t header_control(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] < 0x20 || u[0] == 0x7F)
+        return 1;
+    if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
+        return 2;
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+/* The subject as the header gets it: control characters (header_control)
+ * become spaces and bidirectional controls U+FFFD, as in Markdown. Only a
+ * snapshot's label can hold them by then: --subject is checked first. */
+static void mail_subject(struct sb *b, const char *s)
+{
+    while (*s) {
+        size_t n = header_control(s);
+        if (n) {
+            sb_addc(b, ' ');
+            s += n;
+        } else if (bidi_control(s)) {
+            sb_add(b, REPLACEMENT_CHARACTER);
+            s += 3;
+        } else {
+            sb_addc(b, *s++);
+        }
+    }
+}
+
+/* Whether a is an address a header can hold as it is (RFC 5322, kept
+ * simple): "local@domain" or "Name <local@domain>". The local part is one
+ * or more of letters, digits, '.' and !#$%&'*+-/=?^_`{|}~; the domain one
+ * or more of letters, digits, '.' and '-'; the name printable ASCII
+ * without the specials ()<>[]:;@\,". */
+static bool mail_address_ok(const char *a)
+{
+    static const char atext[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+-/=?^_`{|}~";
+    const char *lt = strchr(a, '<');
+    if (lt) {
+        for (const char *p = a; p < lt; p++)
+            if (*p < 0x20 || *p >= 0x7F || strchr("()<>[]:;@\\,\"", *p))
+                return false;
+        a = lt + 1;
+    }
+    size_t local = strspn(a, atext);
+    if (!local || a[local] != '@')
+        return false;
+    const char *domain = a + local + 1;
+    size_t n = strspn(domain, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+    return n && !strcmp(domain + n, lt ? ">" : "");
+}
+
+/* NULL when every header --eml makes from m can be written; else why not,
+ * naming the option and showing the value (in a static buffer). */
+static const char *mail_problem(const struct mail *m)
+{
+    static char why[MAX_SHOWN_NAME + 200];
+    for (int i = -1; i < m->nto; i++) {
+        const char *a = i < 0 ? m->from : m->to[i];
+        if (!mail_address_ok(a)) {
+            snprintf(why, sizeof why, "%s takes an address written local@domain or Name <local@domain>, not '%s'",
+                     i < 0 ? "--mail-from" : "--mail-to", shown(a));
+            return why;
+        }
+    }
+    for (const char *p = m->subject; p && *p; p++) {
+        size_t n = utf8_length((const unsigned char *)p, strlen(p));
+        if (!n || header_control(p)) {
+            snprintf(why, sizeof why, "--subject takes UTF-8 text without control characters, not '%s'",
+                     shown(m->subject));
+            return why;
+        }
+        p += n - 1;
+    }
+    return NULL;
+}
 
 /* The summary a mail client shows: title, summary sentences, and the
  * indicators that have targets. Markdown for text/plain; for text/html,
@@ -5210,11 +5967,13 @@ static bool mail_date(char out[40])
 
 /* The whole message: multipart/mixed holding multipart/alternative (the
  * summary as text and as HTML), then report.html and report.md. The
- * boundaries and Message-ID come from a hash of the content, so the same
- * report gives the same bytes. */
+ * boundaries and Message-ID come from a hash of the whole message (the
+ * addresses, subject and date too), so the same report to the same people
+ * gives the same bytes, and any other message another Message-ID. */
 static void render_eml(struct sb *b, const struct report *r, const struct mail *m)
 {
-    struct sb text, html, page, md, title, to;
+    struct sb text, html, page, md, title, subject, to;
+    sb_init(&subject);
     sb_init(&text);
     sb_init(&html);
     sb_init(&page);
@@ -5226,11 +5985,19 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
     render_report(&page, F_HTML, r);
     render_report(&md, F_MD, r);
     report_title(&title, r);
-    uint64_t h = FNV_OFFSET;
-    const struct sb *parts[] = {&text, &html, &page, &md};
-    for (int i = 0; i < 4; i++)
-        h = fnv1a(parts[i]->buf, parts[i]->len, h);
+    mail_subject(&subject, m->subject ? m->subject : title.buf);
+    for (int i = 0; i < m->nto; i++)
+        sb_printf(&to, "%s%s", i ? ", " : "", m->to[i]);
     char mixed[48], alt[48], date[40];
+    bool dated = mail_date(date);
+    /* Each header value and part ends with a NUL in the hash, so that no
+     * two messages hash the same text split differently. */
+    uint64_t h = FNV_OFFSET;
+    const struct sb *parts[] = {&to, &subject, &text, &html, &page, &md};
+    h = fnv1a(m->from, strlen(m->from) + 1, h);
+    h = fnv1a(dated ? date : "", dated ? strlen(date) + 1 : 1, h);
+    for (int i = 0; i < 6; i++)
+        h = fnv1a(parts[i]->buf, parts[i]->len + 1, h);
     snprintf(mixed, sizeof mixed, "=_cpreport_mixed_%016llx", (unsigned long long)h);
     snprintf(alt, sizeof alt, "=_cpreport_alt_%016llx", (unsigned long long)h);
     const char *at = strrchr(m->from, '@');
@@ -5240,11 +6007,9 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
               at ? at + 1 : "localhost");
 
     mail_header(b, "From", m->from);
-    for (int i = 0; i < m->nto; i++)
-        sb_printf(&to, "%s%s", i ? ", " : "", m->to[i]);
     mail_header(b, "To", to.buf);
-    mail_header(b, "Subject", m->subject ? m->subject : title.buf);
-    if (mail_date(date))
+    mail_header(b, "Subject", subject.buf);
+    if (dated)
         mail_header(b, "Date", date);
     mail_header(b, "Message-ID", id.buf);
     sb_add(b, "MIME-Version: 1.0\r\n");
@@ -5262,6 +6027,7 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
     sb_free(&page);
     sb_free(&md);
     sb_free(&title);
+    sb_free(&subject);
     sb_free(&to);
     sb_free(&id);
 }
@@ -5291,13 +6057,18 @@ struct check {
     int n, counts[4];
 };
 
-/* "420,000 < 500,000 by 2027-08-31 (off track: projected 2028-03)" */
+/* What passed, warned or failed, in the words of the report's summary:
+ * "84, at risk of missing at least 100 by 31 August 2027 (projected
+ * 3 March 2029)". The status is the one of the bound that explains the
+ * verdict. */
 static void check_message(struct sb *m, const struct report *r, const struct check_row *c)
 {
+    static const char *const phrases[] = {[ST_MET] = "meeting its target of", [ST_ON_TRACK] = "on track for",
+                                          [ST_AT_RISK] = "at risk of missing", [ST_OFF_TRACK] = "off track for"};
     const struct target *t = c->t;
     const struct val *v = &latest_period(r)->vals[t->kpi];
     int unit = kpis[t->kpi].unit;
-    char d[16];
+    char d[32];
     if (v->st != V_OK) {
         sb_add(m, v->st == V_SUPPRESSED ? "suppressed" : "not available");
         if (t->required)
@@ -5307,33 +6078,31 @@ static void check_message(struct sb *m, const struct report *r, const struct che
     bool use_warn = c->warn_decides;
     const struct eval *e = use_warn ? &c->warn : &c->err;
     double bound = use_warn ? t->warn : t->error;
-    bool below = t->is_max ? v->x > bound : v->x < bound;
     struct sb shown, limit;
     sb_init(&shown);
     sb_init(&limit);
     fmt_figure(&shown, v->x, unit, currency_of(r), false);
     fmt_bound(&limit, bound, unit, currency_of(r));
-    /* "40.0% < 40.0%" says nothing: show both with the places that differ. */
+    /* "40.0%, off track for at least 40.0%" says nothing: show both with
+     * the places that differ. */
     for (int extra = 1; extra <= 4 && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
         sb_reset(&shown);
         sb_reset(&limit);
         fmt_figure_places(&shown, v->x, unit, currency_of(r), false, extra);
         fmt_bound_places(&limit, bound, unit, currency_of(r), extra);
     }
-    sb_printf(m, "%s %s %s", shown.buf, below ? (t->is_max ? ">" : "<") : (t->is_max ? "<=" : ">="), limit.buf);
+    sb_printf(m, "%s, %s %s %s", shown.buf, phrases[e->status], t->is_max ? "at most" : "at least", limit.buf);
     sb_free(&shown);
     sb_free(&limit);
     if (t->has_by)
-        sb_printf(m, " by %s", iso_date(t->by, d));
+        sb_printf(m, " by %s", long_date(t->by, d));
     if (t->has_by && e->status != ST_MET) {
-        sb_printf(m, " (%s", status_names[e->status]);
         if (e->due)
-            sb_add(m, ": the date has come");
+            sb_add(m, " (the date has come)");
         else if (e->reaches)
-            sb_printf(m, ": projected %.7s", iso_date(e->reach, d));
+            sb_printf(m, " (projected %s)", long_date(e->reach, d));
         else if (e->has_proj && e->status != ST_ON_TRACK)
-            sb_add(m, ": not at the current trend");
-        sb_addc(m, ')');
+            sb_add(m, " (not at the current trend)");
     }
     if (use_warn && c->verdict == VD_WARN && t->has_error)
         sb_add(m, " (warning bound)");
@@ -5384,6 +6153,13 @@ static int check_status(const struct check *ck, int fail_on)
     if (fail_on == FAIL_ON_NEVER)
         return EXIT_OK;
     return ck->counts[VD_FAIL] || (fail_on == FAIL_ON_WARN && ck->counts[VD_WARN]) ? EXIT_FAIL : EXIT_OK;
+}
+
+/* Whether the run is a GitHub Actions job, which reads workflow commands. */
+static bool github_actions(void)
+{
+    const char *gh = getenv("GITHUB_ACTIONS");
+    return gh && !strcmp(gh, "true");
 }
 
 /* GitHub's workflow commands end a property at ':' or ',' and a message at
@@ -5450,42 +6226,51 @@ static void render_check_markdown(struct sb *b, const struct check *ck)
     doc_table_end(&d);
 }
 
-/* JUnit XML as GitHub Actions, GitLab and Jenkins read it: one testsuite,
- * one testcase per target. XML text and attributes use html_escape, whose
- * entities are XML's too. */
-static void render_junit(struct sb *b, const struct check *ck)
+/* The XML declaration and the opening tags, with the counts, of check's
+ * JUnit file: one testsuite, dated only by SOURCE_DATE_EPOCH. */
+static void junit_head(struct sb *b, int tests, int failures, int errors, int skipped)
 {
-    char ts[32];
-    int skipped = ck->counts[VD_NA];
-    sb_add(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    sb_printf(b, "<testsuites name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\">\n",
-              ck->n, ck->counts[VD_FAIL], skipped);
-    sb_printf(b, "  <testsuite name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\"",
-              ck->n, ck->counts[VD_FAIL], skipped);
+    char ts[32], counts[128];
+    snprintf(counts, sizeof counts, "name=\"cpreport check\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"",
+             tests, failures, errors, skipped);
+    sb_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites %s>\n  <testsuite %s", counts, counts);
     if (source_date(ts))
         sb_printf(b, " timestamp=\"%s\"", ts);
     sb_add(b, ">\n");
+}
+
+/* JUnit XML as GitHub Actions, GitLab and Jenkins read it: one testsuite,
+ * one testcase per target. A warning's case is named "ID (WARN)", so that
+ * a dashboard listing only names still shows it, and is a failure of type
+ * "warning" when --fail-on warn makes warnings fail the run. XML text and
+ * attributes use html_escape, whose entities are XML's too. */
+static void render_junit(struct sb *b, const struct check *ck, int fail_on)
+{
+    bool warn_fails = fail_on == FAIL_ON_WARN;
+    junit_head(b, ck->n, ck->counts[VD_FAIL] + (warn_fails ? ck->counts[VD_WARN] : 0), 0, ck->counts[VD_NA]);
     for (int i = 0; i < ck->n; i++) {
         const struct check_row *c = &ck->rows[i];
         const struct kpi *k = &kpis[c->t->kpi];
+        bool failure = c->verdict == VD_FAIL || (c->verdict == VD_WARN && warn_fails);
         sb_add(b, "    <testcase name=\"");
         html_escape(b, k->id);
-        sb_printf(b, "\" classname=\"cpreport.%s\"", group_ids[k->group]);
+        sb_printf(b, "%s\" classname=\"cpreport.%s\"", c->verdict == VD_WARN ? " (WARN)" : "", group_ids[k->group]);
         if (c->verdict == VD_PASS) {
             sb_add(b, "/>\n");
             continue;
         }
         sb_add(b, ">\n      ");
-        if (c->verdict == VD_FAIL)
+        if (failure)
             sb_add(b, "<failure message=\"");
         else if (c->verdict == VD_NA)
             sb_add(b, "<skipped message=\"");
         else
             sb_add(b, "<system-out>WARN ");
         html_escape(b, c->msg.buf);
-        if (c->verdict == VD_FAIL) {
+        if (failure) {
             sb_add(b, "\" type=\"");
-            html_escape(b, status_names[c->warn_decides ? c->warn.status : c->err.status]);
+            html_escape(b, c->verdict == VD_WARN ? "warning"
+                                                 : status_names[c->warn_decides ? c->warn.status : c->err.status]);
             sb_add(b, "\">");
             html_escape(b, c->msg.buf);
             sb_add(b, "</failure>\n");
@@ -5497,20 +6282,29 @@ static void render_junit(struct sb *b, const struct check *ck)
     sb_add(b, "  </testsuite>\n</testsuites>\n");
 }
 
-/* Every target, passes too: value, bounds, statuses, verdict. */
-static void render_check_json(struct sb *b, const struct report *r, const struct check *ck, int fail_on)
+/* The fields before "targets", alike in every check JSON file; as_of is
+ * null when the inputs did not load (r NULL). */
+static void check_json_head(struct sb *b, const struct report *r, const struct check *ck, int fail_on, int status)
 {
     char ts[32];
     sb_add(b, "{\n  \"format\": \"cpreport-check/1\",\n  \"as_of\": ");
-    json_date(b, r->latest->as_of);
+    if (r)
+        json_date(b, r->latest->as_of);
+    else
+        sb_add(b, "null");
     if (source_date(ts)) {
         sb_add(b, ",\n  \"generated\": ");
         json_string(b, ts);
     }
-    sb_printf(b, ",\n  \"fail_on\": \"%s\",\n  \"exit_status\": %d,\n", fail_on_names[fail_on],
-              check_status(ck, fail_on));
+    sb_printf(b, ",\n  \"fail_on\": \"%s\",\n  \"exit_status\": %d,\n", fail_on_names[fail_on], status);
     sb_printf(b, "  \"summary\": {\"passed\": %d, \"warned\": %d, \"failed\": %d, \"not_available\": %d},\n",
               ck->counts[VD_PASS], ck->counts[VD_WARN], ck->counts[VD_FAIL], ck->counts[VD_NA]);
+}
+
+/* Every target, passes too: value, bounds, statuses, verdict. */
+static void render_check_json(struct sb *b, const struct report *r, const struct check *ck, int fail_on)
+{
+    check_json_head(b, r, ck, fail_on, check_status(ck, fail_on));
     sb_add(b, "  \"targets\": [");
     for (int i = 0; i < ck->n; i++) {
         const struct check_row *c = &ck->rows[i];
@@ -5535,7 +6329,90 @@ static void render_check_json(struct sb *b, const struct report *r, const struct
         json_string(b, c->msg.buf);
         sb_addc(b, '}');
     }
-    sb_add(b, ck->n ? "\n  ]\n}\n" : "]\n}\n");
+    sb_add(b, ck->n ? "\n  ],\n  \"input_errors\": []\n}\n" : "],\n  \"input_errors\": []\n}\n");
+}
+
+/* Where an input error is: "FILE", "FILE:LINE:COL" or "FILE: PATH". */
+static void problem_place(struct sb *b, const struct problem *p)
+{
+    sb_add(b, p->file);
+    if (p->line)
+        sb_printf(b, ":%ld:%ld", p->line, p->col);
+    else if (*p->path)
+        sb_printf(b, ": %s", p->path);
+}
+
+/* When the inputs did not load, check writes its files all the same, so
+ * that CI finds them: JUnit with one test case in error per input error
+ * (named by its place, its message in the <error>), and JSON with no
+ * targets, exit_status 2 and the errors in input_errors. */
+static void render_junit_problems(struct sb *b, const struct problems *ps)
+{
+    struct sb place;
+    sb_init(&place);
+    junit_head(b, ps->n, 0, ps->n, 0);
+    for (int i = 0; i < ps->n; i++) {
+        sb_reset(&place);
+        problem_place(&place, &ps->list[i]);
+        sb_add(b, "    <testcase name=\"");
+        html_escape(b, place.buf);
+        sb_add(b, "\" classname=\"cpreport.input\">\n      <error message=\"");
+        html_escape(b, ps->list[i].message);
+        sb_add(b, "\" type=\"invalid input\">");
+        html_escape(b, place.buf);
+        sb_add(b, ": ");
+        html_escape(b, ps->list[i].message);
+        sb_add(b, "</error>\n    </testcase>\n");
+    }
+    sb_add(b, "  </testsuite>\n</testsuites>\n");
+    sb_free(&place);
+}
+
+static void render_check_json_problems(struct sb *b, const struct problems *ps, int fail_on)
+{
+    struct check none = {NULL, 0, {0, 0, 0, 0}};
+    check_json_head(b, NULL, &none, fail_on, EXIT_BAD_INPUT);
+    sb_add(b, "  \"targets\": [],\n  \"input_errors\": [");
+    for (int i = 0; i < ps->n; i++) {
+        const struct problem *p = &ps->list[i];
+        sb_add(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
+        json_string(b, p->file);
+        sb_add(b, ", \"path\": ");
+        if (*p->path)
+            json_string(b, p->path);
+        else
+            sb_add(b, "null");
+        if (p->line)
+            sb_printf(b, ", \"line\": %ld, \"column\": %ld", p->line, p->col);
+        else
+            sb_add(b, ", \"line\": null, \"column\": null");
+        sb_add(b, ", \"message\": ");
+        json_string(b, p->message);
+        sb_addc(b, '}');
+    }
+    sb_add(b, ps->n ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+/* One GitHub workflow command per input error, located at its file (and
+ * line and column when known). Names are shown inert, as in messages. */
+static void render_problem_annotations(struct sb *b, const struct problems *ps)
+{
+    for (int i = 0; i < ps->n; i++) {
+        const struct problem *p = &ps->list[i];
+        sb_add(b, "::error file=");
+        gh_escape(b, shown(p->file), true);
+        if (p->line)
+            sb_printf(b, ",line=%ld,col=%ld", p->line, p->col);
+        sb_add(b, ",title=");
+        gh_escape(b, "cpreport input error", true);
+        sb_add(b, "::");
+        if (*p->path) {
+            gh_escape(b, shown(p->path), false);
+            sb_add(b, ": ");
+        }
+        gh_escape(b, p->message, false);
+        sb_addc(b, '\n');
+    }
 }
 
 /* ===================================================================== *
@@ -5567,56 +6444,375 @@ static int finish_stdout(void)
     return EXIT_OK;
 }
 
-static bool is_device(const char *path)
+static int usage_error(const char *fmt, ...);
+
+/* The files a run reads, which no output may replace or append to: the
+ * snapshots, the targets file, and the file standard input reads when '-'
+ * is one of them and standard input is a file. */
+struct inputs {
+    struct input {
+        const char *name, *role;
+        dev_t dev;
+        ino_t ino;
+    } list[MAX_SNAPSHOTS + 1];
+    int n;
+};
+
+static void add_input(struct inputs *in, const char *name, const char *role)
 {
     struct stat st;
-    return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    bool is_stdin = !strcmp(name, "-");
+    if ((is_stdin ? fstat(STDIN_FILENO, &st) : stat(name, &st)) || !S_ISREG(st.st_mode) ||
+        in->n == (int)(sizeof in->list / sizeof in->list[0]))
+        return;
+    in->list[in->n++] = (struct input){name, is_stdin ? "the file standard input reads" : role, st.st_dev, st.st_ino};
 }
 
-/* Writes o->text beside o->path as a temporary file (o->tmp), or straight
- * to a device or pipe, which cannot be replaced. False after saying why. */
-static bool write_temp(struct output *o)
+/* The name a dangling link leads to: the last name of its chain of links,
+ * which does not exist. NULL, with errno set, when the chain is longer
+ * than 40 links (a loop) or cannot be read. */
+static char *follow_links(const char *path)
+{
+    char *cur = xstrdup(path);
+    for (int hops = 0; hops <= 40; hops++) {
+        struct stat lst;
+        if (lstat(cur, &lst) || !S_ISLNK(lst.st_mode))
+            return cur;
+        size_t cap = 256;
+        char *target;
+        ssize_t len;
+        for (;;) {
+            target = xmalloc(cap);
+            len = readlink(cur, target, cap);
+            if (len < 0 || (size_t)len < cap)
+                break;
+            free(target);
+            cap *= 2;
+        }
+        if (len < 0) {
+            int err = errno;
+            free(target);
+            free(cur);
+            errno = err;
+            return NULL;
+        }
+        target[len] = 0;
+        const char *slash = strrchr(cur, '/');
+        struct sb next;
+        sb_init(&next);
+        if (target[0] != '/' && slash)
+            sb_addn(&next, cur, (size_t)(slash - cur + 1));
+        sb_add(&next, target);
+        free(target);
+        free(cur);
+        cur = next.buf;
+    }
+    free(cur);
+    errno = ELOOP;
+    return NULL;
+}
+
+/* path's folder ("." when it has none), and a pointer to its last part. */
+static char *folder_of(const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    if (!slash)
+        return xstrdup(".");
+    size_t n = (size_t)(slash - path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    n += !n; /* "/x" is in "/" */
+    char *dir = xmalloc(n + 1);
+    memcpy(dir, path, n);
+    dir[n] = 0;
+    return dir;
+}
+
+/* One absolute name for every name of a file that does not exist yet: the
+ * real path of its folder, or of the nearest folder above it that exists,
+ * then the rest. */
+static char *absolute_name(const char *path)
+{
+    struct sb name, b;
+    sb_init(&name);
+    sb_add(&name, path);
+    while (name.len > 1 && name.buf[name.len - 1] == '/') /* "dir/" is "dir" */
+        name.buf[--name.len] = 0;
+    const char *base;
+    char *dir = folder_of(name.buf, &base);
+    char *real = realpath(dir, NULL);
+    if (!real && errno == ENOENT && strcmp(dir, ".") && strcmp(dir, "/") && strcmp(dir, name.buf))
+        real = absolute_name(dir);
+    sb_init(&b);
+    sb_add(&b, real ? real : dir);
+    if (b.len && b.buf[b.len - 1] != '/')
+        sb_addc(&b, '/');
+    sb_add(&b, base);
+    free(real);
+    free(dir);
+    sb_free(&name);
+    return b.buf;
+}
+
+/* Where o is written, and how: o->file, o->direct, and what tells it from
+ * other files (o->dev and o->ino when it exists, else o->key). -1 to go
+ * on, or 2 after saying that it is a link that loops. A folder that cannot
+ * hold it, or a name that cannot be looked up, is noted in o->err, for
+ * plan_outputs to say after the usage errors. */
+static int resolve_output(struct output *o, const char *made_dir)
 {
     struct stat st, lst;
-    bool exists = stat(o->path, &st) == 0;
-    /* A link is written through: the file it names is replaced, not it. */
-    char *real = exists && S_ISREG(st.st_mode) && lstat(o->path, &lst) == 0 && S_ISLNK(lst.st_mode)
-                     ? realpath(o->path, NULL)
-                     : NULL;
-    if (real) {
-        free(o->owned_path);
-        o->owned_path = real;
-        o->path = real;
-    }
-    if (exists && !S_ISREG(st.st_mode)) {
-        int fd = open(o->path, O_WRONLY | O_TRUNC);
-        bool ok = fd >= 0 && write_all(fd, o->text.buf, o->text.len);
-        int err = errno;
-        if (fd >= 0 && close(fd) && ok) {
-            ok = false;
-            err = errno;
+    o->planned = true;
+    if (!stat(o->path, &st)) {
+        o->exists = true;
+        o->dev = st.st_dev;
+        o->ino = st.st_ino;
+        o->direct = !S_ISREG(st.st_mode);
+        if (S_ISDIR(st.st_mode))
+            o->err = EISDIR;
+        /* A link to a file is written through: the file it names is
+         * replaced, in its own folder, and the link stays. */
+        bool link = !o->direct && !lstat(o->path, &lst) && S_ISLNK(lst.st_mode);
+        o->file = link ? realpath(o->path, NULL) : xstrdup(o->path);
+        if (o->file)
+            return -1;
+    } else if (errno == ENOENT) {
+        /* A new file, or a link to one (a dangling link): the file is made
+         * where the links lead, never in the link's place. */
+        o->file = follow_links(o->path);
+        if (o->file) {
+            const char *base;
+            char *dir = folder_of(o->file, &base);
+            if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+                o->err = access(dir, F_OK) ? errno : ENOTDIR;
+                char *abs = made_dir ? absolute_name(dir) : NULL;
+                if (abs && !strcmp(abs, made_dir))
+                    o->err = 0;  /* --out-dir, made before anything is written */
+                free(abs);
+            }
+            free(dir);
+            o->key = absolute_name(o->file);
+            return -1;
         }
-        if (!ok)
-            fprintf(stderr, "%s: %s: cannot write: %s\n", progname, shown(o->path), strerror(err));
-        return ok;
     }
-    const char *slash = strrchr(o->path, '/');
-    size_t dirlen = slash ? (size_t)(slash - o->path + 1) : 0;
-    o->tmp = xmalloc(dirlen + 32);
-    snprintf(o->tmp, dirlen + 32, "%.*s.cpreport-XXXXXX", (int)dirlen, o->path);
-    int fd = mkstemp(o->tmp);
+    if (errno == ELOOP)
+        return usage_error("'%s' (%s) is a symbolic link that loops; it leads to no file to write", shown(o->path),
+                           o->what);
+    /* A folder on the way that is a file or cannot be searched, a name too
+     * long: said after the usage errors of the other outputs. */
+    o->err = errno;
+    free(o->file);
+    o->file = xstrdup(o->path);
+    o->key = absolute_name(o->path);
+    return -1;
+}
+
+static int cmp_output_key(const void *pa, const void *pb)
+{
+    const struct output *a = *(const struct output *const *)pa, *b = *(const struct output *const *)pb;
+    if (!a->key != !b->key)
+        return a->key ? 1 : -1;
+    if (a->key)
+        return strcmp(a->key, b->key);
+    if (a->dev != b->dev)
+        return a->dev < b->dev ? -1 : 1;
+    return a->ino < b->ino ? -1 : a->ino > b->ino;
+}
+
+/* Checks every output of a run before anything is rendered or written,
+ * and says what is wrong with the first one that fails, in this order
+ * (exit 2): an empty name, a link that loops, an output that is one of
+ * in's inputs (same file however named: links, hard links, standard
+ * input's file), two outputs that are one file; then (exit 3) a folder
+ * that is missing or not a folder, an output that is a folder, and
+ * --out-dir (made_dir, NULL without --by) when it cannot be made. Devices
+ * and pipes (/dev/stdout, a FIFO) may be named more than once. in may be
+ * NULL, to check the outputs alone. -1 when all is well. */
+static int plan_outputs(struct output *outs, int n, const struct inputs *in, const char *made_dir)
+{
+    int rc = -1;
+    char *made = NULL;
+    if (made_dir) {
+        if (!*made_dir)
+            return usage_error("the folder given to --out-dir is empty");
+        made = absolute_name(made_dir);
+    }
+    for (int i = 0; i < n && rc < 0; i++) {
+        struct output *o = &outs[i];
+        if (!o->path)
+            continue;
+        if (!*o->path)
+            rc = usage_error("the file name given to %s is empty", o->what);
+        else if (!o->planned)
+            rc = resolve_output(o, made);
+        if (rc < 0 && made && o->key && !strcmp(o->key, made))
+            rc = usage_error("'%s' (%s) is the folder given to --out-dir", shown(o->path), o->what);
+        for (int k = 0; rc < 0 && in && o->exists && k < in->n; k++)
+            if (o->dev == in->list[k].dev && o->ino == in->list[k].ino)
+                rc = usage_error("'%s' (%s) is %s; writing to it would destroy it", shown(o->path), o->what,
+                                 in->list[k].role);
+    }
+    /* Two outputs that are one file: sorted by file, they are neighbours. */
+    struct output **files = xmalloc(sizeof *files * (size_t)(n + 1));
+    int nf = 0;
+    for (int i = 0; i < n && rc < 0; i++)
+        if (outs[i].path && !outs[i].direct)
+            files[nf++] = &outs[i];
+    qsort(files, (size_t)nf, sizeof *files, cmp_output_key);
+    for (int i = 1; i < nf && rc < 0; i++) {
+        if (!cmp_output_key(&files[i - 1], &files[i])) {
+            const struct output *a = files[i - 1] < files[i] ? files[i - 1] : files[i];
+            const struct output *b = a == files[i] ? files[i - 1] : files[i];
+            rc = usage_error("'%s' (%s) and '%s' (%s) are the same file; each output needs a file of its own",
+                             shown(a->path), a->what, shown(b->path), b->what);
+        }
+    }
+    free(files);
+    for (int i = 0; i < n && rc < 0; i++) {
+        const struct output *o = &outs[i];
+        if (!o->path || !o->err || o->append)
+            continue;
+        bool folder = o->err == ENOENT || o->err == ENOTDIR;
+        fprintf(stderr, folder ? "%s: %s: cannot write into its folder: %s\n" : "%s: %s: cannot write: %s\n",
+                progname, shown(o->path), strerror(o->err));
+        rc = EXIT_WRITE;
+    }
+    struct stat st;
+    if (rc < 0 && made_dir && stat(made_dir, &st)) {
+        /* It is made if its parent is a folder. */
+        const char *base;
+        char *parent = folder_of(made, &base);
+        int err = errno != ENOENT ? errno : stat(parent, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+        if (err) {
+            fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(made_dir), strerror(err));
+            rc = EXIT_WRITE;
+        }
+        free(parent);
+    } else if (rc < 0 && made_dir && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(made_dir), strerror(EEXIST));
+        rc = EXIT_WRITE;
+    }
+    free(made);
+    return rc;
+}
+
+static void output_free(struct output *o)
+{
+    sb_free(&o->text);
+    free(o->file);
+    free(o->key);
+    free(o->tmp);
+    free(o->owned_path);
+    free(o->owned_what);
+}
+
+/* The outputs whose temporaries are on disk, for the signal handler:
+ * each one's tmp is set and cleared only while the signals are blocked. */
+static struct output *volatile temp_outputs;
+static volatile sig_atomic_t ntemp_outputs;
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void block_signals(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+        sigaddset(&set, fatal_signals[i]);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void restore_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
+
+/* SIGINT, SIGTERM, SIGHUP: remove the temporary files, then die of the
+ * signal as if it had not been caught. Only async-signal-safe calls. */
+static void on_fatal_signal(int sig)
+{
+    struct output *outs = temp_outputs;
+    for (int i = 0; outs && i < ntemp_outputs; i++)
+        if (outs[i].tmp)
+            unlink(outs[i].tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* An exit while writing (out of memory while a report is rendered)
+ * removes the temporary files too. */
+static void remove_temps_at_exit(void)
+{
+    struct output *outs = temp_outputs;
+    for (int i = 0; outs && i < ntemp_outputs; i++)
+        if (outs[i].tmp)
+            unlink(outs[i].tmp);
+}
+
+/* A closed pipe is a write error (EPIPE, exit 3), not a silent death; the
+ * fatal signals remove the temporary files first, unless the program
+ * started with them ignored (nohup, a background job) or handled (the fuzz
+ * harness). */
+static void setup_signals(void)
+{
+    static bool at_exit;
+    if (!at_exit)
+        at_exit = atexit(remove_temps_at_exit) == 0;
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+        sigaddset(&sa.sa_mask, fatal_signals[i]);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+        struct sigaction old;
+        if (!sigaction(fatal_signals[i], NULL, &old) && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+            sigaction(fatal_signals[i], &sa, NULL);
+    }
+}
+
+/* Writes o->text to a device or pipe, in place. False after saying why. */
+static bool write_direct(const struct output *o)
+{
+    int fd = open(o->path, O_WRONLY | O_TRUNC);
+    bool ok = fd >= 0 && write_all(fd, o->text.buf, o->text.len);
+    int err = errno;
+    if (fd >= 0 && close(fd) && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok)
+        fprintf(stderr, "%s: %s: cannot write: %s\n", progname, shown(o->path), strerror(err));
+    return ok;
+}
+
+/* Writes o->text beside o->file as a temporary file (o->tmp). A replaced
+ * file's permission bits are kept, never setuid, setgid or sticky; a new
+ * one gets 0666 less the umask. False after saying why. */
+static bool write_temp(struct output *o)
+{
+    struct stat st;
+    bool exists = stat(o->file, &st) == 0 && S_ISREG(st.st_mode);
+    const char *slash = strrchr(o->file, '/');
+    size_t dirlen = slash ? (size_t)(slash - o->file + 1) : 0;
+    char *tmp = xmalloc(dirlen + 32);
+    snprintf(tmp, dirlen + 32, "%.*s.cpreport-XXXXXX", (int)dirlen, o->file);
+    sigset_t old;
+    block_signals(&old);
+    int fd = mkstemp(tmp);
+    int err = errno;
+    if (fd >= 0)
+        o->tmp = tmp;
+    restore_signals(&old);
     if (fd < 0) {
         fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", progname, shown(o->path),
-                strerror(errno));
-        free(o->tmp);
-        o->tmp = NULL;
+                strerror(err));
+        free(tmp);
         return false;
     }
     mode_t mask = umask(0);
     umask(mask);
-    bool ok = fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) == 0 &&
+    bool ok = fchmod(fd, exists ? st.st_mode & 0777 : 0666 & ~mask) == 0 &&
               write_all(fd, o->text.buf, o->text.len) && fsync(fd) == 0;
-    int err = errno;
+    err = errno;
     if (close(fd) && ok) {
         ok = false;
         err = errno;
@@ -5626,43 +6822,97 @@ static bool write_temp(struct output *o)
     return ok;
 }
 
-static void drop_temps(struct output *outs, int n)
+static void drop_temp(struct output *o)
 {
-    for (int i = 0; i < n; i++) {
-        if (outs[i].tmp)
-            unlink(outs[i].tmp);
-        free(outs[i].tmp);
-        outs[i].tmp = NULL;
-    }
+    sigset_t old;
+    block_signals(&old);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    restore_signals(&old);
 }
 
-/* Every file is written to its temporary first, devices and pipes after
- * them; only when all are whole are the files renamed into place, so a
- * failure leaves the old reports. (Two renames cannot be one step: if the
- * second fails, the first report is already new.) */
+static void drop_temps(struct output *outs, int n)
+{
+    for (int i = 0; i < n; i++)
+        drop_temp(&outs[i]);
+}
+
+/* Renders o's text when it is rendered late; drop_text frees it again. */
+static void take_text(struct output *o)
+{
+    if (!o->render)
+        return;
+    sb_free(&o->text);
+    sb_init(&o->text);
+    o->render(&o->text, o);
+}
+
+static void drop_text(struct output *o)
+{
+    if (o->render)
+        sb_free(&o->text);
+}
+
+/* The step of write_outputs that writes o; STEP_NONE for the summary
+ * check appends to itself. */
+enum { STEP_NONE = -1, STEP_FILE, STEP_DEVICE, STEP_STDOUT };
+
+static int write_step(const struct output *o)
+{
+    return o->append ? STEP_NONE : !o->path ? STEP_STDOUT : o->direct ? STEP_DEVICE : STEP_FILE;
+}
+
+/* All or nothing, in four steps (README, "How outputs are written"):
+ * every file to its temporary, one rendered at a time; then the devices
+ * and pipes; then standard output, flushed; only when all of that worked
+ * are the temporaries renamed into place, so a failure leaves the old
+ * reports. (Two renames cannot be one step: if the second fails, the first
+ * report is already new.) Outputs not planned yet are planned here. */
 static int write_outputs(struct output *outs, int n)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < n; i++) {
-            if (outs[i].path && is_device(outs[i].path) == pass && !write_temp(&outs[i])) {
-                drop_temps(outs, n);
-                return EXIT_WRITE;
-            }
+    int rc = plan_outputs(outs, n, NULL, NULL);
+    if (rc >= 0)
+        return rc;
+    temp_outputs = outs;
+    ntemp_outputs = n;
+    for (int step = STEP_FILE; step <= STEP_STDOUT && rc < 0; step++) {
+        for (int i = 0; i < n && rc < 0; i++) {
+            struct output *o = &outs[i];
+            if (write_step(o) != step)
+                continue;
+            take_text(o);
+            if (step == STEP_FILE ? !write_temp(o) : step == STEP_DEVICE ? !write_direct(o) : false)
+                rc = EXIT_WRITE;
+            if (step == STEP_STDOUT)
+                fwrite(o->text.buf, 1, o->text.len, stdout); /* its errors: finish_stdout */
+            drop_text(o);
+        }
+        if (step == STEP_STDOUT && rc < 0 && finish_stdout())
+            rc = EXIT_WRITE;
+    }
+    for (int i = 0; i < n && rc < 0; i++) {
+        struct output *o = &outs[i];
+        if (!o->tmp)
+            continue;
+        sigset_t old;
+        block_signals(&old);
+        int failed = rename(o->tmp, o->file), err = errno;
+        if (!failed) {
+            free(o->tmp);
+            o->tmp = NULL;
+        }
+        restore_signals(&old);
+        if (failed) {
+            fprintf(stderr, "%s: %s: cannot replace: %s\n", progname, shown(o->path), strerror(err));
+            rc = EXIT_WRITE;
         }
     }
-    for (int i = 0; i < n; i++) {
-        if (outs[i].tmp && rename(outs[i].tmp, outs[i].path)) {
-            fprintf(stderr, "%s: %s: cannot replace: %s\n", progname, shown(outs[i].path), strerror(errno));
-            drop_temps(outs, n);
-            return EXIT_WRITE;
-        }
-        free(outs[i].tmp);
-        outs[i].tmp = NULL;
-    }
-    for (int i = 0; i < n; i++)
-        if (!outs[i].path)
-            fwrite(outs[i].text.buf, 1, outs[i].text.len, stdout);
-    return finish_stdout();
+    drop_temps(outs, n);
+    ntemp_outputs = 0;
+    temp_outputs = NULL;
+    return rc < 0 ? EXIT_OK : rc;
 }
 
 /* ===================================================================== *
@@ -5850,6 +7100,7 @@ struct options {
     const char *out_dir;
     const char *eml_file;
     struct mail mail;
+    struct inputs in;            /* what no output may be */
 };
 
 #if defined(__GNUC__)
@@ -5956,25 +7207,40 @@ static int option_read(int argc, char **argv, int *i, enum mode mode, int *id, s
     return -1;
 }
 
-/* Whether path names the file st describes. */
-static bool same_file(const char *path, const struct stat *st)
+/* The files the command line names, checked before anything is read (the
+ * reports by group are checked again with them once their names are
+ * known): see plan_outputs. Also notes the inputs, for that check. */
+static int plan_named_outputs(struct options *o)
 {
-    struct stat sp;
-    return !stat(path, &sp) && sp.st_dev == st->st_dev && sp.st_ino == st->st_ino;
-}
-
-/* An output that is also an input would be destroyed by the report. */
-static int check_not_input(const struct options *o, const char *out)
-{
-    struct stat so;
-    if (!out || stat(out, &so) || !S_ISREG(so.st_mode))
-        return -1;
     for (int i = 0; i < o->nfiles; i++)
-        if (strcmp(o->files[i], "-") && same_file(o->files[i], &so))
-            return usage_error("'%s' is an input; writing to it would destroy it", shown(out));
-    return o->targets_file && same_file(o->targets_file, &so)
-               ? usage_error("'%s' is the targets file; writing to it would destroy it", shown(out))
-               : -1;
+        add_input(&o->in, o->files[i], "an input");
+    if (o->targets_file)
+        add_input(&o->in, o->targets_file, "the targets file");
+    struct output outs[sizeof o->outs / sizeof o->outs[0] + 4];
+    int n = 0;
+    for (int i = 0; i < o->nouts; i++) {
+        outs[n] = output_to(o->outs[i].fmt, o->outs[i].path);
+        outs[n++].what = "-o";
+    }
+    const char *named[] = {o->eml_file, o->junit_file, o->check_json_file}, *what[] = {"--eml", "--junit", "--json"};
+    for (int i = 0; i < 3; i++) {
+        if (!named[i])
+            continue;
+        outs[n] = output_to(F_MD, named[i]);
+        outs[n++].what = what[i];
+    }
+    /* check appends its summary to this file: it must not be an input or
+     * another output either. */
+    const char *gh = getenv("GITHUB_ACTIONS"), *summary = getenv("GITHUB_STEP_SUMMARY");
+    if (o->mode == MODE_CHECK && gh && !strcmp(gh, "true") && summary && *summary) {
+        outs[n] = output_to(F_MD, summary);
+        outs[n].what = "GITHUB_STEP_SUMMARY";
+        outs[n++].append = true;
+    }
+    int rc = plan_outputs(outs, n, &o->in, o->by >= 0 ? o->out_dir : NULL);
+    for (int i = 0; i < n; i++)
+        output_free(&outs[i]);
+    return rc;
 }
 
 /* Fills o from argv; returns -1 to go on, or an exit status. */
@@ -6072,13 +7338,6 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case OPT_MAIL_FROM:
         case OPT_MAIL_TO:
-            /* Addresses go into headers as they are: printable ASCII only,
-             * so that nothing can start a header of its own. */
-            for (const char *p = val; *p; p++)
-                if (*p < 0x20 || *p >= 0x7F)
-                    return usage_error("%.*s takes a plain ASCII address, without line breaks", (int)nl, arg);
-            if (!strchr(val, '@'))
-                return usage_error("'%s' is not an email address", shown(val));
             if (id == OPT_MAIL_FROM)
                 o->mail.from = val;
             else
@@ -6116,16 +7375,13 @@ static int parse_args(int argc, char **argv, struct options *o)
         return usage_error("--eml needs --mail-from and at least one --mail-to");
     if (!o->eml_file && (o->mail.from || o->mail.nto || o->mail.subject))
         return usage_error("--mail-from, --mail-to and --subject go with --eml");
+    const char *mail_why = o->eml_file ? mail_problem(&o->mail) : NULL;
+    if (mail_why)
+        return usage_error("%s", mail_why);
     for (int i = 0; i < o->nouts; i++)
         if (o->outs[i].fmt == NO_EXTENSION)
             o->outs[i].fmt = o->stdout_fmt;
-    const char *others[] = {o->eml_file, o->junit_file, o->check_json_file};
-    for (int i = 0; i < o->nouts + 3; i++) {
-        int rc = check_not_input(o, i < o->nouts ? o->outs[i].path : others[i - o->nouts]);
-        if (rc >= 0)
-            return rc;
-    }
-    return -1;
+    return plan_named_outputs(o);
 }
 
 /* ===================================================================== *
@@ -7540,24 +8796,25 @@ static int import_main(int argc, char **argv)
         return usage_error("--encoding takes utf-8 or windows-1252, not %s", quoted(encoding, q));
     if (im.label && (!*im.label || strlen(im.label) > MAX_TEXT_BYTES))
         return usage_error("--label takes a text of 1 to %d bytes", MAX_TEXT_BYTES);
-    struct stat so;
-    if (im.out && !stat(im.out, &so) && S_ISREG(so.st_mode)) {
-        const char *ins[N_SOURCES + 1] = {im.base_file};
-        for (int s = 0; s < N_SOURCES; s++)
-            ins[s + 1] = im.src[s].file;
-        for (int k = 0; k <= N_SOURCES; k++)
-            if (ins[k] && same_file(ins[k], &so))
-                return usage_error("'%s' is an input; writing to it would destroy it", im.out);
-    }
+    /* The snapshot is checked as every output is, before anything is
+     * read: never an input however named, never a looping link. */
+    struct inputs in = {.n = 0};
+    if (im.base_file)
+        add_input(&in, im.base_file, "an input");
     for (int s = 0; s < N_SOURCES; s++)
-        diag_init(&im.src[s].d, im.src[s].file);
-
-    cJSON_Hooks hooks = {json_malloc, json_free};
-    cJSON_InitHooks(&hooks);
+        if (im.src[s].file)
+            add_input(&in, im.src[s].file, "an input");
     struct output out = output_to(F_JSON, im.out);
-    int rc = import_build(&im, &out.text) ? write_outputs(&out, 1) : EXIT_BAD_INPUT;
-    sb_free(&out.text);
-    free(out.owned_path);
+    out.what = "-o";
+    int rc = plan_outputs(&out, 1, &in, NULL);
+    if (rc < 0) {
+        for (int s = 0; s < N_SOURCES; s++)
+            diag_init(&im.src[s].d, im.src[s].file);
+        cJSON_Hooks hooks = {json_malloc, json_free};
+        cJSON_InitHooks(&hooks);
+        rc = import_build(&im, &out.text) ? write_outputs(&out, 1) : EXIT_BAD_INPUT;
+    }
+    output_free(&out);
     import_free(&im);
     return rc;
 }
@@ -7635,11 +8892,12 @@ static bool load_all(struct report *r, const struct options *o)
         p->file = name;
         p->as_of = s->as_of;
         snprintf(p->currency, sizeof p->currency, "%s", s->currency ? s->currency : "GBP");
-        compute_view(&all, p->vals);
+        compute_view(&all, p->vals, &p->cards);
         p->surveys = xcalloc((size_t)s->nsurveys + 1, sizeof *p->surveys);
         for (int k = 0; k < s->nsurveys; k++)
             p->surveys[p->nsurveys++] = (struct survey_val){
                 xstrdup(s->surveys[k].id), pct(s->surveys[k].agreed, s->surveys[k].respondents)};
+        qsort(p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string);
         if (!r->latest || s->as_of > r->latest->as_of) {
             snapshot_free(r->latest);
             r->latest = s;
@@ -7653,9 +8911,8 @@ static bool load_all(struct report *r, const struct options *o)
     for (int i = 1; i < r->nperiods; i++) {
         if (r->periods[i].as_of == r->periods[i - 1].as_of) {
             char d[16];
-            fprintf(stderr, "%s: %s: as_of %s is the same as in %s; each snapshot must describe another date\n",
-                    progname, shown(r->periods[i].file), iso_date(r->periods[i].as_of, d),
-                    shown(r->periods[i - 1].file));
+            file_error(r->periods[i].file, 0, 0, "as_of %s is the same as in %s; each snapshot must describe another date",
+                       iso_date(r->periods[i].as_of, d), shown(r->periods[i - 1].file));
             ok = false;
         }
     }
@@ -7683,9 +8940,9 @@ static int check_outputs(struct options *o, const struct report *r)
     struct check ck;
     memset(&ck, 0, sizeof ck);
     run_check(&ck, r);
-    const char *no_colour = getenv("NO_COLOR"), *gh = getenv("GITHUB_ACTIONS");
+    const char *no_colour = getenv("NO_COLOR");
     bool colour = isatty(STDOUT_FILENO) && !no_colour;
-    bool github = gh && !strcmp(gh, "true");
+    bool github = github_actions();
     /* The verdicts reach the job log first, even when a file then cannot
      * be written. */
     struct output lines = output_to(F_MD, NULL);
@@ -7696,7 +8953,7 @@ static int check_outputs(struct options *o, const struct report *r)
     int n = 0;
     if (o->junit_file) {
         outs[n] = output_to(F_MD, o->junit_file);
-        render_junit(&outs[n++].text, &ck);
+        render_junit(&outs[n++].text, &ck, o->fail_on);
     }
     if (o->check_json_file) {
         outs[n] = output_to(F_JSON, o->check_json_file);
@@ -7723,9 +8980,56 @@ static int check_outputs(struct options *o, const struct report *r)
     if (rc == EXIT_OK)
         rc = check_status(&ck, o->fail_on);
     for (int i = 0; i < n; i++)
-        sb_free(&outs[i].text);
+        output_free(&outs[i]);
     check_free(&ck);
     return rc;
+}
+
+/* check when the inputs did not load: their errors reach CI too, as
+ * annotations under GitHub Actions and in the JUnit and JSON files (see
+ * render_junit_problems). The status stays 2 whether or not the files can
+ * be written; a file that cannot is named on stderr. */
+static int check_input_errors(const struct options *o, const struct problems *ps)
+{
+    if (github_actions()) {  /* first, as check_outputs does its lines */
+        struct output lines = output_to(F_MD, NULL);
+        render_problem_annotations(&lines.text, ps);
+        write_outputs(&lines, 1);
+        sb_free(&lines.text);
+    }
+    struct output outs[2];
+    int n = 0;
+    if (o->junit_file) {
+        outs[n] = output_to(F_MD, o->junit_file);
+        render_junit_problems(&outs[n++].text, ps);
+    }
+    if (o->check_json_file) {
+        outs[n] = output_to(F_JSON, o->check_json_file);
+        render_check_json_problems(&outs[n++].text, ps, o->fail_on);
+    }
+    write_outputs(outs, n);
+    for (int i = 0; i < n; i++)
+        output_free(&outs[i]);
+    return EXIT_BAD_INPUT;
+}
+
+/* What a main report renders from. */
+struct report_ctx {
+    const struct report *r;
+    const struct mail *mail;
+};
+
+/* The report (item 0) or the email (item 1), rendered just before it is
+ * written. */
+static void render_main(struct sb *b, const struct output *o)
+{
+    const struct report_ctx *c = o->ctx;
+    if (o->item)
+        render_eml(b, c->r, c->mail);
+    else if (o->fmt == F_JSON)
+        render_json(b, c->r);
+    else
+        render_report(b, o->fmt, c->r);
 }
 
 /* The report in every format asked for, and with --by the report of
@@ -7736,36 +9040,38 @@ static int report_outputs(struct options *o, const struct report *r)
         o->outs[o->nouts++].fmt = o->stdout_fmt;
     int n = o->nouts;
     struct output *outs = xmalloc(sizeof *outs * (size_t)(n + 1));
+    struct report_ctx ctx = {r, &o->mail};
     bool formats[3] = {false, false, false};
-    for (int i = 0; i < n; i++) {
-        outs[i] = output_to(o->outs[i].fmt, o->outs[i].path);
-        formats[outs[i].fmt] = true;
-        if (outs[i].fmt == F_JSON)
-            render_json(&outs[i].text, r);
-        else
-            render_report(&outs[i].text, outs[i].fmt, r);
+    for (int i = 0; i <= n; i++) {
+        if (i == n && !o->eml_file)
+            break;
+        outs[i] = output_to(i < n ? o->outs[i].fmt : F_MD, i < n ? o->outs[i].path : o->eml_file);
+        outs[i].what = i < n ? "-o" : "--eml";
+        outs[i].render = render_main;
+        outs[i].ctx = &ctx;
+        outs[i].item = i == n;
+        if (i < n)
+            formats[outs[i].fmt] = true;
     }
     if (!n)  /* --eml alone: the group reports take the format of -f */
         formats[o->stdout_fmt] = true;
-    if (o->eml_file) {
-        outs[n] = output_to(F_MD, o->eml_file);
-        render_eml(&outs[n++].text, r, &o->mail);
-    }
-    int rc = EXIT_OK;
+    n += o->eml_file != NULL;
+    int rc = -1;
+    struct group_files *gf = NULL;
     if (o->by >= 0) {
-        add_group_outputs(&outs, &n, r, o->by, o->out_dir, formats);
-        if (mkdir(o->out_dir, 0777) && errno != EEXIST) {
+        gf = add_group_outputs(&outs, &n, r, o->by, o->out_dir, formats);
+        rc = gf ? plan_outputs(outs, n, &o->in, o->out_dir) : EXIT_BAD_INPUT;
+        if (rc < 0 && mkdir(o->out_dir, 0777) && errno != EEXIST) {
             fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(o->out_dir), strerror(errno));
             rc = EXIT_WRITE;
         }
     }
-    if (rc == EXIT_OK)
+    if (rc < 0)
         rc = write_outputs(outs, n);
-    for (int i = 0; i < n; i++) {
-        sb_free(&outs[i].text);
-        free(outs[i].owned_path);
-    }
+    for (int i = 0; i < n; i++)
+        output_free(&outs[i]);
     free(outs);
+    group_files_free(gf);
     return rc;
 }
 
@@ -7793,6 +9099,7 @@ static void prepare_report(struct report *r)
 
 int main(int argc, char **argv)
 {
+    setup_signals();
     if (argc > 1 && !strcmp(argv[1], "import"))
         return import_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "targets")) {
@@ -7813,6 +9120,9 @@ int main(int argc, char **argv)
 
     struct report r;
     memset(&r, 0, sizeof r);
+    struct problems problems = {NULL, 0};
+    if (o.mode == MODE_CHECK)
+        problem_sink = &problems;
     rc = EXIT_BAD_INPUT;
     bool targets_ok = true;
     if (o.targets_file)
@@ -7825,7 +9135,11 @@ int main(int argc, char **argv)
         rc = o.mode == MODE_CHECK      ? check_outputs(&o, &r)
              : o.mode == MODE_VALIDATE ? validate_outputs(&r)
                                        : report_outputs(&o, &r);
+    } else if (o.mode == MODE_CHECK) {
+        rc = check_input_errors(&o, &problems);
     }
+    problem_sink = NULL;
+    problems_free(&problems);
     report_free(&r);
     free(o.files);
     free(o.mail.to);

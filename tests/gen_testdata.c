@@ -5,13 +5,13 @@
  * Build:  cc -O2 -std=c11 -Wall -Wextra -Wpedantic -o tests/gen_testdata \
  *             tests/gen_testdata.c -lm
  *
- * Writes DIR/snapshot-2022.json, DIR/snapshot-2023.json and
- * DIR/snapshot-2024.json (format "cpreport/1", as_of 31 December of each
- * year) describing a synthetic national partnership of schools in England:
+ * Writes DIR/snapshot-2022.json to DIR/snapshot-2025.json (format
+ * "cpreport/1", as_of 31 December of each year) describing a synthetic
+ * national partnership of schools in England:
  * N member schools (default 600) in the latest snapshot, about 130 trusts
  * and 30 hubs per 600 schools, across the nine regions.  DIR must exist.
  *
- * The three files are one consistent history.  A school keeps its URN, name,
+ * The four files are one consistent history.  A school keeps its URN, name,
  * phase, area, trust and joined date in every snapshot it appears in; it is
  * "new" in the year it joins, "renewed" at each renewal point (every three
  * years after joining), "lapsed" in the year it leaves and absent afterwards;
@@ -24,6 +24,12 @@
  * opens in its area (South Yorkshire, Durham and Northumberland, Tees Valley
  * and Birmingham South open between 2022 and 2024).  Inspections from
  * 1 September 2024 carry no four-point grade: only "inspected" is given.
+ * Inspections from 1 November 2025 are report cards ("report_card": a grade
+ * in each evaluation area that applies to the school, and safeguarding),
+ * beside the school's latest earlier inspection in "ofsted"; the 2025
+ * snapshot has a "national.report_cards" block.  Results run to 2024 in
+ * every snapshot (the generator has national figures up to 2024), so the
+ * five-year change window of the latest snapshot still starts in 2019.
  *
  * Determinism: a private splitmix64 generator seeded from --seed drives
  * everything (no rand(), no clock, no locale).  Per-school, per-year figures
@@ -46,12 +52,14 @@
 #define MAX_SCHOOLS 200000
 #define FIRST_JOIN_YEAR 2011
 #define SNAP_FIRST 2022
-#define SNAP_LAST 2024
+#define SNAP_LAST 2025                  /* report cards began in November 2025 */
 #define HORIZON_YEAR SNAP_LAST          /* nothing is simulated beyond this */
 #define MAX_INSP 24
 #define RENEWAL_CYCLE 3                 /* memberships renew every 3 years */
 #define UNGRADED_FROM_Y 2024            /* inspections from 1 Sep 2024 carry */
 #define UNGRADED_FROM_M 9               /* no four-point grade               */
+#define CARDS_FROM_Y 2025               /* inspections from 1 Nov 2025 are   */
+#define CARDS_FROM_M 11                 /* report cards                      */
 
 /* ------------------------------------------------------------------------ */
 /* Small utilities                                                          */
@@ -1009,7 +1017,8 @@ typedef struct {
     uint64_t seed;
 } Trust;
 
-enum { G_OUT, G_GOOD, G_RI, G_INAD, G_NONE = -1 };
+/* G_CARD + g: a report-card inspection of a school whose quality is g */
+enum { G_OUT, G_GOOD, G_RI, G_INAD, G_CARD, G_NONE = -1 };
 static const char *const GRADE_NAME[4] = {"outstanding", "good", "requires-improvement",
                                           "inadequate"};
 
@@ -1245,6 +1254,7 @@ static void gen_inspections(Rng *r, School *s)
 {
     long d, gap_lo = days_from_civil(2020, 3, 17), gap_hi = days_from_civil(2021, 9, 6);
     long ungraded_from = days_from_civil(UNGRADED_FROM_Y, UNGRADED_FROM_M, 1);
+    long cards_from = days_from_civil(CARDS_FROM_Y, CARDS_FROM_M, 1);
     int g = rpick(r, GRADE_START, 4);
     s->ninsp = 0;
     if (s->results_from >= 2022) /* a newer school: first inspection 2-4 years in */
@@ -1255,7 +1265,7 @@ static void gen_inspections(Rng *r, School *s)
     while (d <= g_horizon && s->ninsp < MAX_INSP) {
         long lo, hi;
         s->insp_date[s->ninsp] = d;
-        s->insp_grade[s->ninsp] = (signed char)(d >= ungraded_from ? G_NONE : g);
+        s->insp_grade[s->ninsp] = (signed char)(d >= cards_from ? G_CARD + g : d >= ungraded_from ? G_NONE : g);
         s->ninsp++;
         switch (g) {
         case G_OUT: lo = 1800; hi = 3600; break;
@@ -1654,7 +1664,7 @@ static void simulate(uint64_t seed, int nschools)
 
 enum {
     TAG_PUPILS = 1, TAG_FSM, TAG_SEND, TAG_PROG, TAG_QAR, TAG_KS2, TAG_KS4,
-    TAG_TPROG, TAG_FIN
+    TAG_TPROG, TAG_FIN, TAG_CARD
 };
 
 static int school_present(const School *s, int y)
@@ -1778,6 +1788,7 @@ static const NationalResults *national_for(int y)
 /* results years shown in the snapshot for year y: from the last
  * pre-pandemic year (2019) to y; there were no exams in 2020 and 2021 */
 #define FIRST_RESULTS_YEAR 2019
+#define LAST_RESULTS_YEAR 2024 /* the latest year in NATIONAL */
 static int results_years(int y, int *out)
 {
     int n = 0, ry;
@@ -1904,11 +1915,11 @@ static void calibrate_ks4(void)
             if (s->leave_year != 0 || s->joined > cutoff ||
                 (s->phase != P_SECONDARY && s->phase != P_ALLTHROUGH))
                 continue;
-            if (!ks4_row(s, FIRST_RESULTS_YEAR, &a) || !ks4_row(s, HORIZON_YEAR, &b))
+            if (!ks4_row(s, FIRST_RESULTS_YEAR, &a) || !ks4_row(s, LAST_RESULTS_YEAR, &b))
                 continue;
             sum += (double)(pct_tenths(b.achieved, b.pupils) - pct_tenths(a.achieved, a.pupils)) /
                    10.0;
-            gain += gain_years(s, HORIZON_YEAR);
+            gain += gain_years(s, LAST_RESULTS_YEAR);
             n++;
         }
         if (n == 0 || gain <= 0.0)
@@ -2001,6 +2012,7 @@ static const YearFacts YEAR_FACTS[] = {
     {2022, 22.5, 16.5, {17, 4, 68}, 70, 2700, 478, 5550000, 0.100, 0.975, 3.3, 42.0, 16.2},
     {2023, 23.6, 17.3, {19, 5, 70}, 78, 2940, 480, 5950000, 0.120, 0.985, 3.5, 45.5, 15.1},
     {2024, 24.0, 18.4, {21, 6, 72}, 84, 3120, 482, 6350000, 0.140, 0.990, 3.7, 48.5, 14.0},
+    {2025, 25.7, 19.6, {21, 6, 72}, 89, 3290, 483, 6700000, 0.155, 0.990, 3.8, 50.5, 13.5},
 };
 
 static const School **g_sorted_schools;
@@ -2045,6 +2057,61 @@ typedef struct {
 #define P_QAR_LAPSING 0.25   /* the same for schools leaving that year */
 #define P_QAR_FULL_TEAM 0.92
 
+/* Report cards: each area's grade (exceptional, strong, expected, needs
+ * attention, urgent improvement) drawn from the school's quality, and the
+ * chance that safeguarding is not met.  Roughly Ofsted's first months: most
+ * areas expected, about a quarter strong or better, under a tenth needing
+ * attention. */
+static const char *const CARD_AREA[8] = {"inclusion", "curriculum_and_teaching", "achievement",
+                                         "attendance_and_behaviour",
+                                         "personal_development_and_wellbeing",
+                                         "leadership_and_governance", "early_years", "post_16"};
+static const char *const CARD_GRADE[5] = {"exceptional", "strong", "expected", "needs-attention",
+                                          "urgent-improvement"};
+static const double CARD_W[4][5] = {
+    {0.22, 0.50, 0.25, 0.03, 0.00}, /* outstanding */
+    {0.03, 0.27, 0.62, 0.07, 0.01}, /* good */
+    {0.00, 0.07, 0.55, 0.32, 0.06}, /* requires improvement */
+    {0.00, 0.02, 0.30, 0.45, 0.23}, /* inadequate */
+};
+static const double CARD_NOT_MET[4] = {0.01, 0.02, 0.05, 0.25};
+/* national shares (tenths of a percent): strong or better, needs attention
+ * or worse, per area; then safeguarding met */
+static const int NAT_CARD[8][2] = {{300, 60}, {240, 80}, {210, 120}, {310, 65},
+                                   {380, 35}, {320, 70}, {350, 40}, {280, 60}};
+#define NAT_SAFE_MET 975
+
+/* The school's latest report card on or before asof, if any.  Its grades
+ * come from a substream of the inspection date, so every snapshot shows the
+ * same report card.  Early years applies to schools with a reception or
+ * nursery class (not junior schools), post-16 to the sixth forms. */
+static void write_report_card(FILE *f, const School *s, long asof)
+{
+    int i, a, first = 1, q;
+    int early, post16;
+    Rng r;
+    for (i = s->ninsp - 1; i >= 0 && s->insp_date[i] > asof; i--)
+        ;
+    if (i < 0 || s->insp_grade[i] < G_CARD)
+        return;
+    q = s->insp_grade[i] - G_CARD;
+    r = substream(s->seed, TAG_CARD, (int)s->insp_date[i]);
+    early = (s->phase == P_PRIMARY && !s->junior) || s->phase == P_ALLTHROUGH || s->phase == P_NURSERY;
+    post16 = s->phase == P_POST16 || ((s->phase == P_SECONDARY || s->phase == P_ALLTHROUGH ||
+                                       s->phase == P_SPECIAL) && runif(&r) < 0.55);
+    fputs(",\"report_card\":{\"inspected\":", f);
+    jdate(f, s->insp_date[i]);
+    fprintf(f, ",\"safeguarding\":\"%s\",\"grades\":{", runif(&r) < CARD_NOT_MET[q] ? "not-met" : "met");
+    for (a = 0; a < 8; a++) {
+        int g = rpick(&r, CARD_W[q], 5);
+        if ((a == 6 && !early) || (a == 7 && !post16))
+            continue;
+        fprintf(f, "%s\"%s\":\"%s\"", first ? "" : ",", CARD_AREA[a], CARD_GRADE[g]);
+        first = 0;
+    }
+    fputs("}}", f);
+}
+
 static void write_school(FILE *f, const School *s, int y, long asof, QarState *qs)
 {
     const char *ren = renewal_status(s->join_year, s->leave_year, y);
@@ -2080,8 +2147,8 @@ static void write_school(FILE *f, const School *s, int y, long asof, QarState *q
         }
     fputc(']', f);
 
-    /* latest inspection on or before as_of */
-    for (i = s->ninsp - 1; i >= 0 && s->insp_date[i] > asof; i--)
+    /* latest inspection on or before as_of, report cards apart */
+    for (i = s->ninsp - 1; i >= 0 && (s->insp_date[i] > asof || s->insp_grade[i] >= G_CARD); i--)
         ;
     if (i >= 0) {
         fputs(",\"ofsted\":{", f);
@@ -2094,6 +2161,7 @@ static void write_school(FILE *f, const School *s, int y, long asof, QarState *q
         jdate(f, s->insp_date[i]);
         fputc('}', f);
     }
+    write_report_card(f, s, asof);
 
     /* this year's QA Review */
     if (prog & 1u) {
@@ -2223,8 +2291,22 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
     }
     fprintf(f,
             "    ],\n    \"ofsted\":{\"outstanding_kept_pct\":%d,\"good_to_outstanding_pct\":"
-            "%d,\"ri_to_good_pct\":%d}\n  },\n",
+            "%d,\"ri_to_good_pct\":%d}",
             yf->ofsted[0], yf->ofsted[1], yf->ofsted[2]);
+    if (y >= CARDS_FROM_Y) {
+        fputs(",\n    \"report_cards\":{", f);
+        for (i = 0; i < 8; i++) {
+            fprintf(f, "%s\"%s\":{\"strong_or_better_pct\":", i ? "," : "", CARD_AREA[i]);
+            jtenths(f, NAT_CARD[i][0]);
+            fputs(",\"needs_attention_or_worse_pct\":", f);
+            jtenths(f, NAT_CARD[i][1]);
+            fputc('}', f);
+        }
+        fputs(",\"safeguarding_met_pct\":", f);
+        jtenths(f, NAT_SAFE_MET);
+        fputc('}', f);
+    }
+    fputs("\n  },\n", f);
 
     /* schools present this year, by URN; hubs they use */
     for (k = 0; k < g_nschools; k++)
@@ -2313,9 +2395,10 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
             "The QA Review left our school in a better place",
             "The programme developed our leaders' capacity to lead improvement",
             "Being part of the partnership helps us close the disadvantage gap"};
-        static const double AGREE[3][3] = {{0.970, 0.905, 0.0},
-                                           {0.975, 0.915, 0.885},
-                                           {0.980, 0.920, 0.905}};
+        static const double AGREE[SNAP_LAST - SNAP_FIRST + 1][3] = {{0.970, 0.905, 0.0},
+                                                                   {0.975, 0.915, 0.885},
+                                                                   {0.980, 0.920, 0.905},
+                                                                   {0.982, 0.925, 0.910}};
         int nsurv = y == SNAP_FIRST ? 2 : 3;
         long resp[3];
         resp[0] = qs.count * 61 / 100;
@@ -2390,8 +2473,8 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
 static void usage(FILE *f)
 {
     fputs("usage: gen_testdata [--schools N] [--seed S] --out DIR\n"
-          "  Writes DIR/snapshot-2022.json, DIR/snapshot-2023.json and\n"
-          "  DIR/snapshot-2024.json: a synthetic partnership of N schools\n"
+          "  Writes DIR/snapshot-2022.json to DIR/snapshot-2025.json:\n"
+          "  a synthetic partnership of N schools\n"
           "  (default 600) in the latest snapshot. DIR must exist.\n"
           "  The same arguments always give byte-identical files.\n",
           f);

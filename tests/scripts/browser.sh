@@ -20,8 +20,10 @@
 # DejaVu fonts on the report of commit 785c1fb (charts included): 15 and 11
 # A4 pages. One page either way allows for another machine's fonts; a change
 # beyond that means the report or its print stylesheet changed: look at the
-# PDF in tests/.work/run-PID/browser/, then update these.
-PAGES_TESTDATA=14-16    # testdata/*.json (three snapshots)
+# PDF in tests/.work/run-PID/browser/, then update these. Issue 12 added the
+# 2025 snapshot (a fourth column in the "over time" tables) and the part
+# "Inspections: report cards" with its chart: 17 pages since.
+PAGES_TESTDATA=16-18    # testdata/*.json (four snapshots)
 PAGES_FULL=10-12        # tests/fixtures/kpi/full-2024.json (one snapshot)
 
 # Screenshots and PDFs stay in this run's work folder (tests/.work/run-PID/).

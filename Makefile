@@ -301,6 +301,10 @@ AARCH64_CC ?= aarch64-linux-gnu-gcc
 MINGW_CC ?= x86_64-w64-mingw32-gcc
 MUSL_ARM64_DIR ?= .deps/musl-arm64
 DIST_CFLAGS := -O2 -ffile-prefix-map=$(CURDIR)/=
+DIST_LD_LINUX := -Wl,--build-id=none
+DIST_LD_WINDOWS := -Wl,--no-insert-timestamp
+# mingw's own printf, C99's (%zu, %lld, exact rounding), not msvcrt's.
+DIST_CFLAGS_WINDOWS := -D__USE_MINGW_ANSI_STDIO=1
 DIST_LINUX_X86 := $(DIST_DIR)/cpreport-$(VERSION)-linux-x86_64
 DIST_LINUX_ARM := $(DIST_DIR)/cpreport-$(VERSION)-linux-arm64
 DIST_WINDOWS := $(DIST_DIR)/cpreport-$(VERSION)-windows-x86_64.exe
@@ -324,7 +328,7 @@ define dist_check_static
 endef
 
 $(DIST_LINUX_X86): $(CPREPORT_SRC) $(CJSON_C) $(CJSON_H) | musl-tools
-	$(call dist_build,$(MUSL_CC),,-Wl,--build-id=none)
+	$(call dist_build,$(MUSL_CC),,$(DIST_LD_LINUX))
 	$(dist_check_static)
 
 $(MUSL_ARM64_DIR)/musl.specs: | build-tools
@@ -332,14 +336,14 @@ $(MUSL_ARM64_DIR)/musl.specs: | build-tools
 
 $(DIST_LINUX_ARM): $(CPREPORT_SRC) $(CJSON_C) $(CJSON_H) $(MUSL_ARM64_DIR)/musl.specs
 	@$(SETUP) deps $(AARCH64_CC) readelf
-	$(call dist_build,$(AARCH64_CC) -specs=$(MUSL_ARM64_DIR)/musl.specs,,-Wl,--build-id=none)
+	$(call dist_build,$(AARCH64_CC) -specs=$(MUSL_ARM64_DIR)/musl.specs,,$(DIST_LD_LINUX))
 	$(dist_check_static)
 
 # Windows: only KERNEL32 and msvcrt (the system's C library) at run time;
 # tests/scripts/cross.sh checks the import table with objdump.
 $(DIST_WINDOWS): $(CPREPORT_SRC) $(CJSON_C) $(CJSON_H)
 	@$(SETUP) deps $(MINGW_CC)
-	$(call dist_build,$(MINGW_CC),,-Wl,--no-insert-timestamp)
+	$(call dist_build,$(MINGW_CC),$(DIST_CFLAGS_WINDOWS),$(DIST_LD_WINDOWS))
 
 $(DIST_DIR)/SHA256SUMS: $(DIST_BINS)
 	cd $(DIST_DIR) && sha256sum $(notdir $(DIST_BINS)) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS

@@ -108,6 +108,483 @@ enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_BAD_INPUT = 2, EXIT_WRITE = 3 
 static const char *progname = "cpreport";
 
 /* ===================================================================== *
+ *  Platform: the few calls that differ between POSIX and Windows         *
+ * ===================================================================== */
+
+/* Everything else in the program is the same on every platform. Names are
+ * UTF-8 everywhere: on Windows they are converted to UTF-16 for the wide
+ * file API, and the command line is read as UTF-16 and converted, so that
+ * a school's name in a group report's file name, or a folder with an
+ * accent, works on any Windows locale. Standard input and output are
+ * binary, so reports are byte for byte the same as on Linux. */
+
+/* The printf-like functions, checked by the compiler. mingw's own printf
+ * (__USE_MINGW_ANSI_STDIO, set by the Makefile) is C99's, so it is
+ * checked as GNU's, not as the Microsoft C library's. */
+#if defined(__MINGW32__)
+#define PRINTF_LIKE(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#elif defined(__GNUC__)
+#define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PRINTF_LIKE(fmt, args)
+#endif
+
+/* From the utilities below: allocation never fails (it exits). */
+static void *xmalloc(size_t n);
+static void *xcalloc(size_t n, size_t size);
+
+/* What a name is, following links: a regular file, a folder, or anything
+ * else (a device, a pipe), with what tells one file from another. */
+enum os_kind { OS_FILE, OS_DIR, OS_OTHER };
+struct os_info {
+    enum os_kind kind;
+    unsigned long long dev, ino;  /* the same pair: the same file */
+    unsigned mode;                /* POSIX permission bits; 0 on Windows */
+};
+
+#ifdef _WIN32
+#define WIN32_LEAN_AND_MEAN
+#include <direct.h>
+#include <io.h>
+#include <windows.h>
+/* windows.h's macros that are names in this program. */
+#undef OPTIONAL
+#undef near
+#undef far
+
+/* name as UTF-16, or NULL with errno EINVAL when it is not UTF-8. */
+static wchar_t *os_wide(const char *name)
+{
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name, -1, NULL, 0);
+    if (n <= 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    wchar_t *w = xmalloc(sizeof *w * (size_t)n);
+    MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name, -1, w, n);
+    return w;
+}
+
+static char *os_narrow(const wchar_t *w)
+{
+    int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+    char *s = xmalloc(n > 0 ? (size_t)n : 1);
+    if (n <= 0 || !WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL))
+        s[0] = 0;
+    return s;
+}
+
+/* errno for the last Windows error, for strerror. */
+static int os_errno(void)
+{
+    switch (GetLastError()) {
+    case ERROR_FILE_NOT_FOUND:
+    case ERROR_PATH_NOT_FOUND:
+    case ERROR_INVALID_DRIVE:
+        return ENOENT;
+    case ERROR_ACCESS_DENIED:
+    case ERROR_SHARING_VIOLATION:
+    case ERROR_LOCK_VIOLATION:
+        return EACCES;
+    case ERROR_FILE_EXISTS:
+    case ERROR_ALREADY_EXISTS:
+        return EEXIST;
+    case ERROR_DISK_FULL:
+    case ERROR_HANDLE_DISK_FULL:
+        return ENOSPC;
+    case ERROR_DIRECTORY:
+        return ENOTDIR;
+    case ERROR_WRITE_PROTECT:
+        return EROFS;
+    default:
+        return EIO;
+    }
+}
+
+static int os_info_of(HANDLE h, struct os_info *info)
+{
+    BY_HANDLE_FILE_INFORMATION fi;
+    DWORD type = GetFileType(h);
+    if (type != FILE_TYPE_DISK) {
+        *info = (struct os_info){OS_OTHER, 0, (unsigned long long)(uintptr_t)h, 0};
+        return 0;
+    }
+    if (!GetFileInformationByHandle(h, &fi)) {
+        errno = os_errno();
+        return -1;
+    }
+    info->kind = fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY ? OS_DIR : OS_FILE;
+    info->dev = fi.dwVolumeSerialNumber;
+    info->ino = (unsigned long long)fi.nFileIndexHigh << 32 | fi.nFileIndexLow;
+    info->mode = 0;
+    return 0;
+}
+
+static int os_stat(const char *name, struct os_info *info)
+{
+    wchar_t *w = os_wide(name);
+    if (!w)
+        return -1;
+    HANDLE h = CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    free(w);
+    if (h == INVALID_HANDLE_VALUE) {
+        errno = os_errno();
+        return -1;
+    }
+    int rc = os_info_of(h, info);
+    CloseHandle(h);
+    return rc;
+}
+
+static int os_stat_stdin(struct os_info *info)
+{
+    return os_info_of((HANDLE)_get_osfhandle(_fileno(stdin)), info);
+}
+
+/* Windows' links (reparse points) are opened through by the file API, and
+ * cpreport never makes one: to it they are the files they lead to. */
+static bool os_is_link(const char *name)
+{
+    (void)name;
+    return false;
+}
+
+static char *os_read_link(const char *name)
+{
+    (void)name;
+    errno = EINVAL;
+    return NULL;
+}
+
+static char *os_real_path(const char *name)
+{
+    wchar_t *w = os_wide(name);
+    if (!w)
+        return NULL;
+    DWORD n = GetFullPathNameW(w, 0, NULL, NULL);
+    wchar_t *full = xmalloc(sizeof *full * (n ? n : 1));
+    char *s = NULL;
+    if (n && GetFullPathNameW(w, n, full, NULL) && GetFileAttributesW(full) != INVALID_FILE_ATTRIBUTES)
+        s = os_narrow(full);
+    else
+        errno = ENOENT;
+    free(full);
+    free(w);
+    return s;
+}
+
+/* False with errno set when name cannot be found. */
+static bool os_exists(const char *name)
+{
+    wchar_t *w = os_wide(name);
+    bool there = w && GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES;
+    if (w && !there)
+        errno = os_errno();
+    free(w);
+    return there;
+}
+
+static FILE *os_fopen(const char *name, const char *mode)
+{
+    wchar_t *w = os_wide(name), wmode[8] = {0};
+    for (int i = 0; mode[i] && i < 7; i++)
+        wmode[i] = (wchar_t)mode[i];
+    FILE *f = w ? _wfopen(w, wmode) : NULL;
+    free(w);
+    return f;
+}
+
+/* A device or pipe opened for writing in place. */
+static int os_open_device(const char *name)
+{
+    wchar_t *w = os_wide(name);
+    int fd = w ? _wopen(w, _O_WRONLY | _O_BINARY) : -1;
+    free(w);
+    return fd;
+}
+
+/* A new, empty file named like tmp ("...XXXXXX", the X replaced) beside
+ * the file it will replace, open for writing. Windows keeps no Unix
+ * permission bits; the file gets the folder's. */
+static int os_create_temp(char *tmp, bool keep, unsigned mode)
+{
+    (void)keep;
+    (void)mode;
+    char *x = tmp + strlen(tmp) - 6;
+    static unsigned long long seed;
+    if (!seed)
+        seed = (unsigned long long)GetTickCount64() ^ (unsigned long long)GetCurrentProcessId() << 32;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        for (int k = 0; k < 6; k++)
+            x[k] = "abcdefghijklmnopqrstuvwxyz0123456789"[(seed >> (8 * k + 16)) % 36];
+        wchar_t *w = os_wide(tmp);
+        int fd = w ? _wopen(w, _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY, _S_IREAD | _S_IWRITE) : -1;
+        free(w);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
+static int os_sync(int fd) { return _commit(fd); }
+
+/* Replaces `to` with `from` in one step, through to the disk. A file
+ * marked read-only is refused, as Windows' own replace refuses it. */
+static int os_replace(const char *from, const char *to)
+{
+    wchar_t *wf = os_wide(from), *wt = os_wide(to);
+    int rc = 0;
+    DWORD attrs = wt ? GetFileAttributesW(wt) : INVALID_FILE_ATTRIBUTES;
+    if (attrs != INVALID_FILE_ATTRIBUTES && attrs & FILE_ATTRIBUTE_READONLY) {
+        errno = EACCES;
+        rc = -1;
+    } else if (!wf || !wt || !MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+        if (wf && wt)
+            errno = os_errno();
+        rc = -1;
+    }
+    free(wf);
+    free(wt);
+    return rc;
+}
+
+static int os_remove(const char *name)
+{
+    wchar_t *w = os_wide(name);
+    int rc = w ? _wunlink(w) : -1;
+    free(w);
+    return rc;
+}
+
+static int os_mkdir(const char *name)
+{
+    wchar_t *w = os_wide(name);
+    int rc = w ? _wmkdir(w) : -1;
+    free(w);
+    return rc;
+}
+
+/* The last separator of a path: '/', '\\', or a drive's ':'. */
+static const char *os_last_separator(const char *path)
+{
+    const char *last = NULL;
+    for (const char *p = path; *p; p++)
+        if (*p == '/' || *p == '\\' || (*p == ':' && p == path + 1))
+            last = p;
+    return last;
+}
+
+/* Colour codes work in a console that takes VT sequences (Windows 10). */
+static bool os_stdout_is_terminal(void)
+{
+    HANDLE h = GetStdHandle(STD_OUTPUT_HANDLE);
+    DWORD mode;
+    return _isatty(_fileno(stdout)) && GetConsoleMode(h, &mode) &&
+           SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING);
+}
+
+/* Windows has no signal masks; the window in which a signal could leave a
+ * temporary file behind is a few instructions long. */
+typedef int os_sigset;
+static void os_block_signals(os_sigset *old) { *old = 0; }
+static void os_restore_signals(const os_sigset *old) { (void)old; }
+
+static void os_catch_signals(void (*handler)(int))
+{
+    int sigs[] = {SIGINT, SIGTERM, SIGBREAK};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        void (*old)(int) = signal(sigs[i], handler);
+        if (old != SIG_DFL)
+            signal(sigs[i], old);
+    }
+}
+
+/* The command line as UTF-8, whatever the console's code page; binary
+ * standard streams; UTF-8 on the console. */
+typedef struct {
+    int newmode;
+} os_startupinfo;
+extern int __wgetmainargs(int *argc, wchar_t ***argv, wchar_t ***env, int glob, os_startupinfo *si);
+
+static char **os_argv;
+static int os_argc;
+
+static void os_free_args(void)
+{
+    for (int i = 0; i < os_argc; i++)
+        free(os_argv[i]);
+    free(os_argv);
+}
+
+static void os_init(int *argc, char ***argv)
+{
+    int n;
+    wchar_t **wargv, **wenv;
+    os_startupinfo si = {0};
+    if (!os_argv && __wgetmainargs(&n, &wargv, &wenv, 0, &si) == 0) {
+        os_argv = xcalloc((size_t)n + 1, sizeof *os_argv);
+        for (os_argc = 0; os_argc < n; os_argc++)
+            os_argv[os_argc] = os_narrow(wargv[os_argc]);
+        atexit(os_free_args);
+    }
+    if (os_argv) {
+        *argc = os_argc;
+        *argv = os_argv;
+    }
+    _setmode(_fileno(stdin), _O_BINARY);
+    _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
+    SetConsoleOutputCP(CP_UTF8);
+}
+
+#else /* POSIX */
+
+static int os_info_from(const struct stat *st, struct os_info *info)
+{
+    info->kind = S_ISREG(st->st_mode) ? OS_FILE : S_ISDIR(st->st_mode) ? OS_DIR : OS_OTHER;
+    info->dev = (unsigned long long)st->st_dev;
+    info->ino = (unsigned long long)st->st_ino;
+    info->mode = (unsigned)st->st_mode & 07777;
+    return 0;
+}
+
+static int os_stat(const char *name, struct os_info *info)
+{
+    struct stat st;
+    return stat(name, &st) ? -1 : os_info_from(&st, info);
+}
+
+static int os_stat_stdin(struct os_info *info)
+{
+    struct stat st;
+    return fstat(STDIN_FILENO, &st) ? -1 : os_info_from(&st, info);
+}
+
+static bool os_is_link(const char *name)
+{
+    struct stat lst;
+    return !lstat(name, &lst) && S_ISLNK(lst.st_mode);
+}
+
+/* The text of the link `name`, or NULL with errno set (EINVAL: not a
+ * link). */
+static char *os_read_link(const char *name)
+{
+    for (size_t cap = 256;; cap *= 2) {
+        char *target = xmalloc(cap);
+        ssize_t len = readlink(name, target, cap);
+        if (len >= 0 && (size_t)len < cap) {
+            target[len] = 0;
+            return target;
+        }
+        int err = errno;
+        free(target);
+        if (len < 0) {
+            errno = err;
+            return NULL;
+        }
+    }
+}
+
+static char *os_real_path(const char *name) { return realpath(name, NULL); }
+
+/* False with errno set when name cannot be found. */
+static bool os_exists(const char *name) { return !access(name, F_OK); }
+
+static FILE *os_fopen(const char *name, const char *mode) { return fopen(name, mode); }
+
+static int os_open_device(const char *name) { return open(name, O_WRONLY | O_TRUNC); }
+
+/* A new, empty file named like tmp ("...XXXXXX", the X replaced) beside
+ * the file it will replace, open for writing: with the replaced file's
+ * permission bits (mode, when keep; never setuid, setgid or sticky), or
+ * 0666 less the umask for a new one. */
+static int os_create_temp(char *tmp, bool keep, unsigned mode)
+{
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return -1;
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, keep ? (mode_t)(mode & 0777) : 0666 & ~mask)) {
+        int err = errno;
+        close(fd);
+        unlink(tmp);
+        errno = err;
+        return -1;
+    }
+    return fd;
+}
+
+static int os_sync(int fd) { return fsync(fd); }
+
+static int os_replace(const char *from, const char *to) { return rename(from, to); }
+
+/* Async-signal-safe: the signal handler calls it. */
+static int os_remove(const char *name) { return unlink(name); }
+
+static int os_mkdir(const char *name) { return mkdir(name, 0777); }
+
+static const char *os_last_separator(const char *path) { return strrchr(path, '/'); }
+
+static bool os_stdout_is_terminal(void) { return isatty(STDOUT_FILENO); }
+
+typedef sigset_t os_sigset;
+
+static void os_block_signals(os_sigset *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void os_restore_signals(const os_sigset *old) { sigprocmask(SIG_SETMASK, old, NULL); }
+
+/* SIGINT, SIGTERM and SIGHUP go to handler, unless the program started
+ * with them ignored (nohup, a background job) or handled (the fuzz
+ * harness); a closed pipe is a write error (EPIPE), not a silent death. */
+static void os_catch_signals(void (*handler)(int))
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        if (!sigaction(sigs[i], NULL, &old) && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+            sigaction(sigs[i], &sa, NULL);
+    }
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void os_init(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+}
+
+#endif
+
+/* The platform's name, for --version. */
+#if defined(_WIN32) && defined(__x86_64__)
+#define OS_PLATFORM "windows-x86_64"
+#elif defined(__linux__) && defined(__x86_64__)
+#define OS_PLATFORM "linux-x86_64"
+#elif defined(__linux__) && defined(__aarch64__)
+#define OS_PLATFORM "linux-arm64"
+#else
+#define OS_PLATFORM "other"
+#endif
+
+/* ===================================================================== *
  *  Utilities: allocation, string builder, arena                          *
  * ===================================================================== */
 
@@ -190,9 +667,7 @@ static void sb_add(struct sb *b, const char *s) { sb_addn(b, s, strlen(s)); }
 
 static void sb_addc(struct sb *b, char c) { sb_addn(b, &c, 1); }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
+PRINTF_LIKE(2, 3)
 static void sb_printf(struct sb *b, const char *fmt, ...)
 {
     va_list ap;
@@ -516,9 +991,7 @@ static void problem_vsay(const char *file, const char *path, long line, long col
 }
 
 /* An error in a whole file, or at a line and column of it (line 0: none). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
+PRINTF_LIKE(4, 5)
 static void file_error(const char *file, long line, long col, const char *fmt, ...)
 {
     va_list ap;
@@ -586,9 +1059,7 @@ static void diag_vreport(struct diag *d, bool error, const char *fmt, va_list ap
     problem_vsay(d->file, d->len ? d->path : NULL, 0, 0, error, fmt, ap);
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
+PRINTF_LIKE(2, 3)
 static void diag_error(struct diag *d, const char *fmt, ...)
 {
     va_list ap;
@@ -597,9 +1068,7 @@ static void diag_error(struct diag *d, const char *fmt, ...)
     va_end(ap);
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
+PRINTF_LIKE(2, 3)
 static void diag_warn(struct diag *d, const char *fmt, ...)
 {
     va_list ap;
@@ -907,6 +1376,8 @@ static int cmp_string(const void *pa, const void *pb)
     return strcmp(*(const char *const *)pa, *(const char *const *)pb);
 }
 
+/* Ignoring ASCII case. Only for membership (target areas): names equal
+ * under it are one name, so the order qsort leaves them in never shows. */
 static int cmp_casefold(const void *pa, const void *pb)
 {
     return ascii_casecmp(*(const char *const *)pa, *(const char *const *)pb);
@@ -1287,9 +1758,7 @@ static const cJSON *field(struct loader *L, const cJSON *obj, const char *key, b
 }
 
 /* An error at obj.key: the key is on the path for this message only. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+PRINTF_LIKE(3, 4)
 static void error_at(struct loader *L, const char *key, const char *fmt, ...)
 {
     size_t old = path_key(&L->d, key);
@@ -2154,7 +2623,13 @@ static char *read_input(const char *path, size_t *len)
 {
     const char *name = input_name(path);
     bool is_stdin = !strcmp(path, "-");
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    /* A folder: said alike on every platform (Windows cannot open one). */
+    struct os_info st;
+    if (!is_stdin && !os_stat(path, &st) && st.kind == OS_DIR) {
+        file_error(name, 0, 0, "cannot read: %s", strerror(EISDIR));
+        return NULL;
+    }
+    FILE *f = is_stdin ? stdin : os_fopen(path, "rb");
     if (!f) {
         file_error(name, 0, 0, "cannot open: %s", strerror(errno));
         return NULL;
@@ -3741,8 +4216,7 @@ struct output {
     int err;                     /* errno of a folder it cannot be written in */
     char *file;                  /* the file written: path, or where its links lead */
     char *key;                   /* a new file's absolute name; NULL: dev and ino */
-    dev_t dev;
-    ino_t ino;
+    unsigned long long dev, ino;
     char *tmp;                   /* the temporary file, until renamed */
     char *owned_path;            /* path, when the program made it */
     char *owned_what;            /* what, when the program made it */
@@ -6452,20 +6926,19 @@ static int usage_error(const char *fmt, ...);
 struct inputs {
     struct input {
         const char *name, *role;
-        dev_t dev;
-        ino_t ino;
+        unsigned long long dev, ino;
     } list[MAX_SNAPSHOTS + 1];
     int n;
 };
 
 static void add_input(struct inputs *in, const char *name, const char *role)
 {
-    struct stat st;
+    struct os_info st;
     bool is_stdin = !strcmp(name, "-");
-    if ((is_stdin ? fstat(STDIN_FILENO, &st) : stat(name, &st)) || !S_ISREG(st.st_mode) ||
+    if ((is_stdin ? os_stat_stdin(&st) : os_stat(name, &st)) || st.kind != OS_FILE ||
         in->n == (int)(sizeof in->list / sizeof in->list[0]))
         return;
-    in->list[in->n++] = (struct input){name, is_stdin ? "the file standard input reads" : role, st.st_dev, st.st_ino};
+    in->list[in->n++] = (struct input){name, is_stdin ? "the file standard input reads" : role, st.dev, st.ino};
 }
 
 /* The name a dangling link leads to: the last name of its chain of links,
@@ -6475,29 +6948,16 @@ static char *follow_links(const char *path)
 {
     char *cur = xstrdup(path);
     for (int hops = 0; hops <= 40; hops++) {
-        struct stat lst;
-        if (lstat(cur, &lst) || !S_ISLNK(lst.st_mode))
+        if (!os_is_link(cur))
             return cur;
-        size_t cap = 256;
-        char *target;
-        ssize_t len;
-        for (;;) {
-            target = xmalloc(cap);
-            len = readlink(cur, target, cap);
-            if (len < 0 || (size_t)len < cap)
-                break;
-            free(target);
-            cap *= 2;
-        }
-        if (len < 0) {
+        char *target = os_read_link(cur);
+        if (!target) {
             int err = errno;
-            free(target);
             free(cur);
             errno = err;
             return NULL;
         }
-        target[len] = 0;
-        const char *slash = strrchr(cur, '/');
+        const char *slash = os_last_separator(cur);
         struct sb next;
         sb_init(&next);
         if (target[0] != '/' && slash)
@@ -6515,7 +6975,7 @@ static char *follow_links(const char *path)
 /* path's folder ("." when it has none), and a pointer to its last part. */
 static char *folder_of(const char *path, const char **base)
 {
-    const char *slash = strrchr(path, '/');
+    const char *slash = os_last_separator(path);
     *base = slash ? slash + 1 : path;
     if (!slash)
         return xstrdup(".");
@@ -6541,7 +7001,7 @@ static char *absolute_name(const char *path)
         name.buf[--name.len] = 0;
     const char *base;
     char *dir = folder_of(name.buf, &base);
-    char *real = realpath(dir, NULL);
+    char *real = os_real_path(dir);
     if (!real && errno == ENOENT && strcmp(dir, ".") && strcmp(dir, "/") && strcmp(dir, name.buf))
         real = absolute_name(dir);
     sb_init(&b);
@@ -6562,19 +7022,19 @@ static char *absolute_name(const char *path)
  * plan_outputs to say after the usage errors. */
 static int resolve_output(struct output *o, const char *made_dir)
 {
-    struct stat st, lst;
+    struct os_info st;
     o->planned = true;
-    if (!stat(o->path, &st)) {
+    if (!os_stat(o->path, &st)) {
         o->exists = true;
-        o->dev = st.st_dev;
-        o->ino = st.st_ino;
-        o->direct = !S_ISREG(st.st_mode);
-        if (S_ISDIR(st.st_mode))
+        o->dev = st.dev;
+        o->ino = st.ino;
+        o->direct = st.kind != OS_FILE;
+        if (st.kind == OS_DIR)
             o->err = EISDIR;
         /* A link to a file is written through: the file it names is
          * replaced, in its own folder, and the link stays. */
-        bool link = !o->direct && !lstat(o->path, &lst) && S_ISLNK(lst.st_mode);
-        o->file = link ? realpath(o->path, NULL) : xstrdup(o->path);
+        bool link = !o->direct && os_is_link(o->path);
+        o->file = link ? os_real_path(o->path) : xstrdup(o->path);
         if (o->file)
             return -1;
     } else if (errno == ENOENT) {
@@ -6584,8 +7044,8 @@ static int resolve_output(struct output *o, const char *made_dir)
         if (o->file) {
             const char *base;
             char *dir = folder_of(o->file, &base);
-            if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
-                o->err = access(dir, F_OK) ? errno : ENOTDIR;
+            if (os_stat(dir, &st) || st.kind != OS_DIR) {
+                o->err = !os_exists(dir) ? errno : ENOTDIR;
                 char *abs = made_dir ? absolute_name(dir) : NULL;
                 if (abs && !strcmp(abs, made_dir))
                     o->err = 0;  /* --out-dir, made before anything is written */
@@ -6678,18 +7138,18 @@ static int plan_outputs(struct output *outs, int n, const struct inputs *in, con
                 progname, shown(o->path), strerror(o->err));
         rc = EXIT_WRITE;
     }
-    struct stat st;
-    if (rc < 0 && made_dir && stat(made_dir, &st)) {
+    struct os_info st;
+    if (rc < 0 && made_dir && os_stat(made_dir, &st)) {
         /* It is made if its parent is a folder. */
         const char *base;
         char *parent = folder_of(made, &base);
-        int err = errno != ENOENT ? errno : stat(parent, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+        int err = errno != ENOENT ? errno : os_stat(parent, &st) ? errno : st.kind == OS_DIR ? 0 : ENOTDIR;
         if (err) {
             fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(made_dir), strerror(err));
             rc = EXIT_WRITE;
         }
         free(parent);
-    } else if (rc < 0 && made_dir && !S_ISDIR(st.st_mode)) {
+    } else if (rc < 0 && made_dir && st.kind != OS_DIR) {
         fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(made_dir), strerror(EEXIST));
         rc = EXIT_WRITE;
     }
@@ -6711,18 +7171,6 @@ static void output_free(struct output *o)
  * each one's tmp is set and cleared only while the signals are blocked. */
 static struct output *volatile temp_outputs;
 static volatile sig_atomic_t ntemp_outputs;
-static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
-
-static void block_signals(sigset_t *old)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
-        sigaddset(&set, fatal_signals[i]);
-    sigprocmask(SIG_BLOCK, &set, old);
-}
-
-static void restore_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
 
 /* SIGINT, SIGTERM, SIGHUP: remove the temporary files, then die of the
  * signal as if it had not been caught. Only async-signal-safe calls. */
@@ -6731,7 +7179,7 @@ static void on_fatal_signal(int sig)
     struct output *outs = temp_outputs;
     for (int i = 0; outs && i < ntemp_outputs; i++)
         if (outs[i].tmp)
-            unlink(outs[i].tmp);
+            os_remove(outs[i].tmp);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -6743,36 +7191,23 @@ static void remove_temps_at_exit(void)
     struct output *outs = temp_outputs;
     for (int i = 0; outs && i < ntemp_outputs; i++)
         if (outs[i].tmp)
-            unlink(outs[i].tmp);
+            os_remove(outs[i].tmp);
 }
 
 /* A closed pipe is a write error (EPIPE, exit 3), not a silent death; the
- * fatal signals remove the temporary files first, unless the program
- * started with them ignored (nohup, a background job) or handled (the fuzz
- * harness). */
+ * fatal signals remove the temporary files first (see os_catch_signals). */
 static void setup_signals(void)
 {
     static bool at_exit;
     if (!at_exit)
         at_exit = atexit(remove_temps_at_exit) == 0;
-    signal(SIGPIPE, SIG_IGN);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_fatal_signal;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
-        sigaddset(&sa.sa_mask, fatal_signals[i]);
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
-        struct sigaction old;
-        if (!sigaction(fatal_signals[i], NULL, &old) && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
-            sigaction(fatal_signals[i], &sa, NULL);
-    }
+    os_catch_signals(on_fatal_signal);
 }
 
 /* Writes o->text to a device or pipe, in place. False after saying why. */
 static bool write_direct(const struct output *o)
 {
-    int fd = open(o->path, O_WRONLY | O_TRUNC);
+    int fd = os_open_device(o->path);
     bool ok = fd >= 0 && write_all(fd, o->text.buf, o->text.len);
     int err = errno;
     if (fd >= 0 && close(fd) && ok) {
@@ -6789,29 +7224,26 @@ static bool write_direct(const struct output *o)
  * one gets 0666 less the umask. False after saying why. */
 static bool write_temp(struct output *o)
 {
-    struct stat st;
-    bool exists = stat(o->file, &st) == 0 && S_ISREG(st.st_mode);
-    const char *slash = strrchr(o->file, '/');
+    struct os_info st;
+    bool exists = os_stat(o->file, &st) == 0 && st.kind == OS_FILE;
+    const char *slash = os_last_separator(o->file);
     size_t dirlen = slash ? (size_t)(slash - o->file + 1) : 0;
     char *tmp = xmalloc(dirlen + 32);
     snprintf(tmp, dirlen + 32, "%.*s.cpreport-XXXXXX", (int)dirlen, o->file);
-    sigset_t old;
-    block_signals(&old);
-    int fd = mkstemp(tmp);
+    os_sigset old;
+    os_block_signals(&old);
+    int fd = os_create_temp(tmp, exists, exists ? st.mode : 0);
     int err = errno;
     if (fd >= 0)
         o->tmp = tmp;
-    restore_signals(&old);
+    os_restore_signals(&old);
     if (fd < 0) {
         fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", progname, shown(o->path),
                 strerror(err));
         free(tmp);
         return false;
     }
-    mode_t mask = umask(0);
-    umask(mask);
-    bool ok = fchmod(fd, exists ? st.st_mode & 0777 : 0666 & ~mask) == 0 &&
-              write_all(fd, o->text.buf, o->text.len) && fsync(fd) == 0;
+    bool ok = write_all(fd, o->text.buf, o->text.len) && os_sync(fd) == 0;
     err = errno;
     if (close(fd) && ok) {
         ok = false;
@@ -6824,13 +7256,13 @@ static bool write_temp(struct output *o)
 
 static void drop_temp(struct output *o)
 {
-    sigset_t old;
-    block_signals(&old);
+    os_sigset old;
+    os_block_signals(&old);
     if (o->tmp)
-        unlink(o->tmp);
+        os_remove(o->tmp);
     free(o->tmp);
     o->tmp = NULL;
-    restore_signals(&old);
+    os_restore_signals(&old);
 }
 
 static void drop_temps(struct output *outs, int n)
@@ -6896,14 +7328,14 @@ static int write_outputs(struct output *outs, int n)
         struct output *o = &outs[i];
         if (!o->tmp)
             continue;
-        sigset_t old;
-        block_signals(&old);
-        int failed = rename(o->tmp, o->file), err = errno;
+        os_sigset old;
+        os_block_signals(&old);
+        int failed = os_replace(o->tmp, o->file), err = errno;
         if (!failed) {
             free(o->tmp);
             o->tmp = NULL;
         }
-        restore_signals(&old);
+        os_restore_signals(&old);
         if (failed) {
             fprintf(stderr, "%s: %s: cannot replace: %s\n", progname, shown(o->path), strerror(err));
             rc = EXIT_WRITE;
@@ -7103,9 +7535,7 @@ struct options {
     struct inputs in;            /* what no output may be */
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
+PRINTF_LIKE(1, 2)
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -7124,7 +7554,7 @@ static int usage_error(const char *fmt, ...)
 
 static int format_from_path(const char *path)
 {
-    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.'), *slash = os_last_separator(path);
     if (!dot || (slash && dot < slash))
         return NO_EXTENSION;
     if (!ascii_casecmp(dot, ".md") || !ascii_casecmp(dot, ".markdown"))
@@ -7257,7 +7687,7 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->mode = m;
             first = 2;
         }
-    if (first == 1 && argc > 1 && argv[1][0] != '-' && access(argv[1], F_OK)) {
+    if (first == 1 && argc > 1 && argv[1][0] != '-' && !os_exists(argv[1])) {
         const char *near = nearest_name(argv[1], command_names);
         if (near)
             return usage_error("unknown command '%s'; did you mean '%s'?", shown(argv[1]), near);
@@ -7287,7 +7717,8 @@ static int parse_args(int argc, char **argv, struct options *o)
         case OPT_HELP:
             return print_usage();
         case OPT_VERSION:
-            printf("cpreport %s\n", CPREPORT_VERSION);
+            printf("cpreport %s (%s; cJSON %d.%d.%d)\n", CPREPORT_VERSION, OS_PLATFORM, CJSON_VERSION_MAJOR,
+                   CJSON_VERSION_MINOR, CJSON_VERSION_PATCH);
             return finish_stdout();
         case OPT_JUNIT:
             o->junit_file = val;
@@ -7445,9 +7876,7 @@ static void imp_vreport(struct diag *d, long line, long line2, bool error, const
     fputc('\n', stderr);
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
+PRINTF_LIKE(4, 5)
 static void imp_error(struct diag *d, long line, long line2, const char *fmt, ...)
 {
     va_list ap;
@@ -7456,9 +7885,7 @@ static void imp_error(struct diag *d, long line, long line2, const char *fmt, ..
     va_end(ap);
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+PRINTF_LIKE(3, 4)
 static void imp_warn(struct diag *d, long line, const char *fmt, ...)
 {
     va_list ap;
@@ -7634,7 +8061,7 @@ static bool csv_open(struct csv *c, const char *path, int encoding, struct diag 
     c->name = path;
     c->peek = -1;
     c->line = 1;
-    if (!(c->f = fopen(path, "rb"))) {
+    if (!(c->f = os_fopen(path, "rb"))) {
         fprintf(stderr, "%s: %s: cannot open: %s\n", progname, path, strerror(errno));
         d->errors++;
         return false;
@@ -8823,10 +9250,13 @@ static int import_main(int argc, char **argv)
  *  Putting it together                                                   *
  * ===================================================================== */
 
+/* By date, then (two snapshots of one date, an error) by file name, so
+ * that the error names them in the same order on every platform. */
 static int cmp_period(const void *pa, const void *pb)
 {
     const struct period *a = pa, *b = pb;
-    return (a->as_of > b->as_of) - (a->as_of < b->as_of);
+    int c = (a->as_of > b->as_of) - (a->as_of < b->as_of);
+    return c ? c : strcmp(a->file, b->file);
 }
 
 static void targets_default(struct report *r)
@@ -8941,7 +9371,7 @@ static int check_outputs(struct options *o, const struct report *r)
     memset(&ck, 0, sizeof ck);
     run_check(&ck, r);
     const char *no_colour = getenv("NO_COLOR");
-    bool colour = isatty(STDOUT_FILENO) && !no_colour;
+    bool colour = os_stdout_is_terminal() && !no_colour;
     bool github = github_actions();
     /* The verdicts reach the job log first, even when a file then cannot
      * be written. */
@@ -8967,7 +9397,7 @@ static int check_outputs(struct options *o, const struct report *r)
         struct sb md;
         sb_init(&md);
         render_check_markdown(&md, &ck);
-        FILE *f = fopen(summary, "a");
+        FILE *f = os_fopen(summary, "ab");
         bool written = f && fwrite(md.buf, 1, md.len, f) == md.len;
         if (f && fclose(f))
             written = false;
@@ -9061,7 +9491,7 @@ static int report_outputs(struct options *o, const struct report *r)
     if (o->by >= 0) {
         gf = add_group_outputs(&outs, &n, r, o->by, o->out_dir, formats);
         rc = gf ? plan_outputs(outs, n, &o->in, o->out_dir) : EXIT_BAD_INPUT;
-        if (rc < 0 && mkdir(o->out_dir, 0777) && errno != EEXIST) {
+        if (rc < 0 && os_mkdir(o->out_dir) && errno != EEXIST) {
             fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(o->out_dir), strerror(errno));
             rc = EXIT_WRITE;
         }
@@ -9099,6 +9529,7 @@ static void prepare_report(struct report *r)
 
 int main(int argc, char **argv)
 {
+    os_init(&argc, &argv);
     setup_signals();
     if (argc > 1 && !strcmp(argv[1], "import"))
         return import_main(argc - 1, argv + 1);

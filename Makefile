@@ -1,11 +1,12 @@
 # cpreport build. Needs GNU make 4.3+ (grouped targets, `&:`).
 #
 # Targets: all (default: ./cpreport), cpreport-asan, static (./cpreport-static),
-# werror-check, clang-check, report, test, bench, bench-import, fuzz, dist, deps, clean,
-# distclean.
+# werror-check, clang-check, report, test, test-cross, bench, bench-import, fuzz, dist, deps,
+# clean, distclean.
 # Variables you may set: CC, CFLAGS, CPPFLAGS, LDFLAGS, CJSON_DIR,
 # CPREPORT_SRC, ASAN_CC, MUSL_CC, MUSL_CFLAGS, CLANG, CLANG_CFLAGS, REPORT_INPUTS, REPORT_ARGS,
-# TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_RUNS, BENCH_ARGS, FUZZ_TIME.
+# TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_RUNS, BENCH_ARGS, FUZZ_TIME, DIST_DIR,
+# AARCH64_CC, MINGW_CC, MUSL_ARM64_DIR.
 
 CPREPORT_SRC ?= cpreport.c
 # cJSON is never committed; tests/setup.sh fetches Debian's source package
@@ -61,7 +62,7 @@ TEST_TOOLS += $(BROWSER_TOOLS)
 
 # build-tools and musl-tools are order-only prerequisites: their checks run
 # every time but never force a rebuild.
-.PHONY: all static werror-check clang-check report test bench bench-import fuzz dist deps test-tools \
+.PHONY: all static werror-check clang-check report test test-cross bench bench-import fuzz dist deps test-tools \
         build-tools musl-tools clean distclean FORCE
 .DELETE_ON_ERROR:
 
@@ -201,6 +202,11 @@ test-tools:
 # line on success; on failure it exits 1 and make adds its error line.
 test: cpreport cpreport-asan werror-check clang-check cpreport-static test-tools tests/gen_testdata
 	@bash tests/run.sh $(TEST_ARGS)
+
+# The release binaries proven under qemu and Wine (tests/scripts/cross.sh,
+# also part of `make test`).
+test-cross: cpreport tests/gen_testdata
+	@bash tests/run.sh cross
 
 # --- bench -------------------------------------------------------------------
 tests/gen_testdata: tests/gen_testdata.c | build-tools

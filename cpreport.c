@@ -69,7 +69,7 @@
  * 40 for arrays of small numbers); a national snapshot of every state school
  * in England with results is tens of MB, so 256 MiB leaves room for growth
  * while keeping the worst case within a few GB. */
-#define MAX_INPUT_BYTES (256L * 1024 * 1024)
+#define MAX_INPUT_BYTES (256LL * 1024 * 1024)
 
 /* A report quotes names in tables; anything longer than this is a data
  * error rather than a name. */
@@ -98,10 +98,9 @@
  * before anything is written. */
 #define MAX_GROUPS 5000
 
-/* Counts are long: up to 1e12 each, and sums of them over every school.
- * Where long has 32 bits (32-bit systems, Windows) those sums would wrap
- * into wrong figures, so such a build stops here instead. */
-_Static_assert(sizeof(long) >= 8, "cpreport needs a 64-bit long (LP64, as on 64-bit Linux, BSD and macOS)");
+/* Counts, days and file offsets are long long: counts go up to 1e12
+ * each, and sums of them over every school, which 32 bits (Windows' long)
+ * would wrap into wrong figures. */
 
 enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_BAD_INPUT = 2, EXIT_WRITE = 3 };
 
@@ -952,7 +951,7 @@ static const char *shown(const char *s)
  * column; "" and 0 when neither), and the message. */
 struct problem {
     char *file, *path, *message;
-    long line, col;
+    long long line, col;
 };
 
 struct problems {
@@ -967,7 +966,7 @@ static struct problems *problem_sink;
 /* Says one problem on stderr, as "cpreport: FILE[:LINE:COL]: [PATH: ]
  * [warning: ]MESSAGE", and records it in problem_sink when it is an
  * error. */
-static void problem_vsay(const char *file, const char *path, long line, long col, bool error, const char *fmt,
+static void problem_vsay(const char *file, const char *path, long long line, long long col, bool error, const char *fmt,
                          va_list ap)
 {
     va_list aq;
@@ -978,7 +977,7 @@ static void problem_vsay(const char *file, const char *path, long line, long col
     vsnprintf(message, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
     fprintf(stderr, "%s: %s", progname, shown(file));
     if (line)
-        fprintf(stderr, ":%ld:%ld", line, col);
+        fprintf(stderr, ":%lld:%lld", line, col);
     fprintf(stderr, ": %s%s%s%s\n", path ? shown(path) : "", path ? ": " : "", error ? "" : "warning: ", message);
     if (!error || !problem_sink) {
         free(message);
@@ -992,7 +991,7 @@ static void problem_vsay(const char *file, const char *path, long line, long col
 
 /* An error in a whole file, or at a line and column of it (line 0: none). */
 PRINTF_LIKE(4, 5)
-static void file_error(const char *file, long line, long col, const char *fmt, ...)
+static void file_error(const char *file, long long line, long long col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -1091,33 +1090,33 @@ static void diag_finish(struct diag *d)
  *  Dates: days since 1970-01-01, proleptic Gregorian                     *
  * ===================================================================== */
 
-static long days_from_civil(long y, int m, int d)
+static long long days_from_civil(long long y, int m, int d)
 {
     y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(long z, int *y, int *m, int *d)
+static void civil_from_days(long long z, int *y, int *m, int *d)
 {
     z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-static bool is_leap(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static bool is_leap(long long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 /* Strict YYYY-MM-DD, a real calendar date in 1900..2199. */
-static bool parse_date(const char *s, long *days)
+static bool parse_date(const char *s, long long *days)
 {
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
@@ -1135,7 +1134,7 @@ static bool parse_date(const char *s, long *days)
 }
 
 /* ISO form, "2024-12-31". */
-static const char *iso_date(long days, char out[16])
+static const char *iso_date(long long days, char out[16])
 {
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
@@ -1148,7 +1147,7 @@ static const char *const month_names[] = {"January", "February", "March",     "A
                                           "September", "October", "November", "December"};
 
 /* Words, "31 December 2024". */
-static const char *long_date(long days, char out[32])
+static const char *long_date(long long days, char out[32])
 {
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
@@ -1158,7 +1157,7 @@ static const char *long_date(long days, char out[32])
 
 /* Words where space is tight (table headings, chart axes): the month's
  * first three letters, "31 Dec 2024". */
-static const char *short_date(long days, char out[32])
+static const char *short_date(long long days, char out[32])
 {
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
@@ -1174,9 +1173,9 @@ static bool source_date(char out[32])
     if (!env || !plain_whole(env, 7258118400LL, &secs))
         return false;
     int y, m, d;
-    civil_from_days((long)(secs / 86400), &y, &m, &d);
-    long rem = (long)(secs % 86400);
-    snprintf(out, 32, "%04d-%02d-%02dT%02ld:%02ld:%02ld", y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
+    civil_from_days((long long)(secs / 86400), &y, &m, &d);
+    long long rem = (long long)(secs % 86400);
+    snprintf(out, 32, "%04d-%02d-%02dT%02lld:%02lld:%02lld", y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
     return true;
 }
 
@@ -1241,7 +1240,7 @@ enum { M_KS4_EM4, M_KS2_READING, M_KS2_MATHS, M_KS2_GPS, N_MEASURES };
 
 struct result {
     int year;
-    long pupils;                 /* disadvantaged pupils: the weight */
+    long long pupils;                 /* disadvantaged pupils: the weight */
     double score[N_SUBJECTS];
     bool has[N_SUBJECTS];
 };
@@ -1268,30 +1267,30 @@ struct trust {
 };
 
 struct school {
-    long urn;
+    long long urn;
     const char *name, *area;     /* area may be NULL */
     int phase, region, hub, trust; /* hub and trust: index or -1 */
-    long pupils, fsm, send;
+    long long pupils, fsm, send;
     bool has_send;
-    long joined;
+    long long joined;
     int renewal;
     int *progs, nprogs;
     bool has_ofsted;
     int ofsted_prev, ofsted_cur; /* enum grade */
-    long ofsted_date;
+    long long ofsted_date;
     bool has_card;               /* a valid report_card.inspected */
-    long card_date;
+    long long card_date;
     int card_safe;               /* SAFE_* */
     int card_grade[N_CARD_AREAS]; /* enum card_grade */
     bool has_qar, qar_full, has_aoe;
-    long qar_aoe;
+    long long qar_aoe;
     struct result *ks2, *ks4;
     int nks2, nks4;
 };
 
 struct survey {
     const char *id, *question;
-    long respondents, agreed;
+    long long respondents, agreed;
 };
 
 struct money_line {
@@ -1303,7 +1302,7 @@ struct money_line {
 struct snapshot {
     const char *file;            /* as named on the command line */
     const char *label;           /* NULL when not given */
-    long as_of;
+    long long as_of;
     const char **target_areas;
     int ntarget_areas;
     bool has_target_areas;
@@ -1334,9 +1333,9 @@ struct snapshot {
     int year[N_MEASURES];        /* results year R of each measure, -1 if none */
 
     bool has_lead_reviewers;
-    long lead_reviewers;
+    long long lead_reviewers;
     bool has_feedback;
-    long feedback_responses;
+    long long feedback_responses;
     double feedback_mean, feedback_scale;
     struct survey *surveys;
     int nsurveys;
@@ -1360,7 +1359,7 @@ static bool trust_active(const struct trust *t) { return t->renewal != REN_LAPSE
  * found as neighbours. */
 struct key_index {
     const char *key;
-    long num;
+    long long num;
     int idx;
 };
 
@@ -1462,7 +1461,7 @@ static size_t number_length(const char *p)
 
 /* The code unit of the escape "\uXXXX" at p (p + 6 <= the end), or -1
  * when it is not one. */
-static long u_escape(const char *p)
+static long long u_escape(const char *p)
 {
     char hex[5] = {0};
     if (p[0] != '\\' || p[1] != 'u')
@@ -1470,7 +1469,7 @@ static long u_escape(const char *p)
     for (int k = 0; k < 4; k++)
         if (!isxdigit((unsigned char)(hex[k] = p[k + 2])))
             return -1;
-    return strtol(hex, NULL, 16);
+    return strtoll(hex, NULL, 16);
 }
 
 /* Length of the JSON string starting at the quote buf[i], or 0 with *why
@@ -1499,7 +1498,7 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
         } else if (c == '\\') {
             char e = j + 1 < len ? buf[j + 1] : 0;
             if (e == 'u') {
-                long u = j + 5 < len ? u_escape(buf + j) : -1;
+                long long u = j + 5 < len ? u_escape(buf + j) : -1;
                 if (u < 0) {
                     *why = "\\u must be followed by four hexadecimal digits";
                     return 0;
@@ -1509,7 +1508,7 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
                     return 0;
                 }
                 if (u >= 0xD800 && u <= 0xDFFF) {
-                    long low = u < 0xDC00 && j + 11 < len ? u_escape(buf + j + 6) : -1;
+                    long long low = u < 0xDC00 && j + 11 < len ? u_escape(buf + j + 6) : -1;
                     if (low < 0xDC00 || low > 0xDFFF) {
                         *why = "invalid \\u escape: unpaired surrogate";
                         return 0;
@@ -1532,7 +1531,7 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
  * more than JSON ("0123", "1.", form feeds between tokens, trailing text
  * with some calls) and points vaguely at errors. Returns the offset of the
  * first problem and sets *why, or -1. buf[len] is NUL. */
-static long json_check(const char *buf, size_t len, const char **why)
+static long long json_check(const char *buf, size_t len, const char **why)
 {
     enum { VALUE, FIRST_VALUE, KEY, FIRST_KEY, COLON, NEXT, END } want = VALUE;
     static char what[64];
@@ -1546,7 +1545,7 @@ static long json_check(const char *buf, size_t len, const char **why)
             if (want == END)
                 return -1;
             *why = "unexpected end of input";
-            return (long)i;
+            return (long long)i;
         }
         unsigned char c = (unsigned char)buf[i];
         size_t n = 0, at = i;
@@ -1564,14 +1563,14 @@ static long json_check(const char *buf, size_t len, const char **why)
             continue;
         } else if ((want == KEY || want == FIRST_KEY) && c == '"') {
             if (!(n = string_length(buf, len, i, why, &at)))
-                return (long)at;
+                return (long long)at;
             want = COLON;
             i += n;
             continue;
         } else if ((want == VALUE || want == FIRST_VALUE) && (c == '{' || c == '[')) {
             if (depth == MAX_NESTING) {
                 *why = "nested more than 1000 deep";
-                return (long)i;
+                return (long long)i;
             }
             stack[depth++] = (char)c;
             want = c == '{' ? FIRST_KEY : FIRST_VALUE;
@@ -1579,10 +1578,10 @@ static long json_check(const char *buf, size_t len, const char **why)
             continue;
         } else if (want == VALUE || want == FIRST_VALUE) {
             if (c == '"' && !(n = string_length(buf, len, i, why, &at)))
-                return (long)at;
+                return (long long)at;
             if ((c == '-' || isdigit(c)) && !(n = number_length(buf + i))) {
                 *why = "invalid number";
-                return (long)i;
+                return (long long)i;
             }
             for (int k = 0; !n && k < 3; k++) {
                 static const char *const literals[] = {"true", "false", "null"};
@@ -1600,7 +1599,7 @@ static long json_check(const char *buf, size_t len, const char **why)
             else
                 snprintf(what, sizeof what, "expected %s, got byte 0x%02X", expected[want], c);
             *why = what;
-            return (long)i;
+            return (long long)i;
         }
         i += n;
         want = depth ? NEXT : END;
@@ -1608,12 +1607,12 @@ static long json_check(const char *buf, size_t len, const char **why)
 }
 
 /* Line and column (counted in characters) of a byte offset. */
-static void line_col(const char *buf, long off, long *line, long *col)
+static void line_col(const char *buf, long long off, long long *line, long long *col)
 {
     *line = 1;
     *col = 1;
-    long start = off >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0; /* a byte-order mark is no column */
-    for (long i = start; i < off; i++) {
+    long long start = off >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0; /* a byte-order mark is no column */
+    for (long long i = start; i < off; i++) {
         if (buf[i] == '\n') {
             ++*line;
             *col = 1;
@@ -1799,12 +1798,12 @@ static bool get_number(struct loader *L, const cJSON *obj, const char *key, bool
     return ok;
 }
 
-static bool get_count(struct loader *L, const cJSON *obj, const char *key, bool required, long *out)
+static bool get_count(struct loader *L, const cJSON *obj, const char *key, bool required, long long *out)
 {
     double x;
     if (!get_number(L, obj, key, required, true, 0, 1e12, &x))
         return false;
-    *out = (long)x;
+    *out = (long long)x;
     return true;
 }
 
@@ -1868,7 +1867,7 @@ static bool get_enum(struct loader *L, const cJSON *obj, const char *key, bool r
 
 /* A real calendar date, YYYY-MM-DD, not after as_of unless allowed. */
 static bool get_date(struct loader *L, const cJSON *obj, const char *key, bool required,
-                     bool after_as_of_ok, long *out)
+                     bool after_as_of_ok, long long *out)
 {
     const cJSON *v = field(L, obj, key, required);
     if (!v)
@@ -1881,7 +1880,7 @@ static bool get_date(struct loader *L, const cJSON *obj, const char *key, bool r
     bool ok = parse_date(v->valuestring, out);
     if (!ok)
         error_at(L, key, "%s is not a real date in the form YYYY-MM-DD", quoted(v->valuestring, q));
-    else if (!after_as_of_ok && L->s->as_of != LONG_MIN && *out > L->s->as_of) {
+    else if (!after_as_of_ok && L->s->as_of != LLONG_MIN && *out > L->s->as_of) {
         error_at(L, key, "%s is after as_of (%s)", v->valuestring, iso_date(L->s->as_of, d1));
         ok = false;
     }
@@ -2111,7 +2110,7 @@ static void load_trust(struct loader *L, const cJSON *o, int i, void *ctx)
 {
     (void)ctx;
     struct trust *t = &L->s->trusts[i];
-    long joined;
+    long long joined;
     check_keys(L, o, trust_keys);
     get_group_id(L, o, &t->id);
     get_string(L, o, "name", OPTIONAL, &t->name);
@@ -2129,7 +2128,7 @@ static bool get_year(struct loader *L, const cJSON *o, int *year)
 {
     int y0 = 2199, m0, d0;
     double y;
-    if (L->s->as_of != LONG_MIN)
+    if (L->s->as_of != LLONG_MIN)
         civil_from_days(L->s->as_of, &y0, &m0, &d0);
     if (!get_number(L, o, "year", REQUIRED, true, 2000, y0, &y))
         return false;
@@ -2184,7 +2183,7 @@ static void check_years_unique(struct loader *L, const char *key, const void *ba
             continue;
         }
         size_t old = path_push(&L->d, "%s%s[%d].year", L->d.len ? "." : "", key, ix[i].idx);
-        diag_error(&L->d, "%ld is already given in %s[%d]", ix[i].num, key, ix[first].idx);
+        diag_error(&L->d, "%lld is already given in %s[%d]", ix[i].num, key, ix[first].idx);
         path_pop(&L->d, old);
     }
     free(ix);
@@ -2231,7 +2230,7 @@ static void load_report_card(struct loader *L, const cJSON *o, struct school *sc
     sc->card_safe = SAFE_NONE;
     for (int a = 0; a < N_CARD_AREAS; a++)
         sc->card_grade[a] = CARD_NONE;
-    long from = days_from_civil(CARDS_FROM_Y, CARDS_FROM_M, 1);
+    long long from = days_from_civil(CARDS_FROM_Y, CARDS_FROM_M, 1);
     sc->has_card = get_date(L, o, "inspected", REQUIRED, false, &sc->card_date);
     if (sc->has_card && sc->card_date < from) {
         error_at(L, "inspected", "%s is before %s, when report cards began", iso_date(sc->card_date, d1),
@@ -2252,7 +2251,7 @@ static void load_report_card(struct loader *L, const cJSON *o, struct school *sc
 
 static void load_qar(struct loader *L, const cJSON *o, struct school *sc)
 {
-    long date;
+    long long date;
     size_t old = path_key(&L->d, "qar");
     check_keys(L, o, qar_keys);
     get_date(L, o, "date", REQUIRED, false, &date);
@@ -2276,7 +2275,7 @@ static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
     sc->urn = -1;
     check_keys(L, o, school_keys);
     if (get_number(L, o, "urn", REQUIRED, true, 100000, 999999, &urn))
-        sc->urn = (long)urn;
+        sc->urn = (long long)urn;
     get_string(L, o, "name", REQUIRED, &sc->name);
     get_enum(L, o, "phase", REQUIRED, phase_names, false, &sc->phase);
     get_enum(L, o, "region", REQUIRED, region_names, true, &sc->region);
@@ -2289,10 +2288,10 @@ static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
     bool has_fsm = get_count(L, o, "fsm_pupils", REQUIRED, &sc->fsm);
     sc->has_send = get_count(L, o, "send_pupils", OPTIONAL, &sc->send);
     if (has_pupils && has_fsm && sc->fsm > sc->pupils) {
-        error_at(L, "fsm_pupils", "%ld is more than pupils (%ld)", sc->fsm, sc->pupils);
+        error_at(L, "fsm_pupils", "%lld is more than pupils (%lld)", sc->fsm, sc->pupils);
     }
     if (has_pupils && sc->has_send && sc->send > sc->pupils) {
-        error_at(L, "send_pupils", "%ld is more than pupils (%ld)", sc->send, sc->pupils);
+        error_at(L, "send_pupils", "%lld is more than pupils (%lld)", sc->send, sc->pupils);
     }
     get_date(L, o, "joined", REQUIRED, false, &sc->joined);
     get_enum(L, o, "renewal", OPTIONAL, renewal_names, false, &sc->renewal);
@@ -2321,7 +2320,7 @@ static void check_urns(struct loader *L)
     for (int i = 1; i < m; i++) {
         if (ix[i].num == ix[i - 1].num) {
             size_t old = path_push(&L->d, "schools[%d].urn", ix[i].idx);
-            diag_error(&L->d, "%ld is already used by schools[%d]", ix[i].num, ix[i - 1].idx);
+            diag_error(&L->d, "%lld is already used by schools[%d]", ix[i].num, ix[i - 1].idx);
             path_pop(&L->d, old);
         }
     }
@@ -2428,7 +2427,7 @@ static void load_survey(struct loader *L, const cJSON *o, int i, void *ctx)
     bool ok = get_count(L, o, "respondents", REQUIRED, &sv->respondents);
     ok &= get_count(L, o, "agreed", REQUIRED, &sv->agreed);
     if (ok && sv->agreed > sv->respondents) {
-        error_at(L, "agreed", "%ld is more than respondents (%ld)", sv->agreed, sv->respondents);
+        error_at(L, "agreed", "%lld is more than respondents (%lld)", sv->agreed, sv->respondents);
     }
     if (!ok)
         sv->respondents = -1;
@@ -2557,9 +2556,9 @@ static void load_tree(struct loader *L, const cJSON *root)
     }
     check_repeats(L, root, NULL);
     check_keys(L, root, snapshot_keys);
-    s->as_of = LONG_MIN;
+    s->as_of = LLONG_MIN;
     if (!get_date(L, root, "as_of", REQUIRED, true, &s->as_of))
-        s->as_of = LONG_MIN;
+        s->as_of = LLONG_MIN;
     get_string(L, root, "label", OPTIONAL, &s->label);
     if ((v = get_array(L, root, "target_areas", OPTIONAL)))
         load_target_areas(L, v);
@@ -2599,7 +2598,7 @@ static void load_tree(struct loader *L, const cJSON *root)
     }
     double lr;
     if ((s->has_lead_reviewers = get_number(L, root, "lead_reviewers", OPTIONAL, true, 0, 1e9, &lr)))
-        s->lead_reviewers = (long)lr;
+        s->lead_reviewers = (long long)lr;
     if ((v = get_object(L, root, "feedback", OPTIONAL)))
         load_feedback(L, v);
     if ((v = get_array(L, root, "surveys", OPTIONAL))) {
@@ -2658,7 +2657,7 @@ static char *read_input(const char *path, size_t *len)
         return NULL;
     }
     if (n > (size_t)MAX_INPUT_BYTES) {
-        file_error(name, 0, 0, "larger than the input limit of %ld MiB", MAX_INPUT_BYTES >> 20);
+        file_error(name, 0, 0, "larger than the input limit of %lld MiB", MAX_INPUT_BYTES >> 20);
         free(buf);
         return NULL;
     }
@@ -2686,11 +2685,11 @@ static cJSON *parse_json_file(const char *path, const char *name)
     if (!buf)
         return NULL;
     const char *why = NULL;
-    long bad = json_check(buf, len, &why);
+    long long bad = json_check(buf, len, &why);
     const char *end = NULL;
     cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1) : NULL;
     if (!root) {
-        long line, col;
+        long long line, col;
         char what[48];
         if (bad < 0) {
             bad = end ? end - buf : cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - buf : 0;
@@ -2763,7 +2762,7 @@ enum vstate { V_NA, V_OK, V_SUPPRESSED };
 struct val {
     int st;
     double x;
-    long num, den;
+    long long num, den;
 };
 
 static struct val na(void) { return (struct val){V_NA, 0, 0, 0}; }
@@ -2774,7 +2773,7 @@ static struct val na(void) { return (struct val){V_NA, 0, 0, 0}; }
 static struct val value(double x) { return isfinite(x) ? (struct val){V_OK, x, 0, 0} : na(); }
 
 /* num / den as a percentage; not available when den is 0. */
-static struct val pct(long num, long den)
+static struct val pct(long long num, long long den)
 {
     struct val v = {V_NA, 0, num, den};
     if (den > 0) {
@@ -2847,7 +2846,7 @@ static const struct national_result *national_for(const struct snapshot *s, int 
 /* A weighted sum: sum of weight * value, and of weight. */
 struct wsum {
     double sum;
-    long weight;
+    long long weight;
 };
 
 static void wsum_add(struct wsum *w, const struct result *r, int m)
@@ -2875,7 +2874,7 @@ static struct val wmean(const struct wsum *w)
 enum { OF_KEPT, OF_GOOD_UP, OF_RI_UP, N_TRANSITIONS };
 
 /* The same day a year earlier (29 February gives 28 February). */
-static long year_before(long day)
+static long long year_before(long long day)
 {
     int y, m, d;
     civil_from_days(day, &y, &m, &d);
@@ -2887,15 +2886,15 @@ static long year_before(long day)
 /* The report cards counted in one view: the schools, each area's schools
  * at each grade, and safeguarding met of those giving it. */
 struct card_dist {
-    long schools;
-    long grades[N_CARD_AREAS][N_CARD_GRADES];
-    long safe_met, safe_given;
+    long long schools;
+    long long grades[N_CARD_AREAS][N_CARD_GRADES];
+    long long safe_met, safe_given;
 };
 
 /* The schools graded in `area`. */
-static long card_graded(const struct card_dist *c, int area)
+static long long card_graded(const struct card_dist *c, int area)
 {
-    long n = 0;
+    long long n = 0;
     for (int g = 0; g < N_CARD_GRADES; g++)
         n += c->grades[area][g];
     return n;
@@ -2904,16 +2903,16 @@ static long card_graded(const struct card_dist *c, int area)
 /* Everything the indicators need from one view, gathered in one pass. */
 struct agg {
     const struct snapshot *s;
-    long schools, pupils, fsm;
-    long send_schools, send, send_base;
-    long target_schools;
-    long high_need_pupils;
-    long hubs;
-    long programmes, multi_programme, renewed, lapsed;
+    long long schools, pupils, fsm;
+    long long send_schools, send, send_base;
+    long long target_schools;
+    long long high_need_pupils;
+    long long hubs;
+    long long programmes, multi_programme, renewed, lapsed;
     double tenure_days;
-    long qar, qar_full, aoe_schools, aoe;
+    long long qar, qar_full, aoe_schools, aoe;
     struct wsum now[N_MEASURES], change_now[N_MEASURES], change_base[N_MEASURES];
-    long inspected, ungraded, trans_num[N_TRANSITIONS], trans_den[N_TRANSITIONS];
+    long long inspected, ungraded, trans_num[N_TRANSITIONS], trans_den[N_TRANSITIONS];
     struct card_dist cards;
 };
 
@@ -2954,7 +2953,7 @@ static void add_results(struct agg *a, const struct school *sc)
  * inspection counts when it is in the twelve months up to as_of (after the
  * same day a year before; never after as_of, which loading ensures) and
  * the school had joined at least a year before it. */
-static bool inspection_counts(const struct snapshot *s, long inspected, long joined)
+static bool inspection_counts(const struct snapshot *s, long long inspected, long long joined)
 {
     return inspected > year_before(s->as_of) && joined <= year_before(inspected);
 }
@@ -3047,7 +3046,7 @@ static struct val k_trusts(const struct agg *a)
 {
     if (!a->s->has_trusts)
         return na();
-    long n = 0;
+    long long n = 0;
     for (int i = 0; i < a->s->ntrusts; i++)
         n += trust_active(&a->s->trusts[i]);
     return value((double)n);
@@ -3118,7 +3117,7 @@ static struct val k_multi_programme(const struct agg *a)
 
 static struct val k_trust_takeup(const struct agg *a)
 {
-    long active = 0, taking = 0;
+    long long active = 0, taking = 0;
     for (int i = 0; i < a->s->ntrusts; i++) {
         if (!trust_active(&a->s->trusts[i]))
             continue;
@@ -3132,7 +3131,7 @@ static struct val k_school_renewal(const struct agg *a) { return pct(a->renewed,
 
 static struct val k_trust_renewal(const struct agg *a)
 {
-    long renewed = 0, lapsed = 0;
+    long long renewed = 0, lapsed = 0;
     for (int i = 0; i < a->s->ntrusts; i++) {
         renewed += a->s->trusts[i].renewal == REN_RENEWED;
         lapsed += a->s->trusts[i].renewal == REN_LAPSED;
@@ -3166,7 +3165,7 @@ static struct val k_feedback(const struct agg *a)
 {
     struct val v = a->s->has_feedback ? value(a->s->feedback_mean) : na();
     v.num = a->s->feedback_responses;
-    v.den = (long)a->s->feedback_scale;
+    v.den = (long long)a->s->feedback_scale;
     return v;
 }
 
@@ -3262,7 +3261,7 @@ static struct val k_report_cards(const struct agg *a)
  * the count and the schools graded. */
 static struct val card_share(const struct agg *a, int area, bool worse)
 {
-    const long *g = a->cards.grades[area];
+    const long long *g = a->cards.grades[area];
     return pct(worse ? g[CARD_NEEDS_ATTENTION] + g[CARD_URGENT] : g[CARD_EXCEPTIONAL] + g[CARD_STRONG],
                card_graded(&a->cards, area));
 }
@@ -3510,7 +3509,7 @@ struct target {
     int kpi;
     bool is_max, has_error, has_warn, has_by, required;
     double error, warn;
-    long by;
+    long long by;
     const char *source;
 };
 
@@ -3604,7 +3603,7 @@ static bool load_targets(const char *path, struct target **out, int *n, struct s
     const char *format;
     const cJSON *arr;
     char q[64];
-    s->as_of = LONG_MIN;
+    s->as_of = LLONG_MIN;
     diag_init(&L.d, input_name(path));
     *n = 0;
     *out = NULL;
@@ -3657,7 +3656,7 @@ struct survey_val {
 
 struct period {
     const char *file;
-    long as_of;
+    long long as_of;
     char currency[4];            /* of its money figures */
     struct val vals[N_KPIS];
     struct card_dist cards;      /* the report cards behind vals */
@@ -3686,7 +3685,7 @@ struct eval {
     int status;
     bool has_proj, reaches, due; /* due: the target's date has come */
     double proj_at_by;
-    long reach;
+    long long reach;
 };
 
 /* Whether period i's value of indicator k can be set beside the latest
@@ -3751,7 +3750,7 @@ static struct eval evaluate(const struct target *t, bool warn, const struct peri
         double reach = sign * b > 0 ? ceil(t0 + (bound - a) / b) : -1;
         if (reach >= now && reach <= now + 100 * 365.25) {
             e.reaches = true;
-            e.reach = (long)reach;
+            e.reach = (long long)reach;
         }
     }
     if (sign * v->x >= sign * bound)
@@ -4614,7 +4613,7 @@ static void render_series(struct doc *d, const struct report *r, int group)
 }
 
 /* A count and its share of a whole, as two cells. */
-static void cells_count_share(struct cells *cs, long n, long of)
+static void cells_count_share(struct cells *cs, long long n, long long of)
 {
     struct val share = pct(n, of);
     fmt_number(cells_next(cs, -1, false), (double)n, 0, false);
@@ -4632,9 +4631,9 @@ static void render_engagement(struct doc *d, const struct report *r)
     const struct snapshot *s = r->latest;
     if (!has_programmes(s))
         return;                 /* not available, not "none" */
-    long counts[4] = {0, 0, 0, 0}, active = 0, active_trusts = 0;
-    long *schools = xcalloc((size_t)s->nprogs + 1, sizeof *schools);
-    long *trusts = xcalloc((size_t)s->nprogs + 1, sizeof *trusts);
+    long long counts[4] = {0, 0, 0, 0}, active = 0, active_trusts = 0;
+    long long *schools = xcalloc((size_t)s->nprogs + 1, sizeof *schools);
+    long long *trusts = xcalloc((size_t)s->nprogs + 1, sizeof *trusts);
     for (int i = 0; i < s->nschools; i++) {
         const struct school *sc = &s->schools[i];
         if (!school_active(sc))
@@ -4664,7 +4663,7 @@ static void render_engagement(struct doc *d, const struct report *r)
         bool any = false;
         for (int p = 0; p < s->nprogs; p++) {
             const struct programme *pg = &s->progs[p];
-            long n = audience ? trusts[p] : schools[p];
+            long long n = audience ? trusts[p] : schools[p];
             /* A programme shows where it is for this audience, or where it is
              * taken up by it. */
             if (pg->audience != audience && !n)
@@ -5325,7 +5324,7 @@ static void svg_cards(struct sb *b, const struct card_dist *c)
     sb_init(&desc);
     sb_init(&t);
     for (int a = 0; a < N_CARD_AREAS; a++) {
-        long graded = card_graded(c, a);
+        long long graded = card_graded(c, a);
         sb_printf(&desc, "%s%s: ", a ? " " : "", card_area_titles[a]);
         if (!graded) {
             sb_add(&desc, "no school graded.");
@@ -5363,7 +5362,7 @@ static void svg_cards(struct sb *b, const struct card_dist *c)
     double span = W - LEFT - RIGHT;
     for (int a = 0; a < N_CARD_AREAS; a++) {
         double y = TOP + ROW * a + 16, x = LEFT;
-        long graded = card_graded(c, a);
+        long long graded = card_graded(c, a);
         sb_reset(&t);
         sb_printf(&t, "%s: ", card_area_titles[a]);
         if (graded) {
@@ -5593,7 +5592,7 @@ static void json_val(struct sb *b, const struct val *v)
         sb_add(b, "null");
 }
 
-static void json_date(struct sb *b, long days)
+static void json_date(struct sb *b, long long days)
 {
     char d[16];
     json_string(b, iso_date(days, d));
@@ -5665,7 +5664,7 @@ static void json_indicator(struct sb *b, const struct report *r, const struct in
     if (v->st == V_SUPPRESSED)
         sb_add(b, ", \"suppressed\": true");
     if (in->has_base && v->st == V_OK && v->den > 0)
-        sb_printf(b, ", \"base\": {\"count\": %ld, \"of\": %ld}", v->num, v->den);
+        sb_printf(b, ", \"base\": {\"count\": %lld, \"of\": %lld}", v->num, v->den);
     sb_add(b, ", \"previous\": ");
     if (prev)
         json_val(b, prev);
@@ -5752,14 +5751,14 @@ static bool json_per_group(const struct report *r, int k)
  * safeguarding. */
 static void json_card_dist(struct sb *b, const struct card_dist *c)
 {
-    sb_printf(b, "{\"schools\": %ld, \"areas\": {", c->schools);
+    sb_printf(b, "{\"schools\": %lld, \"areas\": {", c->schools);
     for (int a = 0; a < N_CARD_AREAS; a++) {
         sb_printf(b, "%s\"%s\": {", a ? ", " : "", card_area_keys[a]);
         for (int g = 0; g < N_CARD_GRADES; g++)
-            sb_printf(b, "\"%s\": %ld, ", card_grade_names[g], c->grades[a][g]);
-        sb_printf(b, "\"graded\": %ld}", card_graded(c, a));
+            sb_printf(b, "\"%s\": %lld, ", card_grade_names[g], c->grades[a][g]);
+        sb_printf(b, "\"graded\": %lld}", card_graded(c, a));
     }
-    sb_printf(b, "}, \"safeguarding\": {\"met\": %ld, \"not-met\": %ld}}", c->safe_met,
+    sb_printf(b, "}, \"safeguarding\": {\"met\": %lld, \"not-met\": %lld}}", c->safe_met,
               c->safe_given - c->safe_met);
 }
 
@@ -5902,7 +5901,7 @@ static void group_body(struct doc *d, const void *ctx)
             continue;
         struct val fsm = pct(sc->fsm, sc->pupils);
         cells_add(&cs, sc->name, false);
-        sb_printf(cells_next(&cs, -1, false), "%ld", sc->urn);
+        sb_printf(cells_next(&cs, -1, false), "%lld", sc->urn);
         cells_add(&cs, phase_names[sc->phase], false);
         fmt_number(cells_next(&cs, -1, false), (double)sc->pupils, 0, false);
         fmt_val(cells_next(&cs, -1, false), &fsm, U_PCT, NULL);
@@ -5956,7 +5955,7 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
         const struct school *sc = &r->latest->schools[c->g->idx[i]];
         if (!school_active(sc))
             continue;
-        sb_printf(b, "%s\n    {\"urn\": %ld, \"name\": ", first ? "" : ",", sc->urn);
+        sb_printf(b, "%s\n    {\"urn\": %lld, \"name\": ", first ? "" : ",", sc->urn);
         first = false;
         json_string(b, sc->name);
         sb_addc(b, '}');
@@ -6433,7 +6432,7 @@ static bool mail_date(char out[40])
     char iso[32];
     if (!source_date(iso))
         return false;
-    long day = days_from_civil(atoi(iso), atoi(iso + 5), atoi(iso + 8));
+    long long day = days_from_civil(atoi(iso), atoi(iso + 5), atoi(iso + 8));
     snprintf(out, 40, "%s, %d %s %.4s %.8s +0000", days[((day % 7) + 7) % 7], atoi(iso + 8),
              months[atoi(iso + 5) - 1], iso, iso + 11);
     return true;
@@ -6811,7 +6810,7 @@ static void problem_place(struct sb *b, const struct problem *p)
 {
     sb_add(b, p->file);
     if (p->line)
-        sb_printf(b, ":%ld:%ld", p->line, p->col);
+        sb_printf(b, ":%lld:%lld", p->line, p->col);
     else if (*p->path)
         sb_printf(b, ": %s", p->path);
 }
@@ -6857,7 +6856,7 @@ static void render_check_json_problems(struct sb *b, const struct problems *ps, 
         else
             sb_add(b, "null");
         if (p->line)
-            sb_printf(b, ", \"line\": %ld, \"column\": %ld", p->line, p->col);
+            sb_printf(b, ", \"line\": %lld, \"column\": %lld", p->line, p->col);
         else
             sb_add(b, ", \"line\": null, \"column\": null");
         sb_add(b, ", \"message\": ");
@@ -6876,7 +6875,7 @@ static void render_problem_annotations(struct sb *b, const struct problems *ps)
         sb_add(b, "::error file=");
         gh_escape(b, shown(p->file), true);
         if (p->line)
-            sb_printf(b, ",line=%ld,col=%ld", p->line, p->col);
+            sb_printf(b, ",line=%lld,col=%lld", p->line, p->col);
         sb_add(b, ",title=");
         gh_escape(b, "cpreport input error", true);
         sb_add(b, "::");
@@ -7849,35 +7848,35 @@ struct csv {
     size_t in_len, in_pos;
     int peek;                    /* a byte given back, or -1 */
     bool done;                   /* at the end, or after a read error */
-    long line;                   /* line of the next byte */
-    long row_line;               /* line the last row started on */
+    long long line;                   /* line of the next byte */
+    long long row_line;               /* line the last row started on */
     char *buf;                   /* the row's fields, each NUL-terminated */
     size_t len, cap;
     size_t *starts;
     int nfields, cap_fields;
-    long replaced;               /* undefined Windows-1252 bytes */
+    long long replaced;               /* undefined Windows-1252 bytes */
 };
 
 /* Problems in an import are located by line: "members.csv:14: ...", or
  * "members.csv:3 and 17: ..." for two lines; line 0 names the file alone.
  * Counted and capped per file by struct diag, like the loader's. */
-static void imp_vreport(struct diag *d, long line, long line2, bool error, const char *fmt, va_list ap)
+static void imp_vreport(struct diag *d, long long line, long long line2, bool error, const char *fmt, va_list ap)
 {
     int *count = error ? &d->errors : &d->warnings;
     if (++*count > MAX_PROBLEMS_SHOWN)
         return;
     fprintf(stderr, "%s: %s", progname, d->file);
     if (line2)
-        fprintf(stderr, ":%ld and %ld", line, line2);
+        fprintf(stderr, ":%lld and %lld", line, line2);
     else if (line)
-        fprintf(stderr, ":%ld", line);
+        fprintf(stderr, ":%lld", line);
     fputs(error ? ": " : ": warning: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }
 
 PRINTF_LIKE(4, 5)
-static void imp_error(struct diag *d, long line, long line2, const char *fmt, ...)
+static void imp_error(struct diag *d, long long line, long long line2, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -7886,7 +7885,7 @@ static void imp_error(struct diag *d, long line, long line2, const char *fmt, ..
 }
 
 PRINTF_LIKE(3, 4)
-static void imp_warn(struct diag *d, long line, const char *fmt, ...)
+static void imp_warn(struct diag *d, long long line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -7969,7 +7968,7 @@ static int csv_row(struct csv *c, struct diag *d)
         for (;;) {
             size_t start = c->len;
             if (ch == '"') {
-                long opened = c->line;
+                long long opened = c->line;
                 for (;;) {
                     ch = csv_getc(c);
                     if (ch < 0) {
@@ -8188,14 +8187,14 @@ static const char *const member_cols[] = {
 enum { SRC_MEMBERS, N_SOURCES = 1 + N_LAYOUTS };
 
 struct member {
-    long urn;
-    long line[N_SOURCES];        /* its row in each file; 0: not there */
-    long joined, qar_date, aoe;  /* aoe -1: not given */
+    long long urn;
+    long long line[N_SOURCES];        /* its row in each file; 0: not there */
+    long long joined, qar_date, aoe;  /* aoe -1: not given */
     int renewal, qar_full;       /* -1: not given */
     const char *hub, *trust, *programmes, *name, *area;
     int phase, region;           /* -1: not given */
     bool has_qar;
-    long fig[N_SOURCES][N_FIGS];
+    long long fig[N_SOURCES][N_FIGS];
     bool has_fig[N_SOURCES][N_FIGS];
     /* From GIAS. */
     const char *g[N_IMP_FIELDS];
@@ -8207,22 +8206,22 @@ struct member {
 struct imp_source {
     const char *file;            /* NULL: not given */
     struct diag d;
-    long rows, matched, figures;
-    long missing[N_MISSING_CODES];
+    long long rows, matched, figures;
+    long long missing[N_MISSING_CODES];
     bool cp1252;
-    long replaced;
+    long long replaced;
     int col[N_IMP_FIELDS];       /* column of each field, or -1 */
 };
 
 struct import {
-    long as_of;
+    long long as_of;
     const char *label, *base_file, *out;
     int encoding;
     bool quiet;
     struct imp_source src[N_SOURCES];
     struct member *m;
     int nm;
-    long closed, foreign_trusts;
+    long long closed, foreign_trusts;
     struct arena arena;          /* the members' strings */
     struct snapshot *base;       /* loaded and checked, or NULL */
     struct key_index *hub_ix, *trust_ix, *prog_ix;
@@ -8240,7 +8239,7 @@ static int name_index(const char *s, const char *const *names)
 
 /* A whole number 0..1e12 written as digits, or a number with a zero
  * fraction ("12.0"). */
-static bool parse_count(const char *s, long *out)
+static bool parse_count(const char *s, long long *out)
 {
     char *end;
     if (!isdigit((unsigned char)*s) || strspn(s, "0123456789.") != strlen(s))
@@ -8249,12 +8248,12 @@ static bool parse_count(const char *s, long *out)
     double x = strtod(s, &end);
     if (*end || errno || x != floor(x) || x > 1e12)
         return false;
-    *out = (long)x;
+    *out = (long long)x;
     return true;
 }
 
 /* A date as YYYY-MM-DD or as the UK D/M/YYYY; never month first. */
-static bool parse_any_date(const char *s, long *days)
+static bool parse_any_date(const char *s, long long *days)
 {
     int d, m, y, n = 0;
     if (parse_date(s, days))
@@ -8284,7 +8283,7 @@ static int cmp_member(const void *pa, const void *pb)
 }
 
 /* The member with this URN (im->m is sorted by URN), or NULL. */
-static struct member *find_member(struct import *im, long urn)
+static struct member *find_member(struct import *im, long long urn)
 {
     size_t lo = 0, hi = (size_t)im->nm;
     while (lo < hi) {
@@ -8298,9 +8297,9 @@ static struct member *find_member(struct import *im, long urn)
 }
 
 /* A URN: six digits, 100000 to 999999. */
-static bool parse_urn(const char *s, long *urn)
+static bool parse_urn(const char *s, long long *urn)
 {
-    return strlen(s) == 6 && strspn(s, "0123456789") == 6 && (*urn = atol(s)) >= 100000;
+    return strlen(s) == 6 && strspn(s, "0123456789") == 6 && (*urn = atoll(s)) >= 100000;
 }
 
 /* ===================================================================== *
@@ -8346,7 +8345,7 @@ static bool member_header(struct csv *c, struct diag *d, int col[N_MEMBER_COLS])
 }
 
 /* A reference to an id of the base file's hubs or trusts, or NULL. */
-static const char *member_ref(struct import *im, struct diag *d, long line, const char *v, const char *what,
+static const char *member_ref(struct import *im, struct diag *d, long long line, const char *v, const char *what,
                               const struct key_index *ix, int nix)
 {
     char q[64];
@@ -8360,7 +8359,7 @@ static const char *member_ref(struct import *im, struct diag *d, long line, cons
 
 /* The programme ids "a;b", each checked against the base's catalogue when
  * it has one; kept as written, spaces trimmed. */
-static const char *member_programmes(struct import *im, struct diag *d, long line, char *v)
+static const char *member_programmes(struct import *im, struct diag *d, long long line, char *v)
 {
     char q[64];
     bool ok = true;
@@ -8402,7 +8401,7 @@ static const char *member_programmes(struct import *im, struct diag *d, long lin
 static bool member_row(struct import *im, struct csv *c, const int col[N_MEMBER_COLS], struct member *m)
 {
     struct diag *d = &im->src[SRC_MEMBERS].d;
-    long line = c->row_line;
+    long long line = c->row_line;
     char q[64], d1[16];
     char *v[N_MEMBER_COLS];
     for (int k = 0; k < N_MEMBER_COLS; k++)
@@ -8509,7 +8508,7 @@ static bool read_members(struct import *im)
     int n = 0;
     for (int i = 0; i < im->nm; i++) {
         if (n && im->m[n - 1].urn == im->m[i].urn) {
-            imp_error(&s->d, im->m[n - 1].line[0], im->m[i].line[0], "URN %ld is listed twice", im->m[i].urn);
+            imp_error(&s->d, im->m[n - 1].line[0], im->m[i].line[0], "URN %lld is listed twice", im->m[i].urn);
             continue;
         }
         im->m[n++] = im->m[i];
@@ -8566,7 +8565,7 @@ static bool layout_header(struct csv *c, int l, struct imp_source *s)
 
 /* A DfE figure: a count, or a missing or suppressed value (counted by its
  * code, never 0). False for anything else, after saying so. */
-static bool dfe_figure(struct imp_source *s, long line, const char *column, const char *v, long *out, bool *has)
+static bool dfe_figure(struct imp_source *s, long long line, const char *column, const char *v, long long *out, bool *has)
 {
     char q[64];
     *has = false;
@@ -8630,7 +8629,7 @@ static void dfe_row(struct import *im, int l, struct csv *c)
 {
     int src = 1 + l;
     struct imp_source *s = &im->src[src];
-    long urn, line = c->row_line;
+    long long urn, line = c->row_line;
     const char *u = s->col[IMP_URN] < c->nfields ? csv_field(c, s->col[IMP_URN]) : "";
     char tmp[16];
     snprintf(tmp, sizeof tmp, "%s", u);
@@ -8638,12 +8637,12 @@ static void dfe_row(struct import *im, int l, struct csv *c)
     if (!m)
         return;
     if (m->line[src]) {
-        imp_error(&s->d, m->line[src], line, "URN %ld is listed twice", urn);
+        imp_error(&s->d, m->line[src], line, "URN %lld is listed twice", urn);
         return;
     }
     m->line[src] = line;
     s->matched++;
-    long x[N_IMP_FIELDS] = {0};
+    long long x[N_IMP_FIELDS] = {0};
     bool has[N_IMP_FIELDS] = {false};
     for (const struct imp_column *col = imp_layouts[l].cols; col->name; col++) {
         int i = s->col[col->field];
@@ -8870,13 +8869,13 @@ static const char *gias_text(const struct member *m, int field)
 static void import_school(struct import *im, struct member *m, struct sb *b, bool *first_school)
 {
     struct diag *d = &im->src[SRC_MEMBERS].d, *gd = &im->src[1 + L_GIAS].d;
-    long line = m->line[SRC_MEMBERS], gline = m->line[1 + L_GIAS];
+    long long line = m->line[SRC_MEMBERS], gline = m->line[1 + L_GIAS];
     const char *gfile = im->src[1 + L_GIAS].file;
     char q[64], q2[64], d1[16];
     if (gline && !ascii_casecmp(m->g[IMP_STATUS], "Closed")) {
         /* GIAS writes dd-mm-yyyy; anything else is shown quoted. */
         const char *closed = m->g[IMP_CLOSED];
-        long days;
+        long long days;
         int dd, mm, yy, n = 0;
         if (!closed || !*closed)
             closed = "not given";
@@ -8885,7 +8884,7 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
             closed = d1;
         else
             closed = quoted(closed, q2);
-        imp_warn(d, line, "URN %ld (%s) is closed in %s (closing date %s); left out of the snapshot", m->urn,
+        imp_warn(d, line, "URN %lld (%s) is closed in %s (closing date %s); left out of the snapshot", m->urn,
                  quoted(m->g[IMP_NAME], q), gfile, closed);
         im->closed++;
         return;
@@ -8898,13 +8897,13 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     bool reported = false;
     if (phase < 0 && gline) {
         imp_error(gd, gline, 0,
-                  "URN %ld: PhaseOfEducation (name) %s with TypeOfEstablishment (name) %s is no phase of "
+                  "URN %lld: PhaseOfEducation (name) %s with TypeOfEstablishment (name) %s is no phase of "
                   "cpreport/1; give phase in the member list",
                   m->urn, quoted(m->g[IMP_PHASE], q), quoted(m->g[IMP_TYPE], q2));
         reported = true;
     }
     if (region < 0 && gline) {
-        imp_error(gd, gline, 0, "URN %ld: GOR (name) %s is not one of England's nine regions; give region in the "
+        imp_error(gd, gline, 0, "URN %lld: GOR (name) %s is not one of England's nine regions; give region in the "
                   "member list", m->urn, quoted(m->g[IMP_REGION], q));
         reported = true;
     }
@@ -8912,9 +8911,9 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     for (int f = 0; f < N_FIGS; f++)
         src[f] = pick_figure(m, f);
     for (int f = FIG_FSM; f < N_FIGS && src[FIG_PUPILS] >= 0; f++) {
-        long pupils = m->fig[src[FIG_PUPILS]][FIG_PUPILS];
+        long long pupils = m->fig[src[FIG_PUPILS]][FIG_PUPILS];
         if (src[f] >= 0 && m->fig[src[f]][f] > pupils) {
-            imp_warn(d, line, "URN %ld: %s %ld (%s) is more than pupils %ld (%s); %s left out", m->urn, fig_keys[f],
+            imp_warn(d, line, "URN %lld: %s %lld (%s) is more than pupils %lld (%s); %s left out", m->urn, fig_keys[f],
                      m->fig[src[f]][f], im->src[src[f]].file, pupils, im->src[src[FIG_PUPILS]].file, fig_keys[f]);
             src[f] = -1;
         }
@@ -8931,7 +8930,7 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     for (int s = 1; s < N_SOURCES; s++)
         anywhere |= m->line[s] != 0;
     if (missing.len)
-        imp_error(d, line, 0, "URN %ld has no %s from any file%s; give %s in the member list", m->urn, missing.buf,
+        imp_error(d, line, 0, "URN %lld has no %s from any file%s; give %s in the member list", m->urn, missing.buf,
                   anywhere ? "" : " (it is in none of the DfE files given)",
                   strchr(missing.buf, ',') ? "them" : "it");
     bool bad = missing.len || reported;
@@ -8947,7 +8946,7 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     sb_add(b, *first_school ? "\n    {" : ",\n    {");
     *first_school = false;
     json_member(b, 3, "urn", &first);
-    sb_printf(b, "%ld", m->urn);
+    sb_printf(b, "%lld", m->urn);
     json_member(b, 3, "name", &first);
     json_string(b, name);
     json_member(b, 3, "phase", &first);
@@ -8969,7 +8968,7 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     for (int f = 0; f < N_FIGS; f++)
         if (src[f] >= 0) {
             json_member(b, 3, fig_keys[f], &first);
-            sb_printf(b, "%ld", m->fig[src[f]][f]);
+            sb_printf(b, "%lld", m->fig[src[f]][f]);
         }
     json_member(b, 3, "joined", &first);
     json_string(b, iso_date(m->joined, d1));
@@ -9000,7 +8999,7 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
         sb_add(b, m->qar_full ? "true" : "false");
         if (m->aoe >= 0) {
             json_member(b, 4, "areas_of_excellence", &qfirst);
-            sb_printf(b, "%ld", m->aoe);
+            sb_printf(b, "%lld", m->aoe);
         }
         json_close(b, 3, '}', false);
     }
@@ -9008,37 +9007,37 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
 }
 
 /* "12 rows read" and the rest of one file's line of the summary. */
-static void import_summary(const struct import *im, int src, long written)
+static void import_summary(const struct import *im, int src, long long written)
 {
     const struct imp_source *s = &im->src[src];
     struct sb b;
     sb_init(&b);
-    sb_printf(&b, "%s: %s: %ld row%s read", progname, s->file, s->rows, s->rows == 1 ? "" : "s");
+    sb_printf(&b, "%s: %s: %lld row%s read", progname, s->file, s->rows, s->rows == 1 ? "" : "s");
     if (src == SRC_MEMBERS) {
-        sb_printf(&b, ", %ld school%s imported", written, written == 1 ? "" : "s");
+        sb_printf(&b, ", %lld school%s imported", written, written == 1 ? "" : "s");
         if (im->closed)
-            sb_printf(&b, ", %ld closed left out", im->closed);
-        sb_printf(&b, ", %ld figure%s given", s->figures, s->figures == 1 ? "" : "s");
+            sb_printf(&b, ", %lld closed left out", im->closed);
+        sb_printf(&b, ", %lld figure%s given", s->figures, s->figures == 1 ? "" : "s");
     } else {
-        long missing = 0;
+        long long missing = 0;
         for (int k = 0; k < N_MISSING_CODES; k++)
             missing += s->missing[k];
-        sb_printf(&b, ", %ld member%s matched, %ld not found, %ld figure%s taken", s->matched,
+        sb_printf(&b, ", %lld member%s matched, %lld not found, %lld figure%s taken", s->matched,
                   s->matched == 1 ? "" : "s", im->nm - s->matched, s->figures, s->figures == 1 ? "" : "s");
-        sb_printf(&b, ", %ld value%s missing or suppressed", missing, missing == 1 ? "" : "s");
+        sb_printf(&b, ", %lld value%s missing or suppressed", missing, missing == 1 ? "" : "s");
         for (int k = 0, n = 0; k < N_MISSING_CODES; k++)
             if (s->missing[k])
-                sb_printf(&b, "%s%s %ld", n++ ? ", " : " (", *missing_codes[k] ? missing_codes[k] : "empty",
+                sb_printf(&b, "%s%s %lld", n++ ? ", " : " (", *missing_codes[k] ? missing_codes[k] : "empty",
                           s->missing[k]);
         if (missing)
             sb_addc(&b, ')');
         if (src == 1 + L_GIAS && im->base)
-            sb_printf(&b, ", %ld member%s in a trust the base file does not list", im->foreign_trusts,
+            sb_printf(&b, ", %lld member%s in a trust the base file does not list", im->foreign_trusts,
                       im->foreign_trusts == 1 ? "" : "s");
     }
     sb_printf(&b, "; encoding %s", encoding_titles[s->cp1252 ? ENC_CP1252 : ENC_UTF8]);
     if (s->replaced)
-        sb_printf(&b, ", %ld undefined byte%s read as U+FFFD", s->replaced, s->replaced == 1 ? "" : "s");
+        sb_printf(&b, ", %lld undefined byte%s read as U+FFFD", s->replaced, s->replaced == 1 ? "" : "s");
     sb_addc(&b, '\n');
     fputs(b.buf, stderr);
     sb_free(&b);
@@ -9048,10 +9047,10 @@ static void import_summary(const struct import *im, int src, long written)
 static bool import_valid(const struct sb *text, const char *name)
 {
     const char *why = NULL;
-    long bad = json_check(text->buf, text->len, &why);
+    long long bad = json_check(text->buf, text->len, &why);
     cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(text->buf, text->len + 1, NULL, 1) : NULL;
     if (!root) {
-        fprintf(stderr, "%s: %s: the import made invalid JSON (at byte %ld: %s); please report this\n", progname,
+        fprintf(stderr, "%s: %s: the import made invalid JSON (at byte %lld: %s); please report this\n", progname,
                 name, bad, why ? why : "cJSON refused it");
         arena_free(&json_arena);
         return false;
@@ -9079,7 +9078,7 @@ static bool import_build(struct import *im, struct sb *out)
      * broken file leaves out would only be reported again as missing. */
     for (int s = 0; s < N_SOURCES; s++)
         ok &= !im->src[s].d.errors;
-    long written = 0;
+    long long written = 0;
     bool first = true;
     for (int i = 0; ok && i < im->nm; i++) {
         size_t before = schools.len;

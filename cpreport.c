@@ -7413,7 +7413,7 @@ static void imp_vreport(struct diag *d, long line, long line2, bool error, const
     int *count = error ? &d->errors : &d->warnings;
     if (++*count > MAX_PROBLEMS_SHOWN)
         return;
-    fprintf(stderr, "%s: %s", progname, d->file);
+    fprintf(stderr, "%s: %s", progname, shown(d->file));
     if (line2)
         fprintf(stderr, ":%ld and %ld", line, line2);
     else if (line)
@@ -7501,8 +7501,18 @@ static void csv_end_field(struct csv *c, size_t start)
 
 static const char *csv_field(const struct csv *c, int i) { return c->buf + c->starts[i]; }
 
+/* Whether the row just read is blank: every field empty or spaces, as a
+ * blank line is and as spreadsheets export an empty row (",,,,"). */
+static bool csv_blank(const struct csv *c)
+{
+    for (int i = 0; i < c->nfields; i++)
+        if (csv_field(c, i)[strspn(csv_field(c, i), " \t")])
+            return false;
+    return true;
+}
+
 /* Reads the next row. 1: a row; 0: the end; -1: a problem that stops the
- * file, already reported to d. Blank lines are skipped. */
+ * file, already reported to d. Blank rows are skipped. */
 static int csv_row(struct csv *c, struct diag *d)
 {
     int ch;
@@ -7529,6 +7539,14 @@ static int csv_row(struct csv *c, struct diag *d)
                     }
                     if (ch == '"' && (ch = csv_getc(c)) != '"')
                         break;
+                    /* A line break inside quotes counts as one outside
+                     * does: LF, CRLF (at its LF) or a lone CR. */
+                    if (ch == '\r') {
+                        int next = csv_getc(c);
+                        c->peek = next;
+                        if (next != '\n')
+                            c->line++;
+                    }
                     if (ch == '\n')
                         c->line++;
                     if (!ch) {
@@ -7565,7 +7583,7 @@ static int csv_row(struct csv *c, struct diag *d)
                 c->line++;
             break;
         }
-    } while (c->nfields == 1 && !c->buf[0]);
+    } while (csv_blank(c));
     for (size_t i = 0, n; c->check_utf8 && i < c->len; i += n)
         if (!(n = utf8_length((const unsigned char *)c->buf + i, c->len - i))) {
             imp_error(d, c->row_line, 0, "not valid UTF-8 (if it is Windows-1252, say --encoding windows-1252)");
@@ -7574,29 +7592,49 @@ static int csv_row(struct csv *c, struct diag *d)
     return 1;
 }
 
-/* Whether the whole file is UTF-8. Reads the file once, in chunks. */
-static bool csv_is_utf8(FILE *f, unsigned char *in)
+/* What one reading of a file tells of its encoding. */
+struct utf8_scan {
+    bool valid;                  /* the whole file is UTF-8 */
+    bool multi;                  /* it holds a valid multi-byte sequence */
+    long bad_line;               /* the line of the first byte that is not UTF-8 */
+};
+
+/* Reads the file once, in chunks, to see whether it is UTF-8. Lines are
+ * counted as csv_row counts them: LF, CRLF or a lone CR. */
+static struct utf8_scan csv_scan_utf8(FILE *f, unsigned char *in)
 {
+    struct utf8_scan u = {true, false, 0};
     size_t keep = 0;
+    long line = 1;
+    bool cr = false;
     for (;;) {
         size_t n = keep + fread(in + keep, 1, CSV_CHUNK - keep, f);
         bool end = n == keep;
         size_t i = 0;
         while (i < n) {
             if (in[i] < 0x80) {
-                i++;
+                if (in[i] == '\r' || (in[i] == '\n' && !cr))
+                    line++;
+                cr = in[i++] == '\r';
                 continue;
             }
+            cr = false;
             size_t need = in[i] >= 0xF0 ? 4 : in[i] >= 0xE0 ? 3 : 2;
             if (!end && n - i < need)
                 break;  /* a sequence cut by the chunk: finish it with the next */
             size_t len = utf8_length(in + i, n - i);
-            if (!len)
-                return false;
+            if (!len) {
+                if (u.valid)
+                    u.bad_line = line;
+                u.valid = false;
+                len = 1;
+            } else {
+                u.multi = true;
+            }
             i += len;
         }
         if (end)
-            return true;
+            return u;
         keep = n - i;
         memmove(in, in + i, keep);
     }
@@ -7620,19 +7658,31 @@ static bool csv_open(struct csv *c, const char *path, int encoding, struct diag 
     c->in = xmalloc(CSV_CHUNK);
     c->cp1252 = encoding == ENC_CP1252;
     c->check_utf8 = encoding == ENC_UTF8;
+    struct utf8_scan u = {true, false, 0};
     if (encoding == ENC_AUTO) {
-        bool utf8 = csv_is_utf8(c->f, c->in);
+        u = csv_scan_utf8(c->f, c->in);
         if (ferror(c->f) || fseek(c->f, 0, SEEK_SET)) {
             fprintf(stderr, "%s: %s: cannot read it twice to tell its encoding (%s): give --encoding\n", progname,
                     path, strerror(errno));
             d->errors++;
             return false;
         }
-        c->cp1252 = !utf8;
+        c->cp1252 = !u.valid;
     }
     c->in_len = fread(c->in, 1, CSV_CHUNK, c->f);
-    if (c->in_len >= 3 && !memcmp(c->in, "\xEF\xBB\xBF", 3))
+    bool bom = c->in_len >= 3 && !memcmp(c->in, "\xEF\xBB\xBF", 3);
+    if (bom)
         c->in_pos = 3;
+    /* A file that says it is UTF-8 (a byte-order mark, or UTF-8 letters)
+     * yet has a byte that is not: read as Windows-1252, every accented
+     * name would change silently. */
+    if (!u.valid && (bom || u.multi)) {
+        imp_error(d, u.bad_line, 0,
+                  "a byte that is not UTF-8, in a file that %s; fix the file, or give --encoding "
+                  "windows-1252 if it really is Windows-1252",
+                  bom ? "starts with a UTF-8 byte-order mark" : "holds UTF-8 elsewhere");
+        return false;
+    }
     return true;
 }
 
@@ -7923,6 +7973,7 @@ static const char *member_programmes(struct import *im, struct diag *d, long lin
         if (next)
             *next++ = 0;
         const char *id = trim(p);
+        int p_ix = -1;
         if (!*id) {
             imp_error(d, line, 0, "programmes: an empty programme id in the list");
             ok = false;
@@ -7936,9 +7987,16 @@ static const char *member_programmes(struct import *im, struct diag *d, long lin
         if (dup) {
             imp_error(d, line, 0, "programmes: %s is listed twice", quoted(id, q));
             ok = false;
-        } else if (im->base && im->base->has_catalogue && key_lookup(im->prog_ix, im->nprog_ix, id) < 0) {
+        } else if (im->base && im->base->has_catalogue && (p_ix = key_lookup(im->prog_ix, im->nprog_ix, id)) < 0) {
             imp_error(d, line, 0, "programmes: %s is not the id of any entry in programmes of the base file",
                       quoted(id, q));
+            ok = false;
+        } else if (p_ix >= 0 && im->base->progs[p_ix].audience >= 0 &&
+                   strcmp(audience_names[im->base->progs[p_ix].audience], "school")) {
+            /* The loader only warns, at a path of a file never written;
+             * a member list holds schools, so this is a mistake here. */
+            imp_error(d, line, 0, "programmes: %s is a programme for a %s, not a school (give it in the base file)",
+                      quoted(id, q), audience_names[im->base->progs[p_ix].audience]);
             ok = false;
         }
         sb_printf(&ids, "%s;", id);
@@ -8042,8 +8100,15 @@ static bool read_members(struct import *im)
     if (r == 0)
         imp_error(&s->d, 0, 0, "empty (no header row)");
     ok = r > 0 && member_header(&c, &s->d, col);
+    int width = c.nfields;
     while (ok && (r = csv_row(&c, &s->d)) > 0) {
         s->rows++;
+        /* A field too many or too few is a comma in an unquoted value
+         * ("1,050") or a lost one: every column after it would be wrong. */
+        if (c.nfields != width) {
+            imp_error(&s->d, c.row_line, 0, "%d fields, but the header has %d", c.nfields, width);
+            continue;
+        }
         if (im->nm == cap) {
             cap = cap * 2 + 64;
             im->m = xrealloc(im->m, sizeof *im->m * (size_t)cap);
@@ -8056,7 +8121,13 @@ static bool read_members(struct import *im)
     csv_close(&c);
     if (!ok || r < 0)
         return false;
-    qsort(im->m, (size_t)im->nm, sizeof *im->m, cmp_member);
+    /* A snapshot without schools is never what an import is for. */
+    if (!s->rows) {
+        imp_error(&s->d, 0, 0, "no member rows under the header (a snapshot needs at least one school)");
+        return false;
+    }
+    if (im->nm)
+        qsort(im->m, (size_t)im->nm, sizeof *im->m, cmp_member);
     int n = 0;
     for (int i = 0; i < im->nm; i++) {
         if (n && im->m[n - 1].urn == im->m[i].urn) {
@@ -8158,8 +8229,51 @@ static int gias_phase(const char *phase, const char *type)
     return -1;
 }
 
+/* The next character of the UTF-8 text *p, lower-cased, and *p moved
+ * past it. Case is folded for ASCII, the Latin-1 Supplement and Latin
+ * Extended-A (U+0100..U+017F), the letters of English, French, German,
+ * Polish, Czech, Turkish... school and trust names; any other character,
+ * and any byte that is not UTF-8, is itself. */
+static unsigned fold_next(const char **p)
+{
+    const unsigned char *u = (const unsigned char *)*p;
+    size_t len = utf8_length(u, strlen(*p));
+    unsigned cp = u[0];
+    if (len > 1) {
+        cp = u[0] & (0x7F >> len);
+        for (size_t k = 1; k < len; k++)
+            cp = cp << 6 | (u[k] & 0x3F);
+    }
+    *p += len ? len : 1;
+    if (cp < 0x80)
+        return (unsigned)tolower((int)cp);
+    if (len < 2)
+        return cp;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+        return cp + 0x20;
+    if (cp == 0x178)
+        return 0xFF;
+    /* Latin Extended-A pairs upper, lower: even first in 0100..0137 and
+     * 014A..0177, odd first in 0139..0148 and 0179..017E. */
+    if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
+        return cp | 1;
+    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+        return cp + (cp & 1);
+    return cp;
+}
+
+/* Whether a and b are the same name ignoring case (fold_next's). */
+static bool same_name(const char *a, const char *b)
+{
+    while (*a && *b)
+        if (fold_next(&a) != fold_next(&b))
+            return false;
+    return !*a && !*b;
+}
+
 /* GIAS's trust for m: an entry of the base's trusts by code (its id) or,
- * ignoring case, by name. */
+ * ignoring case, by name. A member row that names a trust keeps it; when
+ * GIAS names another, that is said. */
 static void gias_trust(struct import *im, struct member *m)
 {
     const char *code = m->g[IMP_TRUST_CODE], *name = m->g[IMP_TRUST_NAME];
@@ -8170,9 +8284,21 @@ static void gias_trust(struct import *im, struct member *m)
     if (code && *code)
         m->trust_idx = key_lookup(im->trust_ix, im->ntrust_ix, code);
     for (int t = 0; b && m->trust_idx < 0 && name && *name && t < b->ntrusts; t++)
-        if (b->trusts[t].name && !ascii_casecmp(b->trusts[t].name, name))
+        if (b->trusts[t].name && same_name(b->trusts[t].name, name))
             m->trust_idx = t;
-    m->foreign_trust = m->trust_idx < 0;
+    if (!m->trust) {
+        m->foreign_trust = m->trust_idx < 0;
+        return;
+    }
+    if (m->trust_idx >= 0 && !strcmp(b->trusts[m->trust_idx].id, m->trust))
+        return;
+    char q[64], q2[64], q3[64];
+    struct imp_source *gs = &im->src[1 + L_GIAS];
+    imp_warn(&im->src[SRC_MEMBERS].d, m->line[SRC_MEMBERS],
+             "URN %ld: trust %s here, but %s gives trust %s (code %s)%s; the member list's is kept", m->urn,
+             quoted(m->trust, q), shown(gs->file), name && *name ? quoted(name, q2) : "with no name",
+             code && *code ? quoted(code, q3) : "none",
+             m->trust_idx >= 0 ? "" : ", which the base file does not list");
 }
 
 /* One row of a DfE file: a member's fields are taken, anyone else's are
@@ -8397,6 +8523,15 @@ static bool read_base(struct import *im, struct sb *head, struct sb *tail, const
     return true;
 }
 
+/* The column layout l reads field from, as DfE writes it. */
+static const char *column_name(int l, int field)
+{
+    const struct imp_column *col = imp_layouts[l].cols;
+    while (col->name && col->field != field)
+        col++;
+    return col->name;
+}
+
 static int source_rank(int src) { return src == SRC_MEMBERS ? 0 : imp_layouts[src - 1].rank; }
 
 /* The source of m's figure f by precedence, or -1 when no file has it. */
@@ -8437,7 +8572,7 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
         else
             closed = quoted(closed, q2);
         imp_warn(d, line, "URN %ld (%s) is closed in %s (closing date %s); left out of the snapshot", m->urn,
-                 quoted(m->g[IMP_NAME], q), gfile, closed);
+                 quoted(m->g[IMP_NAME], q), shown(gfile), closed);
         im->closed++;
         return;
     }
@@ -8447,6 +8582,16 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     int region = m->region >= 0 ? m->region : gline ? m->g_region : -1;
     const char *trust = m->trust ? m->trust : m->trust_idx >= 0 ? im->base->trusts[m->trust_idx].id : NULL;
     bool reported = false;
+    /* What the loader would refuse is said here, at the line it came from. */
+    static const int texts[] = {IMP_NAME, IMP_AREA};
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        const char *v = texts[k] == IMP_NAME ? name : area;
+        if (v && v == m->g[texts[k]] && strlen(v) > MAX_TEXT_BYTES) {
+            imp_error(gd, gline, 0, "URN %ld: %s is %zu bytes long, more than the limit of %d", m->urn,
+                      column_name(L_GIAS, texts[k]), strlen(v), MAX_TEXT_BYTES);
+            reported = true;
+        }
+    }
     if (phase < 0 && gline) {
         imp_error(gd, gline, 0,
                   "URN %ld: PhaseOfEducation (name) %s with TypeOfEstablishment (name) %s is no phase of "
@@ -8462,19 +8607,29 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     int src[N_FIGS];
     for (int f = 0; f < N_FIGS; f++)
         src[f] = pick_figure(m, f);
+    bool contradicts[N_FIGS] = {false};
     for (int f = FIG_FSM; f < N_FIGS && src[FIG_PUPILS] >= 0; f++) {
         long pupils = m->fig[src[FIG_PUPILS]][FIG_PUPILS];
         if (src[f] >= 0 && m->fig[src[f]][f] > pupils) {
             imp_warn(d, line, "URN %ld: %s %ld (%s) is more than pupils %ld (%s); %s left out", m->urn, fig_keys[f],
-                     m->fig[src[f]][f], im->src[src[f]].file, pupils, im->src[src[FIG_PUPILS]].file, fig_keys[f]);
+                     m->fig[src[f]][f], shown(im->src[src[f]].file), pupils, shown(im->src[src[FIG_PUPILS]].file),
+                     fig_keys[f]);
             src[f] = -1;
+            contradicts[f] = true;
         }
+    }
+    /* fsm_pupils is required: one left out for contradicting pupils is
+     * said as such, not as a figure no file has. */
+    if (contradicts[FIG_FSM]) {
+        imp_error(d, line, 0, "URN %ld: fsm_pupils was left out because it contradicts pupils (above); give both "
+                  "in the member list", m->urn);
+        reported = true;
     }
     struct sb missing;
     sb_init(&missing);
     const char *needs[] = {name ? NULL : "name", phase < 0 && !gline ? "phase" : NULL,
                            region < 0 && !gline ? "region" : NULL, src[FIG_PUPILS] < 0 ? "pupils" : NULL,
-                           src[FIG_FSM] < 0 ? "fsm_pupils" : NULL};
+                           src[FIG_FSM] < 0 && !contradicts[FIG_FSM] ? "fsm_pupils" : NULL};
     for (size_t k = 0; k < sizeof needs / sizeof needs[0]; k++)
         if (needs[k])
             sb_printf(&missing, "%s%s", missing.len ? ", " : "", needs[k]);
@@ -8655,7 +8810,7 @@ static bool import_build(struct import *im, struct sb *out)
         sb_add(out, written ? "\n  ]" : "]");
         sb_addn(out, tail.buf, tail.len);
         sb_add(out, "\n}\n");
-        ok = import_valid(out, im->out ? im->out : "the imported snapshot");
+        ok = import_valid(out, "the imported snapshot");
     }
     if (ok && !im->quiet)
         for (int s = 0; s < N_SOURCES; s++)
@@ -8718,12 +8873,17 @@ static int import_main(int argc, char **argv)
     memset(&im, 0, sizeof im);
     const char *as_of = NULL, *encoding = NULL, *tmpl = NULL;
     char q[64];
+    bool given[N_OPTIONS] = {false};
     for (int i = 1; i < argc; i++) {
         int id, rc;
         size_t nl;
         const char *val;
         if ((rc = option_read(argc, argv, &i, MODE_IMPORT, &id, &nl, &val)) >= 0)
             return rc;
+        /* Each names one thing: a second would silently replace the first. */
+        if (given[id])
+            return usage_error("'cpreport import' takes --%s once", option_defs[id].name);
+        given[id] = true;
         switch ((enum option_id)id) {
         case OPT_IMPORT_HELP:
             return print_import_usage();
@@ -8768,6 +8928,9 @@ static int import_main(int argc, char **argv)
     }
     if (!as_of || !im.src[SRC_MEMBERS].file)
         return usage_error("'cpreport import' needs --as-of DATE and --members FILE");
+    if (im.out && format_from_path(im.out) != NO_EXTENSION && format_from_path(im.out) != F_JSON)
+        return usage_error("-o writes a snapshot, which is JSON: name it .json (or without an extension), not %s",
+                           quoted(im.out, q));
     if (!parse_date(as_of, &im.as_of))
         return usage_error("--as-of takes a real date YYYY-MM-DD, not %s", quoted(as_of, q));
     if (encoding && (im.encoding = name_index(encoding, encoding_names)) <= ENC_AUTO)

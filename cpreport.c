@@ -7835,14 +7835,14 @@ static const struct imp_layout imp_layouts[N_LAYOUTS] = {
                     {IMP_GROUP, "establishment_type_group", false}}},
     /* Ofsted's management information, state-funded schools, latest
      * inspections: to October 2025, four-point grades only... */
-    [L_OFSTED_OLD] = {"ofsted", "Ofsted's management information (latest inspections)", 0,
+    [L_OFSTED_OLD] = {"ofsted", "Ofsted's management information to October 2025 (four-point grades)", 0,
                       {{IMP_URN, "URN", true},
                        {IMP_INSPECTED, "Inspection start date", true},
                        {IMP_OE, "Overall effectiveness", true},
                        {IMP_PREV_OE, "Previous graded inspection overall effectiveness", false}}},
     /* ... from November 2025, report cards, with the latest graded
      * inspection under the education inspection framework (OEIF) beside. */
-    [L_OFSTED_NEW] = {"ofsted", "Ofsted's management information (latest inspections)", 0,
+    [L_OFSTED_NEW] = {"ofsted", "Ofsted's management information from November 2025 (report cards)", 0,
                       {{IMP_URN, "URN", true},
                        {IMP_INSPECTED, "Inspection start date", true},
                        {IMP_OE, "Latest OEIF overall effectiveness", true},
@@ -8657,7 +8657,7 @@ static int ks2_subject(const char *v)
 static void results_row(struct import *im, int f, struct csv *c)
 {
     struct imp_source *s = &im->res[f];
-    long line = c->row_line, urn;
+    long line = c->row_line, urn = 0;
     bool wide = s->layout == L_KS4_WIDE || s->layout == L_KS2_WIDE, national = false;
     const char *group = NULL;
     char q[64];
@@ -8711,8 +8711,10 @@ static void results_row(struct import *im, int f, struct csv *c)
     /* One row an entry, but a row a subject in the long KS2 file. */
     bool twice = subject < 0 ? e->seen_cohort : e->seen[subject];
     if (twice) {
-        imp_error(&s->d, e->line, line, "URN %s: %s %d is given twice", national ? "(England)" : csv_field(c, s->col[IMP_URN]),
-                  ks_titles[s->ks], year);
+        if (national)
+            imp_error(&s->d, e->line, line, "England's %s %d is given twice", ks_titles[s->ks], year);
+        else
+            imp_error(&s->d, e->line, line, "URN %ld: %s %d is given twice", urn, ks_titles[s->ks], year);
         return;
     }
     const char *v = row_value(s, c, IMP_COHORT);
@@ -8950,7 +8952,7 @@ static void read_dfe(struct import *im, struct imp_source *s, const char *option
     if (r > 0 && (s->layout = layout_header(&c, option, s)) >= 0) {
         bool wide = s->layout == L_KS4_WIDE || s->layout == L_KS2_WIDE, go = false;
         if (f >= 0 && wide && !s->year)
-            imp_error(&s->d, c.row_line, 0, "the file gives no year (it is %s): give it as --%s YEAR=%s, YEAR "
+            imp_error(&s->d, c.row_line, 0, "the file gives no year: it is %s; give it as --%s YEAR=%s, YEAR "
                       "being the year of the results (2019 for 2018/19)", imp_layouts[s->layout].what, option,
                       shown(s->file));
         else if (f >= 0 && !wide && s->year)

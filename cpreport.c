@@ -8710,10 +8710,9 @@ static void results_row(struct import *im, int f, struct csv *c)
     struct imp_result *e = res_entry(im, list, year, f, line, group);
     /* One row an entry, but a row a subject in the long KS2 file. */
     bool twice = subject < 0 ? e->seen_cohort : e->seen[subject];
+    /* England's rows are only shown: the first of a year and group is. */
     if (twice) {
-        if (national)
-            imp_error(&s->d, e->line, line, "England's %s %d is given twice", ks_titles[s->ks], year);
-        else
+        if (!national)
             imp_error(&s->d, e->line, line, "URN %ld: %s %d is given twice", urn, ks_titles[s->ks], year);
         return;
     }

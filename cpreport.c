@@ -7952,7 +7952,8 @@ struct imp_source {
     int layout;                  /* the layout its header matched, or -1 */
     /* Results files (import.res) only. */
     int ks, year;                /* year: YEAR= before the file name, or 0 */
-    long later, no_cohort;       /* entries left out: after --as-of; without a cohort */
+    long later;                  /* members' rows left out: after the year of --as-of */
+    long no_cohort;              /* entries left out without a cohort */
     struct imp_results nat;      /* England's rows, for the summary */
     long taken;                  /* entries (results) or inspections (Ofsted) taken */
     long cards;                  /* Ofsted: report cards taken */
@@ -8687,8 +8688,8 @@ static void results_row(struct import *im, int f, struct csv *c)
     if (s->layout == L_KS2_EES && (subject = ks2_subject(row_value(s, c, IMP_SUBJECT))) < 0)
         return;
     int year = s->year;
-    if (!wide && !parse_period(row_value(s, c, IMP_PERIOD), &year)) {
-        imp_error(&s->d, line, 0, "time_period: %s is not an academic year such as 202425",
+    if (!wide && (!parse_period(row_value(s, c, IMP_PERIOD), &year) || year < 2000)) {
+        imp_error(&s->d, line, 0, "time_period: %s is not an academic year such as 202425 (from 1999/2000)",
                   quoted(row_value(s, c, IMP_PERIOD), q));
         return;
     }
@@ -8703,7 +8704,7 @@ static void results_row(struct import *im, int f, struct csv *c)
         }
         int last, mm, dd;
         civil_from_days(im->as_of, &last, &mm, &dd);
-        if (year < 2000 || year > last) {
+        if (year > last) {
             s->later++;
             return;
         }
@@ -9415,8 +9416,9 @@ static void import_summary(const struct import *im, const struct imp_source *s, 
         sb_printf(&b, ", %ld member%s matched, %ld not found", s->matched, s->matched == 1 ? "" : "s",
                   im->nm - s->matched);
         if (src < 0)
-            sb_printf(&b, ", %ld %s entr%s taken, %ld left out without a cohort, %ld after the year of --as-of",
-                      s->taken, ks_titles[s->ks], s->taken == 1 ? "y" : "ies", s->no_cohort, s->later);
+            sb_printf(&b, ", %ld %s entr%s taken, %ld left out without a cohort, %ld row%s after the year of "
+                      "--as-of", s->taken, ks_titles[s->ks], s->taken == 1 ? "y" : "ies", s->no_cohort, s->later,
+                      s->later == 1 ? "" : "s");
         else
             sb_printf(&b, ", %ld inspection%s and %ld report card%s taken", s->taken, s->taken == 1 ? "" : "s",
                       s->cards, s->cards == 1 ? "" : "s");
@@ -9553,8 +9555,9 @@ static const char import_usage_head[] =
     "       cpreport import --template members\n"
     "\n"
     "Builds a snapshot (format cpreport/1) from the partnership's member list and\n"
-    "DfE's files, checks it as 'cpreport validate' would, and writes it as JSON to\n"
-    "standard output or to FILE. One line per file read goes to standard error.\n"
+    "DfE's and Ofsted's files, checks it as 'cpreport validate' would, and writes it\n"
+    "as JSON to standard output or to FILE. One line per file read goes to standard\n"
+    "error.\n"
     "\n"
     "Options:\n";
 

@@ -7757,9 +7757,9 @@ struct imp_column {
 
 /* One known file layout, recognised from its header. A new source is a
  * new row, with its fields; an option may have several layouts (the
- * results files over the years), and the first whose required columns
- * the header has is the file's. `rank` is a figure's precedence: lower
- * wins; the member list is 0. */
+ * results files over the years), and the file is the one whose required
+ * columns the header all has (the most of them, when several match).
+ * `rank` is a figure's precedence: lower wins; the member list is 0. */
 struct imp_layout {
     const char *option;          /* --gias */
     const char *what;            /* for "the file may not be ..." */
@@ -7886,7 +7886,6 @@ static const char *const member_cols[] = {
     "urn",   "joined", "renewal", "hub",  "trust",  "programmes", "qar_date",   "qar_full_team",
     "areas_of_excellence", "name", "phase", "region", "area", "pupils", "fsm_pupils", "send_pupils", NULL};
 
-/* Where a school's values come from: the member list, then each layout. */
 /* The files given once: the member list, then one per option. A results
  * file (--ks2, --ks4, given any number of times) is an entry of
  * import.res instead. SRC_GIAS..SRC_SEN give figures, in layout order. */
@@ -9674,18 +9673,14 @@ static int import_command(struct import *im, int argc, char **argv)
     if (im->out && format_from_path(im->out) != NO_EXTENSION && format_from_path(im->out) != F_JSON)
         return usage_error("-o writes a snapshot, which is JSON: name it .json (or without an extension), not %s",
                            quoted(im->out, q));
-    if (!parse_date(as_of, &im->as_of)) {
+    if (!parse_date(as_of, &im->as_of))
         return usage_error("--as-of takes a real date YYYY-MM-DD, not %s", quoted(as_of, q));
-    }
-    for (int f = 0; f < im->nres; f++) {
-        int last, mm, dd;
-        civil_from_days(im->as_of, &last, &mm, &dd);
-        if (im->res[f].year && (im->res[f].year < 2000 || im->res[f].year > last)) {
-            int y = im->res[f].year;
-                return usage_error("--%s %d=...: the year must be from 2000 to that of --as-of (%d)",
-                               ks_keys[im->res[f].ks], y, last);
-        }
-    }
+    int last, mm, dd;
+    civil_from_days(im->as_of, &last, &mm, &dd);
+    for (int f = 0; f < im->nres; f++)
+        if (im->res[f].year && (im->res[f].year < 2000 || im->res[f].year > last))
+            return usage_error("--%s %d=...: the year must be from 2000 to that of --as-of (%d)",
+                               ks_keys[im->res[f].ks], im->res[f].year, last);
     if (encoding && (im->encoding = name_index(encoding, encoding_names)) <= ENC_AUTO)
         return usage_error("--encoding takes utf-8 or windows-1252, not %s", quoted(encoding, q));
     if (im->label && (!*im->label || strlen(im->label) > MAX_TEXT_BYTES))

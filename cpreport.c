@@ -7369,7 +7369,8 @@ static const char *const command_names[] = {"report", "check", "validate", "targ
 enum option_id {
     OPT_OUTPUT, OPT_FORMAT, OPT_TARGETS, OPT_MIN_COHORT, OPT_CHANGE_YEARS, OPT_BY, OPT_OUT_DIR, OPT_EML,
     OPT_MAIL_FROM, OPT_MAIL_TO, OPT_SUBJECT, OPT_HELP, OPT_VERSION, OPT_JUNIT, OPT_JSON, OPT_FAIL_ON,
-    OPT_AS_OF, OPT_MEMBERS, OPT_BASE, OPT_GIAS, OPT_CENSUS, OPT_SEN, OPT_LABEL, OPT_ENCODING, OPT_QUIET,
+    OPT_AS_OF, OPT_MEMBERS, OPT_BASE, OPT_GIAS, OPT_CENSUS, OPT_SEN, OPT_KS4, OPT_KS2, OPT_OFSTED, OPT_LABEL,
+    OPT_ENCODING, OPT_QUIET,
     OPT_IMPORT_OUTPUT, OPT_TEMPLATE, OPT_IMPORT_HELP, N_OPTIONS
 };
 
@@ -7427,6 +7428,16 @@ static const struct option_def {
     [OPT_SEN] = {"sen", 0, "FILE", "a file name", FOR_IMPORT,
                  "Special educational needs in England:\n"
                  "sen_school_level_underlying_data.csv"},
+    [OPT_KS4] = {"ks4", 0, "[YEAR=]FILE", "a file name", FOR_IMPORT,
+                 "KS4 school-level results: EES's performance tables\n"
+                 "(202425_performance_tables_schools_final.csv), or with\n"
+                 "YEAR= an older england_ks4final.csv; may be repeated"},
+    [OPT_KS2] = {"ks2", 0, "[YEAR=]FILE", "a file name", FOR_IMPORT,
+                 "KS2 school-level results: ks2_school_attainment_data.csv,\n"
+                 "or with YEAR= an older england_ks2final.csv; may be repeated"},
+    [OPT_OFSTED] = {"ofsted", 0, "FILE", "a file name", FOR_IMPORT,
+                    "Ofsted's management information, state-funded schools,\n"
+                    "latest inspections (CSV)"},
     [OPT_LABEL] = {"label", 0, "TEXT", "a value", FOR_IMPORT, "the snapshot's label (instead of the base file's)"},
     [OPT_ENCODING] = {"encoding", 0, "ENC", "an encoding", FOR_IMPORT,
                       "read the CSV files as utf-8 or windows-1252 (default:\n"
@@ -7865,7 +7876,7 @@ static void imp_vreport(struct diag *d, long long line, long long line2, bool er
     int *count = error ? &d->errors : &d->warnings;
     if (++*count > MAX_PROBLEMS_SHOWN)
         return;
-    fprintf(stderr, "%s: %s", progname, d->file);
+    fprintf(stderr, "%s: %s", progname, shown(d->file));
     if (line2)
         fprintf(stderr, ":%lld and %lld", line, line2);
     else if (line)
@@ -7949,8 +7960,18 @@ static void csv_end_field(struct csv *c, size_t start)
 
 static const char *csv_field(const struct csv *c, int i) { return c->buf + c->starts[i]; }
 
+/* Whether the row just read is blank: every field empty or spaces, as a
+ * blank line is and as spreadsheets export an empty row (",,,,"). */
+static bool csv_blank(const struct csv *c)
+{
+    for (int i = 0; i < c->nfields; i++)
+        if (csv_field(c, i)[strspn(csv_field(c, i), " \t")])
+            return false;
+    return true;
+}
+
 /* Reads the next row. 1: a row; 0: the end; -1: a problem that stops the
- * file, already reported to d. Blank lines are skipped. */
+ * file, already reported to d. Blank rows are skipped. */
 static int csv_row(struct csv *c, struct diag *d)
 {
     int ch;
@@ -7960,7 +7981,7 @@ static int csv_row(struct csv *c, struct diag *d)
         if ((ch = csv_getc(c)) < 0) {
             if (!ferror(c->f))
                 return 0;
-            fprintf(stderr, "%s: %s: cannot read: %s\n", progname, c->name, strerror(errno));
+            fprintf(stderr, "%s: %s: cannot read: %s\n", progname, shown(c->name), strerror(errno));
             d->errors++;
             return -1;
         }
@@ -7977,6 +7998,14 @@ static int csv_row(struct csv *c, struct diag *d)
                     }
                     if (ch == '"' && (ch = csv_getc(c)) != '"')
                         break;
+                    /* A line break inside quotes counts as one outside
+                     * does: LF, CRLF (at its LF) or a lone CR. */
+                    if (ch == '\r') {
+                        int next = csv_getc(c);
+                        c->peek = next;
+                        if (next != '\n')
+                            c->line++;
+                    }
                     if (ch == '\n')
                         c->line++;
                     if (!ch) {
@@ -8013,7 +8042,7 @@ static int csv_row(struct csv *c, struct diag *d)
                 c->line++;
             break;
         }
-    } while (c->nfields == 1 && !c->buf[0]);
+    } while (csv_blank(c));
     for (size_t i = 0, n; c->check_utf8 && i < c->len; i += n)
         if (!(n = utf8_length((const unsigned char *)c->buf + i, c->len - i))) {
             imp_error(d, c->row_line, 0, "not valid UTF-8 (if it is Windows-1252, say --encoding windows-1252)");
@@ -8022,29 +8051,49 @@ static int csv_row(struct csv *c, struct diag *d)
     return 1;
 }
 
-/* Whether the whole file is UTF-8. Reads the file once, in chunks. */
-static bool csv_is_utf8(FILE *f, unsigned char *in)
+/* What one reading of a file tells of its encoding. */
+struct utf8_scan {
+    bool valid;                  /* the whole file is UTF-8 */
+    bool multi;                  /* it holds a valid multi-byte sequence */
+    long long bad_line;               /* the line of the first byte that is not UTF-8 */
+};
+
+/* Reads the file once, in chunks, to see whether it is UTF-8. Lines are
+ * counted as csv_row counts them: LF, CRLF or a lone CR. */
+static struct utf8_scan csv_scan_utf8(FILE *f, unsigned char *in)
 {
+    struct utf8_scan u = {true, false, 0};
     size_t keep = 0;
+    long long line = 1;
+    bool cr = false;
     for (;;) {
         size_t n = keep + fread(in + keep, 1, CSV_CHUNK - keep, f);
         bool end = n == keep;
         size_t i = 0;
         while (i < n) {
             if (in[i] < 0x80) {
-                i++;
+                if (in[i] == '\r' || (in[i] == '\n' && !cr))
+                    line++;
+                cr = in[i++] == '\r';
                 continue;
             }
+            cr = false;
             size_t need = in[i] >= 0xF0 ? 4 : in[i] >= 0xE0 ? 3 : 2;
             if (!end && n - i < need)
                 break;  /* a sequence cut by the chunk: finish it with the next */
             size_t len = utf8_length(in + i, n - i);
-            if (!len)
-                return false;
+            if (!len) {
+                if (u.valid)
+                    u.bad_line = line;
+                u.valid = false;
+                len = 1;
+            } else {
+                u.multi = true;
+            }
             i += len;
         }
         if (end)
-            return true;
+            return u;
         keep = n - i;
         memmove(in, in + i, keep);
     }
@@ -8061,26 +8110,38 @@ static bool csv_open(struct csv *c, const char *path, int encoding, struct diag 
     c->peek = -1;
     c->line = 1;
     if (!(c->f = os_fopen(path, "rb"))) {
-        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, path, strerror(errno));
+        fprintf(stderr, "%s: %s: cannot open: %s\n", progname, shown(path), strerror(errno));
         d->errors++;
         return false;
     }
     c->in = xmalloc(CSV_CHUNK);
     c->cp1252 = encoding == ENC_CP1252;
     c->check_utf8 = encoding == ENC_UTF8;
+    struct utf8_scan u = {true, false, 0};
     if (encoding == ENC_AUTO) {
-        bool utf8 = csv_is_utf8(c->f, c->in);
+        u = csv_scan_utf8(c->f, c->in);
         if (ferror(c->f) || fseek(c->f, 0, SEEK_SET)) {
             fprintf(stderr, "%s: %s: cannot read it twice to tell its encoding (%s): give --encoding\n", progname,
-                    path, strerror(errno));
+                    shown(path), strerror(errno));
             d->errors++;
             return false;
         }
-        c->cp1252 = !utf8;
+        c->cp1252 = !u.valid;
     }
     c->in_len = fread(c->in, 1, CSV_CHUNK, c->f);
-    if (c->in_len >= 3 && !memcmp(c->in, "\xEF\xBB\xBF", 3))
+    bool bom = c->in_len >= 3 && !memcmp(c->in, "\xEF\xBB\xBF", 3);
+    if (bom)
         c->in_pos = 3;
+    /* A file that says it is UTF-8 (a byte-order mark, or UTF-8 letters)
+     * yet has a byte that is not: read as Windows-1252, every accented
+     * name would change silently. */
+    if (!u.valid && (bom || u.multi)) {
+        imp_error(d, u.bad_line, 0,
+                  "a byte that is not UTF-8, in a file that %s; fix the file, or give --encoding "
+                  "windows-1252 if it really is Windows-1252",
+                  bom ? "starts with a UTF-8 byte-order mark" : "holds UTF-8 elsewhere");
+        return false;
+    }
     return true;
 }
 
@@ -8118,10 +8179,17 @@ static char *trim(char *s)
  *  Import: the files it knows                                            *
  * ===================================================================== */
 
-/* What a column of a DfE file gives. */
+/* What a column of a DfE or Ofsted file gives. IMP_PUPILS..IMP_EHC are
+ * the figures of --gias, --census and --sen; the rest after them are the
+ * results files' (filters, cohort, measures) and Ofsted's. */
 enum imp_field {
     IMP_URN, IMP_NAME, IMP_STATUS, IMP_CLOSED, IMP_PHASE, IMP_TYPE, IMP_REGION, IMP_AREA,
-    IMP_TRUST_CODE, IMP_TRUST_NAME, IMP_PUPILS, IMP_FSM, IMP_SEN_SUPPORT, IMP_EHC, N_IMP_FIELDS
+    IMP_TRUST_CODE, IMP_TRUST_NAME, IMP_PUPILS, IMP_FSM, IMP_SEN_SUPPORT, IMP_EHC,
+    IMP_RECTYPE, IMP_PERIOD, IMP_LEVEL, IMP_BREAKDOWN, IMP_DISADV_STATUS, IMP_SEX, IMP_LANGUAGE,
+    IMP_PRIOR, IMP_MOBILITY, IMP_GROUP, IMP_SUBJECT, IMP_COHORT, IMP_SCORE, IMP_EM4, IMP_READ,
+    IMP_MATHS, IMP_GPS,
+    IMP_INSPECTED, IMP_OE, IMP_PREV_OE, IMP_OEIF_DATE, IMP_SAFEGUARDING, IMP_CARD,
+    N_IMP_FIELDS = IMP_CARD + N_CARD_AREAS
 };
 
 /* The figures a school can take from several files. */
@@ -8132,11 +8200,14 @@ struct imp_column {
     int field;
     const char *name;            /* as DfE writes it */
     bool required;
+    const char *alt;             /* another name it has had, or NULL */
 };
 
-/* One known file layout, recognised from its header. A new source
- * (--ks2, --ks4, --ofsted) is a new row, with its fields. `rank` is its
- * precedence: lower wins; the member list is 0. */
+/* One known file layout, recognised from its header. A new source is a
+ * new row, with its fields; an option may have several layouts (the
+ * results files over the years), and the file is the one whose required
+ * columns the header all has (the most of them, when several match).
+ * `rank` is a figure's precedence: lower wins; the member list is 0. */
 struct imp_layout {
     const char *option;          /* --gias */
     const char *what;            /* for "the file may not be ..." */
@@ -8144,28 +8215,108 @@ struct imp_layout {
     struct imp_column cols[16];  /* ends with a NULL name */
 };
 
-enum { L_GIAS, L_CENSUS, L_SEN, N_LAYOUTS };
+enum {
+    L_GIAS, L_CENSUS, L_SEN, L_KS4_WIDE, L_KS4_EES, L_KS2_WIDE, L_KS2_EES, L_OFSTED_OLD, L_OFSTED_NEW,
+    N_LAYOUTS
+};
 static const struct imp_layout imp_layouts[N_LAYOUTS] = {
     [L_GIAS] = {"gias", "a GIAS extract", 2,
-                {{IMP_URN, "URN", true},
-                 {IMP_NAME, "EstablishmentName", true},
-                 {IMP_STATUS, "EstablishmentStatus (name)", true},
-                 {IMP_CLOSED, "CloseDate", false},
-                 {IMP_PHASE, "PhaseOfEducation (name)", true},
-                 {IMP_TYPE, "TypeOfEstablishment (name)", true},
-                 {IMP_REGION, "GOR (name)", true},
-                 {IMP_AREA, "LA (name)", true},
-                 {IMP_TRUST_CODE, "Trusts (code)", false},
-                 {IMP_TRUST_NAME, "Trusts (name)", false},
-                 {IMP_PUPILS, "NumberOfPupils", true},
-                 {IMP_FSM, "FSM", false}}},
+                {{IMP_URN, "URN", true, NULL},
+                 {IMP_NAME, "EstablishmentName", true, NULL},
+                 {IMP_STATUS, "EstablishmentStatus (name)", true, NULL},
+                 {IMP_CLOSED, "CloseDate", false, NULL},
+                 {IMP_PHASE, "PhaseOfEducation (name)", true, NULL},
+                 {IMP_TYPE, "TypeOfEstablishment (name)", true, NULL},
+                 {IMP_REGION, "GOR (name)", true, NULL},
+                 {IMP_AREA, "LA (name)", true, NULL},
+                 {IMP_TRUST_CODE, "Trusts (code)", false, NULL},
+                 {IMP_TRUST_NAME, "Trusts (name)", false, NULL},
+                 {IMP_PUPILS, "NumberOfPupils", true, NULL},
+                 {IMP_FSM, "FSM", false, NULL}}},
     [L_CENSUS] = {"census", "a school-level file of Schools, pupils and their characteristics", 1,
-                  {{IMP_URN, "urn", true},
-                   {IMP_PUPILS, "headcount of pupils", true},
-                   {IMP_FSM, "number of pupils known to be eligible for free school meals", true}}},
+                  {{IMP_URN, "urn", true, NULL},
+                   {IMP_PUPILS, "headcount of pupils", true, NULL},
+                   {IMP_FSM, "number of pupils known to be eligible for free school meals", true, NULL}}},
     [L_SEN] = {"sen", "a school-level file of Special educational needs in England", 1,
-               {{IMP_URN, "URN", true}, {IMP_SEN_SUPPORT, "SEN support", true}, {IMP_EHC, "EHC plan", true}}},
+               {{IMP_URN, "URN", true, NULL},
+                {IMP_SEN_SUPPORT, "SEN support", true, NULL},
+                {IMP_EHC, "EHC plan", true, NULL}}},
+    /* The results files carry no year (YEAR= gives it) and one row per
+     * school, RECTYPE 1; DfE's Compare School Performance files up to
+     * 2022/23. Older years spelt the disadvantaged cohort TFSMCLA1A. */
+    [L_KS4_WIDE] = {"ks4", "a KS4 school-level file of the performance tables (england_ks4final.csv)", 0,
+                    {{IMP_URN, "URN", true, NULL},
+                     {IMP_RECTYPE, "RECTYPE", true, NULL},
+                     {IMP_COHORT, "TFSM6CLA1A", true, "TFSMCLA1A"},
+                     {IMP_EM4, "PTFSM6CLA1ABASICS_94", true, NULL}}},
+    /* Explore education statistics, from 2023/24: long, one row per
+     * school, year and breakdown; several years in one file. */
+    [L_KS4_EES] = {"ks4", "a KS4 school-level file of Explore education statistics "
+                          "(202425_performance_tables_schools_final.csv)", 0,
+                   {{IMP_URN, "school_urn", true, NULL},
+                    {IMP_PERIOD, "time_period", true, NULL},
+                    {IMP_BREAKDOWN, "breakdown", true, NULL},
+                    {IMP_COHORT, "pupil_count", true, NULL},
+                    {IMP_EM4, "engmath_94_percent", true, NULL},
+                    {IMP_LEVEL, "geographic_level", false, NULL},
+                    {IMP_DISADV_STATUS, "disadvantage_status", false, NULL},
+                    {IMP_SEX, "sex", false, NULL},
+                    {IMP_LANGUAGE, "first_language", false, NULL},
+                    {IMP_PRIOR, "prior_attainment", false, NULL},
+                    {IMP_MOBILITY, "mobility", false, NULL},
+                    {IMP_GROUP, "establishment_type_group", false, NULL}}},
+    [L_KS2_WIDE] = {"ks2", "a KS2 school-level file of the performance tables (england_ks2final.csv)", 0,
+                    {{IMP_URN, "URN", true, NULL},
+                     {IMP_RECTYPE, "RECTYPE", true, NULL},
+                     {IMP_COHORT, "TFSM6CLA1A", true, "TFSMCLA1A"},
+                     {IMP_READ, "READ_AVERAGE_FSM6CLA1A", true, NULL},
+                     {IMP_MATHS, "MAT_AVERAGE_FSM6CLA1A", true, NULL},
+                     {IMP_GPS, "GPS_AVERAGE_FSM6CLA1A", true, NULL}}},
+    /* One row per school, year, breakdown and subject. */
+    [L_KS2_EES] = {"ks2", "a KS2 school-level file of Explore education statistics "
+                          "(ks2_school_attainment_data.csv)", 0,
+                   {{IMP_URN, "school_urn", true, NULL},
+                    {IMP_PERIOD, "time_period", true, NULL},
+                    {IMP_BREAKDOWN, "breakdown", true, NULL},
+                    {IMP_SUBJECT, "subject", true, NULL},
+                    {IMP_COHORT, "eligible_pupil_count", true, NULL},
+                    {IMP_SCORE, "average_scaled_score", true, NULL},
+                    {IMP_LEVEL, "geographic_level", false, NULL},
+                    {IMP_GROUP, "establishment_type_group", false, NULL}}},
+    /* Ofsted's management information, state-funded schools, latest
+     * inspections: to October 2025, four-point grades only... */
+    [L_OFSTED_OLD] = {"ofsted", "Ofsted's management information to October 2025 (four-point grades)", 0,
+                      {{IMP_URN, "URN", true, NULL},
+                       {IMP_INSPECTED, "Inspection start date", true, NULL},
+                       {IMP_OE, "Overall effectiveness", true, NULL},
+                       {IMP_PREV_OE, "Previous graded inspection overall effectiveness", false, NULL}}},
+    /* ... from November 2025, report cards, with the latest graded
+     * inspection under the education inspection framework (OEIF) beside. */
+    [L_OFSTED_NEW] = {"ofsted", "Ofsted's management information from November 2025 (report cards)", 0,
+                      {{IMP_URN, "URN", true, NULL},
+                       {IMP_INSPECTED, "Inspection start date", true, NULL},
+                       {IMP_OE, "Latest OEIF overall effectiveness", true, NULL},
+                       {IMP_OEIF_DATE, "Inspection start date of latest OEIF graded inspection", true, NULL},
+                       {IMP_PREV_OE, "Previous graded inspection overall effectiveness", false, NULL},
+                       {IMP_SAFEGUARDING, "Safeguarding standards", true, NULL},
+                       {IMP_CARD + 0, "Inclusion", true, NULL},
+                       {IMP_CARD + 1, "Curriculum and teaching", true, NULL},
+                       {IMP_CARD + 2, "Achievement", true, NULL},
+                       {IMP_CARD + 3, "Attendance and behaviour", true, NULL},
+                       {IMP_CARD + 4, "Personal development and wellbeing", true, NULL},
+                       {IMP_CARD + 5, "Leadership and governance", true, NULL},
+                       {IMP_CARD + 6, "Early years (where applicable)", false, "Early years"},
+                       {IMP_CARD + 7, "Post-16 provision (where applicable)", false, "Post-16 provision"}}},
 };
+
+/* The column layout l reads field from, as DfE writes it. */
+static const char *column_name(int l, int field)
+{
+    const struct imp_column *col = imp_layouts[l].cols;
+    while (col->name && col->field != field)
+        col++;
+    return col->name;
+}
 
 /* Values that mean "no figure": DfE's and EES's missing and suppression
  * codes (DFE-FILES.md), matched ignoring ASCII case. Never 0. */
@@ -8183,8 +8334,36 @@ static const char *const member_cols[] = {
     "urn",   "joined", "renewal", "hub",  "trust",  "programmes", "qar_date",   "qar_full_team",
     "areas_of_excellence", "name", "phase", "region", "area", "pupils", "fsm_pupils", "send_pupils", NULL};
 
-/* Where a school's values come from: the member list, then each layout. */
-enum { SRC_MEMBERS, N_SOURCES = 1 + N_LAYOUTS };
+/* The files given once: the member list, then one per option. A results
+ * file (--ks2, --ks4, given any number of times) is an entry of
+ * import.res instead. SRC_GIAS..SRC_SEN give figures, in layout order. */
+enum { SRC_MEMBERS, SRC_GIAS, SRC_CENSUS, SRC_SEN, SRC_OFSTED, N_SOURCES };
+static const char *const source_options[N_SOURCES] = {"members", "gias", "census", "sen", "ofsted"};
+
+/* Results: the key stages, and the values an entry holds besides its
+ * cohort (KS4: the English and maths share; KS2: the three scores). */
+enum { KS2, KS4, N_KS };
+static const char *const ks_keys[N_KS] = {"ks2", "ks4"};
+static const char *const ks_titles[N_KS] = {"KS2", "KS4"};
+enum { N_RES_VALUES = 3 };
+static const char *const res_keys[N_KS][N_RES_VALUES] = {
+    {"disadvantaged_reading", "disadvantaged_maths", "disadvantaged_gps"}, {"disadvantaged_em4_pct"}};
+
+/* One school's (or England's) results for one year, from one file. */
+struct imp_result {
+    int year, file;              /* file: its index in import.res */
+    long long line;                   /* the first row that gave it */
+    const char *group;           /* national rows: which (RECTYPE, establishment type) */
+    long long cohort;
+    bool has_cohort, seen_cohort, dropped;
+    bool has[N_RES_VALUES], seen[N_RES_VALUES];
+    double v[N_RES_VALUES];
+};
+
+struct imp_results {
+    struct imp_result *e;
+    int n, cap;
+};
 
 struct member {
     long long urn;
@@ -8201,6 +8380,12 @@ struct member {
     int g_phase, g_region;       /* -1: not one cpreport/1 knows */
     int trust_idx;               /* the base trust GIAS names, or -1 */
     bool foreign_trust;          /* GIAS names a trust the base does not list */
+    struct imp_results ks[N_KS];
+    int res_file;                /* the last results file that had it, or -1 */
+    /* From Ofsted: grades as indices of grade_names and card_grade_names,
+     * -1 none; dates in days, 0 none. */
+    int o_cur, o_prev, card_safe, card_grade[N_CARD_AREAS];
+    long long o_date, card_date;
 };
 
 struct imp_source {
@@ -8211,6 +8396,14 @@ struct imp_source {
     bool cp1252;
     long long replaced;
     int col[N_IMP_FIELDS];       /* column of each field, or -1 */
+    int layout;                  /* the layout its header matched, or -1 */
+    /* Results files (import.res) only. */
+    int ks, year;                /* year: YEAR= before the file name, or 0 */
+    long long later;                  /* members' rows left out: after the year of --as-of */
+    long long no_cohort;              /* entries left out without a cohort */
+    struct imp_results nat;      /* England's rows, for the summary */
+    long long taken;                  /* entries (results) or inspections (Ofsted) taken */
+    long long cards;                  /* Ofsted: report cards taken */
 };
 
 struct import {
@@ -8219,6 +8412,8 @@ struct import {
     int encoding;
     bool quiet;
     struct imp_source src[N_SOURCES];
+    struct imp_source *res;      /* --ks2 and --ks4 files, in the order given */
+    int nres;
     struct member *m;
     int nm;
     long long closed, foreign_trusts;
@@ -8371,6 +8566,7 @@ static const char *member_programmes(struct import *im, struct diag *d, long lon
         if (next)
             *next++ = 0;
         const char *id = trim(p);
+        int p_ix = -1;
         if (!*id) {
             imp_error(d, line, 0, "programmes: an empty programme id in the list");
             ok = false;
@@ -8384,9 +8580,16 @@ static const char *member_programmes(struct import *im, struct diag *d, long lon
         if (dup) {
             imp_error(d, line, 0, "programmes: %s is listed twice", quoted(id, q));
             ok = false;
-        } else if (im->base && im->base->has_catalogue && key_lookup(im->prog_ix, im->nprog_ix, id) < 0) {
+        } else if (im->base && im->base->has_catalogue && (p_ix = key_lookup(im->prog_ix, im->nprog_ix, id)) < 0) {
             imp_error(d, line, 0, "programmes: %s is not the id of any entry in programmes of the base file",
                       quoted(id, q));
+            ok = false;
+        } else if (p_ix >= 0 && im->base->progs[p_ix].audience >= 0 &&
+                   strcmp(audience_names[im->base->progs[p_ix].audience], "school")) {
+            /* The loader only warns, at a path of a file never written;
+             * a member list holds schools, so this is a mistake here. */
+            imp_error(d, line, 0, "programmes: %s is a programme for a %s, not a school (give it in the base file)",
+                      quoted(id, q), audience_names[im->base->progs[p_ix].audience]);
             ok = false;
         }
         sb_printf(&ids, "%s;", id);
@@ -8410,6 +8613,9 @@ static bool member_row(struct import *im, struct csv *c, const int col[N_MEMBER_
     m->line[SRC_MEMBERS] = line;
     m->renewal = m->qar_full = m->phase = m->region = m->g_phase = m->g_region = m->trust_idx = -1;
     m->aoe = -1;
+    m->res_file = m->o_cur = m->o_prev = m->card_safe = -1;
+    for (int a = 0; a < N_CARD_AREAS; a++)
+        m->card_grade[a] = -1;
     for (int k = 0; k < N_MEMBER_COLS; k++)
         if (v[k] && !*v[k])
             v[k] = NULL;
@@ -8490,8 +8696,15 @@ static bool read_members(struct import *im)
     if (r == 0)
         imp_error(&s->d, 0, 0, "empty (no header row)");
     ok = r > 0 && member_header(&c, &s->d, col);
+    int width = c.nfields;
     while (ok && (r = csv_row(&c, &s->d)) > 0) {
         s->rows++;
+        /* A field too many or too few is a comma in an unquoted value
+         * ("1,050") or a lost one: every column after it would be wrong. */
+        if (c.nfields != width) {
+            imp_error(&s->d, c.row_line, 0, "%d fields, but the header has %d", c.nfields, width);
+            continue;
+        }
         if (im->nm == cap) {
             cap = cap * 2 + 64;
             im->m = xrealloc(im->m, sizeof *im->m * (size_t)cap);
@@ -8504,7 +8717,13 @@ static bool read_members(struct import *im)
     csv_close(&c);
     if (!ok || r < 0)
         return false;
-    qsort(im->m, (size_t)im->nm, sizeof *im->m, cmp_member);
+    /* A snapshot without schools is never what an import is for. */
+    if (!s->rows) {
+        imp_error(&s->d, 0, 0, "no member rows under the header (a snapshot needs at least one school)");
+        return false;
+    }
+    if (im->nm)
+        qsort(im->m, (size_t)im->nm, sizeof *im->m, cmp_member);
     int n = 0;
     for (int i = 0; i < im->nm; i++) {
         if (n && im->m[n - 1].urn == im->m[i].urn) {
@@ -8521,46 +8740,90 @@ static bool read_members(struct import *im)
  *  Import: DfE's files                                                   *
  * ===================================================================== */
 
-/* Maps a DfE file's header to its layout's fields; false, naming what is
- * missing (and the layout it looks like), when it is not that layout. */
-static bool layout_header(struct csv *c, int l, struct imp_source *s)
+/* The field of the header row c that is col (by its name or its older
+ * one, ignoring case, spaces and underscores), or -1. */
+static int find_column(const struct csv *c, const struct imp_column *col)
 {
-    char key[128], want[128];
-    int found[N_LAYOUTS] = {0}, needed[N_LAYOUTS] = {0};
-    for (int k = 0; k < N_IMP_FIELDS; k++)
-        s->col[k] = -1;
-    for (int ll = 0; ll < N_LAYOUTS; ll++) {
-        for (const struct imp_column *col = imp_layouts[ll].cols; col->name; col++) {
-            header_key(col->name, want);
-            int i = 0;
-            while (i < c->nfields && (header_key(trim(c->buf + c->starts[i]), key), strcmp(key, want)))
-                i++;
-            needed[ll] += col->required;
-            found[ll] += col->required && i < c->nfields;
-            if (ll == l && i < c->nfields)
-                s->col[col->field] = i;
-        }
+    char key[128], want[128], alt[128];
+    header_key(col->name, want);
+    header_key(col->alt ? col->alt : col->name, alt);
+    for (int i = 0; i < c->nfields; i++) {
+        header_key(c->buf + c->starts[i], key);
+        if (!strcmp(key, want) || !strcmp(key, alt))
+            return i;
     }
-    if (found[l] == needed[l])
-        return true;
-    struct sb missing;
-    sb_init(&missing);
+    return -1;
+}
+
+/* Required columns of layout l that the header c lacks, listed into b
+ * when it is not NULL; their number. */
+static int layout_missing(const struct csv *c, int l, struct sb *b)
+{
     int n = 0;
     for (const struct imp_column *col = imp_layouts[l].cols; col->name; col++)
-        if (col->required && s->col[col->field] < 0)
-            sb_printf(&missing, "%s%s", n++ ? ", " : "", col->name);
-    int like = -1;
-    for (int ll = 0; ll < N_LAYOUTS; ll++)
-        if (ll != l && found[ll] == needed[ll])
-            like = ll;
-    if (like >= 0)
-        imp_error(&s->d, c->row_line, 0, "no column%s %s (the file looks like %s: give it with --%s)", n > 1 ? "s" : "",
-                  missing.buf, imp_layouts[like].what, imp_layouts[like].option);
-    else
-        imp_error(&s->d, c->row_line, 0, "no column%s %s (the file may not be %s)", n > 1 ? "s" : "", missing.buf,
-                  imp_layouts[l].what);
+        if (col->required && find_column(c, col) < 0) {
+            if (b)
+                sb_printf(b, "%s%s", n ? ", " : "", col->name);
+            n++;
+        }
+    return n;
+}
+
+/* Settles which of the option's layouts the header c is (the one with
+ * every required column, the most of them when several have) and maps
+ * its fields into s; -1, naming what is missing (and the option the file
+ * looks like), when it is none. */
+static int layout_header(struct csv *c, const char *option, struct imp_source *s)
+{
+    int best = -1, nbest = 0, like = -1, ours = 0;
+    for (int k = 0; k < N_IMP_FIELDS; k++)
+        s->col[k] = -1;
+    for (int l = 0; l < N_LAYOUTS; l++) {
+        int need = 0;
+        for (const struct imp_column *col = imp_layouts[l].cols; col->name; col++)
+            need += col->required;
+        bool mine = !strcmp(imp_layouts[l].option, option);
+        ours += mine;
+        if (layout_missing(c, l, NULL))
+            continue;
+        if (mine && need > nbest)
+            best = l, nbest = need;
+        else if (!mine)
+            like = l;
+    }
+    if (best >= 0) {
+        for (const struct imp_column *col = imp_layouts[best].cols; col->name; col++)
+            s->col[col->field] = find_column(c, col);
+        return best;
+    }
+    struct sb missing;
+    sb_init(&missing);
+    if (ours == 1) {
+        int l = 0;
+        while (strcmp(imp_layouts[l].option, option))
+            l++;
+        int n = layout_missing(c, l, &missing);
+        if (like >= 0)
+            imp_error(&s->d, c->row_line, 0, "no column%s %s (the file looks like %s: give it with --%s)",
+                      n > 1 ? "s" : "", missing.buf, imp_layouts[like].what, imp_layouts[like].option);
+        else
+            imp_error(&s->d, c->row_line, 0, "no column%s %s (the file may not be %s)", n > 1 ? "s" : "",
+                      missing.buf, imp_layouts[l].what);
+    } else {
+        for (int l = 0; l < N_LAYOUTS; l++) {
+            if (strcmp(imp_layouts[l].option, option))
+                continue;
+            sb_add(&missing, missing.len ? "; " : "");
+            sb_printf(&missing, "as %s it lacks ", imp_layouts[l].what);
+            layout_missing(c, l, &missing);
+        }
+        if (like >= 0)
+            sb_printf(&missing, " (the file looks like %s: give it with --%s)", imp_layouts[like].what,
+                      imp_layouts[like].option);
+        imp_error(&s->d, c->row_line, 0, "not a layout --%s knows: %s", option, missing.buf);
+    }
     sb_free(&missing);
-    return false;
+    return -1;
 }
 
 /* A DfE figure: a count, or a missing or suppressed value (counted by its
@@ -8606,8 +8869,51 @@ static int gias_phase(const char *phase, const char *type)
     return -1;
 }
 
+/* The next character of the UTF-8 text *p, lower-cased, and *p moved
+ * past it. Case is folded for ASCII, the Latin-1 Supplement and Latin
+ * Extended-A (U+0100..U+017F), the letters of English, French, German,
+ * Polish, Czech, Turkish... school and trust names; any other character,
+ * and any byte that is not UTF-8, is itself. */
+static unsigned fold_next(const char **p)
+{
+    const unsigned char *u = (const unsigned char *)*p;
+    size_t len = utf8_length(u, strlen(*p));
+    unsigned cp = u[0];
+    if (len > 1) {
+        cp = u[0] & (0x7F >> len);
+        for (size_t k = 1; k < len; k++)
+            cp = cp << 6 | (u[k] & 0x3F);
+    }
+    *p += len ? len : 1;
+    if (cp < 0x80)
+        return (unsigned)tolower((int)cp);
+    if (len < 2)
+        return cp;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+        return cp + 0x20;
+    if (cp == 0x178)
+        return 0xFF;
+    /* Latin Extended-A pairs upper, lower: even first in 0100..0137 and
+     * 014A..0177, odd first in 0139..0148 and 0179..017E. */
+    if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
+        return cp | 1;
+    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+        return cp + (cp & 1);
+    return cp;
+}
+
+/* Whether a and b are the same name ignoring case (fold_next's). */
+static bool same_name(const char *a, const char *b)
+{
+    while (*a && *b)
+        if (fold_next(&a) != fold_next(&b))
+            return false;
+    return !*a && !*b;
+}
+
 /* GIAS's trust for m: an entry of the base's trusts by code (its id) or,
- * ignoring case, by name. */
+ * ignoring case, by name. A member row that names a trust keeps it; when
+ * GIAS names another, that is said. */
 static void gias_trust(struct import *im, struct member *m)
 {
     const char *code = m->g[IMP_TRUST_CODE], *name = m->g[IMP_TRUST_NAME];
@@ -8618,9 +8924,21 @@ static void gias_trust(struct import *im, struct member *m)
     if (code && *code)
         m->trust_idx = key_lookup(im->trust_ix, im->ntrust_ix, code);
     for (int t = 0; b && m->trust_idx < 0 && name && *name && t < b->ntrusts; t++)
-        if (b->trusts[t].name && !ascii_casecmp(b->trusts[t].name, name))
+        if (b->trusts[t].name && same_name(b->trusts[t].name, name))
             m->trust_idx = t;
-    m->foreign_trust = m->trust_idx < 0;
+    if (!m->trust) {
+        m->foreign_trust = m->trust_idx < 0;
+        return;
+    }
+    if (m->trust_idx >= 0 && !strcmp(b->trusts[m->trust_idx].id, m->trust))
+        return;
+    char q[64], q2[64], q3[64];
+    struct imp_source *gs = &im->src[SRC_GIAS];
+    imp_warn(&im->src[SRC_MEMBERS].d, m->line[SRC_MEMBERS],
+             "URN %lld: trust %s here, but %s gives trust %s (code %s)%s; the member list's is kept", m->urn,
+             quoted(m->trust, q), shown(gs->file), name && *name ? quoted(name, q2) : "with no name",
+             code && *code ? quoted(code, q3) : "none",
+             m->trust_idx >= 0 ? "" : ", which the base file does not list");
 }
 
 /* One row of a DfE file: a member's fields are taken, anyone else's are
@@ -8671,26 +8989,437 @@ static void dfe_row(struct import *im, int l, struct csv *c)
     }
 }
 
-/* Reads one DfE file, keeping the members' rows only. */
-static void read_dfe(struct import *im, int l)
+/* The member the row's URN names, or NULL (not a member, or no URN). */
+static struct member *row_member(struct import *im, const struct imp_source *s, const struct csv *c, long long *urn)
 {
-    struct imp_source *s = &im->src[1 + l];
+    char tmp[16];
+    snprintf(tmp, sizeof tmp, "%s", csv_field(c, s->col[IMP_URN]));
+    return parse_urn(trim(tmp), urn) ? find_member(im, *urn) : NULL;
+}
+
+/* The row's value of field, spaces trimmed; NULL when the layout has no
+ * such column. */
+static char *row_value(const struct imp_source *s, struct csv *c, int field)
+{
+    return s->col[field] >= 0 ? trim(c->buf + c->starts[s->col[field]]) : NULL;
+}
+
+/* ---- Results: --ks2 and --ks4 ---- */
+
+/* A results value: a number, "12.5%" allowed, or a missing or suppressed
+ * value (counted by its code, never 0). False, after saying so, for
+ * anything else or a number outside lo..hi. */
+static bool res_number(struct imp_source *s, long long line, int field, const char *v, double lo, double hi,
+                       double *out, bool *has)
+{
+    char q[64], *end;
+    const char *name = column_name(s->layout, field);
+    *has = false;
+    int code = name_index(v, missing_codes);
+    if (code >= 0) {
+        s->missing[code]++;
+        return true;
+    }
+    size_t n = strlen(v);
+    bool pct = n && v[n - 1] == '%';
+    errno = 0;
+    double x = strtod(v, &end);
+    bool number = n && (isdigit((unsigned char)v[0]) || (v[0] == '-' && isdigit((unsigned char)v[1]))) &&
+                  end == v + n - pct && !errno && isfinite(x);
+    if (!number) {
+        imp_error(&s->d, line, 0, "%s: %s is neither a number nor a known missing-value code", name, quoted(v, q));
+        return false;
+    }
+    if (x < lo || x > hi) {
+        imp_error(&s->d, line, 0, "%s: %s is outside %g to %g", name, quoted(v, q), lo, hi);
+        return false;
+    }
+    *out = x;
+    return *has = true;
+}
+
+/* An EES time_period, "202425" for the academic year 2024/25, as the
+ * year its results are for (2025). */
+static bool parse_period(const char *v, int *year)
+{
+    if (strlen(v) != 6 || strspn(v, "0123456789") != 6)
+        return false;
+    int first = atoi(v) / 100, second = atoi(v + 4);
+    *year = first + 1;
+    return (first + 1) % 100 == second;
+}
+
+/* Whether an EES row is the disadvantaged pupils' own: breakdown (and
+ * disadvantage_status, where the file has it) "Disadvantaged", every
+ * other breakdown the file has "Total". */
+static bool res_disadvantaged(const struct imp_source *s, struct csv *c)
+{
+    static const int totals[] = {IMP_SEX, IMP_LANGUAGE, IMP_PRIOR, IMP_MOBILITY};
+    const char *b = row_value(s, c, IMP_BREAKDOWN), *ds = row_value(s, c, IMP_DISADV_STATUS);
+    if (ascii_casecmp(b, "Disadvantaged") || (ds && ascii_casecmp(ds, "Disadvantaged")))
+        return false;
+    for (size_t k = 0; k < sizeof totals / sizeof totals[0]; k++) {
+        const char *v = row_value(s, c, totals[k]);
+        if (v && ascii_casecmp(v, "Total"))
+            return false;
+    }
+    return true;
+}
+
+/* The entry of list for year from file f (and group, for England's
+ * rows), added when there is none. */
+static struct imp_result *res_entry(struct import *im, struct imp_results *list, int year, int f, long long line,
+                                    const char *group)
+{
+    for (int i = 0; i < list->n; i++) {
+        struct imp_result *e = &list->e[i];
+        if (e->year == year && e->file == f &&
+            (e->group == group || (e->group && group && !strcmp(e->group, group))))
+            return e;
+    }
+    if (list->n == list->cap) {
+        list->cap = list->cap * 2 + 4;
+        list->e = xrealloc(list->e, sizeof *list->e * (size_t)list->cap);
+    }
+    struct imp_result *e = &list->e[list->n++];
+    memset(e, 0, sizeof *e);
+    e->year = year;
+    e->file = f;
+    e->line = line;
+    e->group = group ? arena_strdup(&im->arena, group) : NULL;
+    return e;
+}
+
+/* KS2's subjects in an EES file, as the index of the entry's value. */
+static int ks2_subject(const char *v)
+{
+    static const char *const subjects[][2] = {{"Reading", "Reading"},
+                                              {"Maths", "Mathematics"},
+                                              {"Grammar, punctuation and spelling", "GPS"}};
+    for (int k = 0; k < 3; k++)
+        if (!ascii_casecmp(v, subjects[k][0]) || !ascii_casecmp(v, subjects[k][1]))
+            return k;
+    return -1;
+}
+
+/* One row of a results file: a member's or England's disadvantaged
+ * pupils; anything else is dropped unread. */
+static void results_row(struct import *im, int f, struct csv *c)
+{
+    struct imp_source *s = &im->res[f];
+    long long line = c->row_line, urn = 0;
+    bool wide = s->layout == L_KS4_WIDE || s->layout == L_KS2_WIDE, national = false;
+    const char *group = NULL;
+    char q[64];
+    if (wide) {
+        /* RECTYPE 1 is a school; 4 England (KS2: all schools), 5 (KS2)
+         * England's state-funded schools; 2 and 3 local authorities. */
+        const char *rt = row_value(s, c, IMP_RECTYPE);
+        if (!strcmp(rt, "4") || (s->ks == KS2 && !strcmp(rt, "5"))) {
+            national = true;
+            group = !strcmp(rt, "4") ? "RECTYPE 4" : "RECTYPE 5, state-funded";
+        } else if (strcmp(rt, "1")) {
+            return;
+        }
+    } else {
+        const char *level = row_value(s, c, IMP_LEVEL);
+        if (level && !ascii_casecmp(level, "National"))
+            national = true;
+        else if (level && ascii_casecmp(level, "School"))
+            return;
+        if (!res_disadvantaged(s, c))
+            return;
+        group = national ? row_value(s, c, IMP_GROUP) : NULL;
+    }
+    int subject = -1;
+    if (s->layout == L_KS2_EES && (subject = ks2_subject(row_value(s, c, IMP_SUBJECT))) < 0)
+        return;
+    int year = s->year;
+    if (!wide && (!parse_period(row_value(s, c, IMP_PERIOD), &year) || year < 2000)) {
+        imp_error(&s->d, line, 0, "time_period: %s is not an academic year such as 202425 (from 1999/2000)",
+                  quoted(row_value(s, c, IMP_PERIOD), q));
+        return;
+    }
+    struct imp_results *list = &s->nat;
+    if (!national) {
+        struct member *m = row_member(im, s, c, &urn);
+        if (!m)
+            return;
+        if (m->res_file != f) {
+            m->res_file = f;
+            s->matched++;
+        }
+        int last, mm, dd;
+        civil_from_days(im->as_of, &last, &mm, &dd);
+        if (year > last) {
+            s->later++;
+            return;
+        }
+        list = &m->ks[s->ks];
+    }
+    struct imp_result *e = res_entry(im, list, year, f, line, group);
+    /* One row an entry, but a row a subject in the long KS2 file. */
+    bool twice = subject < 0 ? e->seen_cohort : e->seen[subject];
+    /* England's rows are only shown: the first of a year and group is. */
+    if (twice) {
+        if (!national)
+            imp_error(&s->d, e->line, line, "URN %lld: %s %d is given twice", urn, ks_titles[s->ks], year);
+        return;
+    }
+    const char *v = row_value(s, c, IMP_COHORT);
+    long long cohort;
+    bool has;
+    e->seen_cohort = true;
+    if (dfe_figure(s, line, column_name(s->layout, IMP_COHORT), v, &cohort, &has) && has) {
+        /* The long KS2 file counts the pupils eligible for each subject:
+         * the cohort is the largest. */
+        e->cohort = e->has_cohort && e->cohort > cohort ? e->cohort : cohort;
+        e->has_cohort = true;
+    }
+    static const int wide_fields[N_KS][N_RES_VALUES] = {{IMP_READ, IMP_MATHS, IMP_GPS}, {IMP_EM4, -1, -1}};
+    for (int k = 0; k < N_RES_VALUES; k++) {
+        int field = subject >= 0 ? (k == subject ? IMP_SCORE : -1) : wide_fields[s->ks][k];
+        if (field < 0 || !(v = row_value(s, c, field)))
+            continue;
+        e->seen[k] = true;
+        if (s->ks == KS4)
+            res_number(s, line, field, v, 0, 100, &e->v[k], &e->has[k]);
+        else
+            res_number(s, line, field, v, SCALED_MIN, SCALED_MAX, &e->v[k], &e->has[k]);
+    }
+}
+
+static int cmp_result(const void *pa, const void *pb)
+{
+    const struct imp_result *a = pa, *b = pb;
+    if (a->year != b->year)
+        return (a->year > b->year) - (a->year < b->year);
+    return (a->file > b->file) - (a->file < b->file);
+}
+
+/* Whether two entries give the same figures. */
+static bool same_results(const struct imp_result *a, const struct imp_result *b)
+{
+    if (a->cohort != b->cohort)
+        return false;
+    for (int k = 0; k < N_RES_VALUES; k++)
+        if (a->has[k] != b->has[k] || (a->has[k] && a->v[k] != b->v[k]))
+            return false;
+    return true;
+}
+
+/* Once every results file is read: an entry without its cohort is left
+ * out (with a warning when it had a figure); two files giving the same
+ * school and year must agree, and the second is then dropped. */
+static void results_settle(struct import *im, struct member *m)
+{
+    for (int ks = 0; ks < N_KS; ks++) {
+        struct imp_results *list = &m->ks[ks];
+        if (list->n > 1)
+            qsort(list->e, (size_t)list->n, sizeof *list->e, cmp_result);
+        for (int i = 0; i < list->n; i++) {
+            struct imp_result *e = &list->e[i];
+            struct imp_source *s = &im->res[e->file];
+            if (!e->has_cohort) {
+                e->dropped = true;
+                s->no_cohort++;
+                if (e->has[0] || e->has[1] || e->has[2])
+                    imp_warn(&s->d, e->line, "URN %lld: %s %d is left out: its disadvantaged cohort (%s) is "
+                             "missing or suppressed, and every average is weighted by it", m->urn, ks_titles[ks],
+                             e->year, column_name(s->layout, IMP_COHORT));
+                continue;
+            }
+            for (int j = 0; j < i && !e->dropped; j++) {
+                const struct imp_result *o = &list->e[j];
+                if (o->dropped || o->year != e->year)
+                    continue;
+                if (!same_results(o, e))
+                    imp_error(&s->d, e->line, 0, "URN %lld: %s %d is also in %s:%lld, with other figures; give "
+                              "one file for each year", m->urn, ks_titles[ks], e->year,
+                              shown(im->res[o->file].file), o->line);
+                e->dropped = true;
+            }
+            s->taken += !e->dropped;
+        }
+    }
+}
+
+/* ---- Inspections: --ofsted ---- */
+
+/* An Ofsted value: NULL, empty or the literal NULL are no value. */
+static const char *mi_value(const struct imp_source *s, struct csv *c, int field)
+{
+    const char *v = row_value(s, c, field);
+    return v && *v && ascii_casecmp(v, "NULL") ? v : NULL;
+}
+
+/* A four-point grade (1-4 or its words) as an index of grade_names; -1
+ * for none ("Not judged", empty); -2, after saying so, for anything else. */
+static int mi_grade(struct imp_source *s, long long line, struct csv *c, int field)
+{
+    static const char *const words[] = {"Outstanding", "Good", "Requires improvement", "Inadequate", NULL};
+    char q[64];
+    const char *v = mi_value(s, c, field);
+    if (!v || !ascii_casecmp(v, "Not judged"))
+        return -1;
+    if (strlen(v) == 1 && v[0] >= '1' && v[0] <= '4')
+        return v[0] - '1';
+    int g = name_index(v, words);
+    if (g < 0)
+        imp_error(&s->d, line, 0, "%s: %s is not a grade (1 to 4, Outstanding, Good, Requires improvement, "
+                  "Inadequate, or Not judged)", column_name(s->layout, field), quoted(v, q));
+    return g < 0 ? -2 : g;
+}
+
+/* An Ofsted date (dd/mm/yyyy) in days; 0 when there is none; -1, after
+ * saying so, for one that is not a date. */
+static long long mi_date(struct imp_source *s, long long line, struct csv *c, int field)
+{
+    char q[64];
+    long long days;
+    const char *v = mi_value(s, c, field);
+    if (!v)
+        return 0;
+    if (parse_any_date(v, &days))
+        return days;
+    imp_error(&s->d, line, 0, "%s: %s is not a date (dd/mm/yyyy)", column_name(s->layout, field), quoted(v, q));
+    return -1;
+}
+
+/* A report-card grade as an index of card_grade_names; -1 for none ("Not
+ * applicable", empty); -2, after saying so, for anything else. */
+static int mi_card_grade(struct imp_source *s, long long line, struct csv *c, int field)
+{
+    static const char *const words[] = {"Exceptional", "Strong standard", "Expected standard", "Needs attention",
+                                        "Urgent improvement", NULL};
+    static const char *const short_words[] = {"Exceptional", "Strong", "Expected", "Needs attention",
+                                              "Urgent improvement", NULL};
+    char q[64];
+    const char *v = mi_value(s, c, field);
+    if (!v || !ascii_casecmp(v, "Not applicable"))
+        return -1;
+    int g = name_index(v, words);
+    if (g < 0)
+        g = name_index(v, short_words);
+    if (g < 0)
+        imp_error(&s->d, line, 0, "%s: %s is not a report-card grade (Exceptional, Strong standard, Expected "
+                  "standard, Needs attention, Urgent improvement, or Not applicable)",
+                  column_name(s->layout, field), quoted(v, q));
+    return g < 0 ? -2 : g;
+}
+
+/* One row of Ofsted's file: a member's inspection; anyone else's row is
+ * dropped unread. */
+static void ofsted_row(struct import *im, struct csv *c)
+{
+    struct imp_source *s = &im->src[SRC_OFSTED];
+    long long urn, line = c->row_line;
+    char q[64], d1[16], d2[16];
+    struct member *m = row_member(im, s, c, &urn);
+    if (!m)
+        return;
+    if (m->line[SRC_OFSTED]) {
+        imp_error(&s->d, m->line[SRC_OFSTED], line, "URN %lld is listed twice", urn);
+        return;
+    }
+    m->line[SRC_OFSTED] = line;
+    s->matched++;
+    bool cards = s->layout == L_OFSTED_NEW;
+    int date_field = cards ? IMP_OEIF_DATE : IMP_INSPECTED;
+    int cur = mi_grade(s, line, c, IMP_OE), prev = mi_grade(s, line, c, IMP_PREV_OE);
+    long long date = mi_date(s, line, c, date_field);
+    if (date > im->as_of) {
+        imp_warn(&s->d, line, "URN %lld: the inspection of %s is after --as-of (%s); left out", urn,
+                 iso_date(date, d1), iso_date(im->as_of, d2));
+    } else if (date > 0 && cur > -2 && prev > -2) {
+        m->o_date = date;
+        m->o_cur = cur;
+        m->o_prev = prev;
+        s->taken++;
+    } else if (!date && (cur >= 0 || prev >= 0)) {
+        imp_error(&s->d, line, 0, "URN %lld: a grade without its date (%s is empty)", urn,
+                  column_name(s->layout, date_field));
+    }
+    if (!cards)
+        return;
+    /* Safeguarding is met or not; each area graded on the report card's
+     * scale. The inspection is the latest (Inspection start date). */
+    bool any = false, bad = false;
+    int safe = -1, grade[N_CARD_AREAS];
+    const char *v = mi_value(s, c, IMP_SAFEGUARDING);
+    if (v && ascii_casecmp(v, "Not applicable")) {
+        if ((safe = name_index(v, (const char *const[]){"Met", "Not met", NULL})) < 0) {
+            imp_error(&s->d, line, 0, "%s: %s is not Met or Not met", column_name(s->layout, IMP_SAFEGUARDING),
+                      quoted(v, q));
+            bad = true;
+        }
+        any = true;
+    }
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        grade[a] = mi_card_grade(s, line, c, IMP_CARD + a);
+        any |= grade[a] != -1;
+        bad |= grade[a] == -2;
+    }
+    if (!any)
+        return;
+    long long from = days_from_civil(CARDS_FROM_Y, CARDS_FROM_M, 1);
+    date = mi_date(s, line, c, IMP_INSPECTED);
+    if (!date)
+        imp_error(&s->d, line, 0, "URN %lld: a report card without its date (%s is empty)", urn,
+                  column_name(s->layout, IMP_INSPECTED));
+    else if (date > 0 && date < from)
+        imp_error(&s->d, line, 0, "URN %lld: a report card inspected on %s, before report cards began (%s)", urn,
+                  iso_date(date, d1), iso_date(from, d2));
+    else if (date > im->as_of)
+        imp_warn(&s->d, line, "URN %lld: the report-card inspection of %s is after --as-of (%s); left out", urn,
+                 iso_date(date, d1), iso_date(im->as_of, d2));
+    else if (date > 0 && !bad) {
+        m->card_date = date;
+        m->card_safe = safe;
+        memcpy(m->card_grade, grade, sizeof grade);
+        s->cards++;
+    }
+}
+
+/* Reads one file of the option's: its header settles the layout, then
+ * every row is read and a member's kept. `f` is the results file's index
+ * in im->res, or -1. */
+static void read_dfe(struct import *im, struct imp_source *s, const char *option, int f)
+{
     struct csv c;
     if (!csv_open(&c, s->file, im->encoding, &s->d)) {
         csv_close(&c);
         return;
     }
     int r = csv_row(&c, &s->d);
+    /* Ofsted's files may have a title line above the header. */
+    static const struct imp_column urn_col = {IMP_URN, "URN", true, "school_urn"};
+    if (r > 0 && !strcmp(option, "ofsted") && find_column(&c, &urn_col) < 0)
+        r = csv_row(&c, &s->d);
     if (r == 0)
         imp_error(&s->d, 0, 0, "empty (no header row)");
-    if (r > 0 && layout_header(&c, l, s)) {
+    if (r > 0 && (s->layout = layout_header(&c, option, s)) >= 0) {
+        bool wide = s->layout == L_KS4_WIDE || s->layout == L_KS2_WIDE, go = false;
+        if (f >= 0 && wide && !s->year)
+            imp_error(&s->d, c.row_line, 0, "the file gives no year: it is %s; give it as --%s YEAR=%s, YEAR "
+                      "being the year of the results (2019 for 2018/19)", imp_layouts[s->layout].what, option,
+                      shown(s->file));
+        else if (f >= 0 && !wide && s->year)
+            imp_error(&s->d, c.row_line, 0, "the file gives its years in time_period: give it without %d=",
+                      s->year);
+        else
+            go = true;
         int width = c.nfields;
-        while ((r = csv_row(&c, &s->d)) > 0) {
+        while (go && (r = csv_row(&c, &s->d)) > 0) {
             s->rows++;
             if (c.nfields != width)
                 imp_error(&s->d, c.row_line, 0, "%d fields, but the header has %d", c.nfields, width);
+            else if (f >= 0)
+                results_row(im, f, &c);
+            else if (!strcmp(option, "ofsted"))
+                ofsted_row(im, &c);
             else
-                dfe_row(im, l, &c);
+                dfe_row(im, s->layout, &c);
         }
     }
     s->cp1252 = c.cp1252;
@@ -8814,7 +9543,7 @@ static bool read_base(struct import *im, struct sb *head, struct sb *tail, const
     if (cJSON_IsObject(root)) {
         if (schools && !cJSON_IsNull(schools) && (!cJSON_IsArray(schools) || cJSON_GetArraySize(schools))) {
             fprintf(stderr, "%s: %s: schools: a base file holds no schools (they come from the member list)\n",
-                    progname, file);
+                    progname, shown(file));
             arena_free(&json_arena);
             return false;
         }
@@ -8864,13 +9593,87 @@ static const char *gias_text(const struct member *m, int field)
     return v && *v && ascii_casecmp(v, "Not applicable") ? v : NULL;
 }
 
+/* m's `ofsted` and `report_card` objects, when Ofsted's file gave them. */
+static void import_inspections(const struct member *m, struct sb *b, bool *first)
+{
+    char d1[16];
+    if (m->o_date) {
+        bool f = true;
+        json_member(b, 3, "ofsted", first);
+        sb_addc(b, '{');
+        static const char *const keys[] = {"previous", "current"};
+        const int grades[] = {m->o_prev, m->o_cur};
+        for (int k = 0; k < 2; k++)
+            if (grades[k] >= 0) {
+                json_member(b, 4, keys[k], &f);
+                json_string(b, grade_names[grades[k]]);
+            }
+        json_member(b, 4, "inspected", &f);
+        json_string(b, iso_date(m->o_date, d1));
+        json_close(b, 3, '}', false);
+    }
+    if (m->card_date) {
+        bool f = true, g = true;
+        json_member(b, 3, "report_card", first);
+        sb_addc(b, '{');
+        json_member(b, 4, "inspected", &f);
+        json_string(b, iso_date(m->card_date, d1));
+        if (m->card_safe >= 0) {
+            json_member(b, 4, "safeguarding", &f);
+            json_string(b, safeguarding_names[m->card_safe]);
+        }
+        for (int a = 0; a < N_CARD_AREAS; a++)
+            if (m->card_grade[a] >= 0) {
+                if (g) {
+                    json_member(b, 4, "grades", &f);
+                    sb_addc(b, '{');
+                }
+                json_member(b, 5, card_area_keys[a], &g);
+                json_string(b, card_grade_names[m->card_grade[a]]);
+            }
+        if (!g)
+            json_close(b, 4, '}', false);
+        json_close(b, 3, '}', false);
+    }
+}
+
+/* m's `ks2` and `ks4` arrays: the entries kept, by year. */
+static void import_results(const struct member *m, struct sb *b, bool *first)
+{
+    for (int ks = 0; ks < N_KS; ks++) {
+        bool any = false;
+        for (int i = 0; i < m->ks[ks].n; i++) {
+            const struct imp_result *e = &m->ks[ks].e[i];
+            if (e->dropped)
+                continue;
+            bool f = true;
+            if (!any)
+                json_member(b, 3, ks_keys[ks], first);
+            sb_add(b, any ? ",\n        {" : "[\n        {");
+            any = true;
+            json_member(b, 5, "year", &f);
+            sb_printf(b, "%d", e->year);
+            json_member(b, 5, "disadvantaged_pupils", &f);
+            sb_printf(b, "%lld", e->cohort);
+            for (int k = 0; k < N_RES_VALUES; k++)
+                if (e->has[k]) {
+                    json_member(b, 5, res_keys[ks][k], &f);
+                    json_number(b, e->v[k]);
+                }
+            json_close(b, 4, '}', false);
+        }
+        if (any)
+            json_close(b, 3, ']', false);
+    }
+}
+
 /* Settles m's values by precedence and writes its school object into b;
  * closed schools are left out with a warning, contradictions reported. */
 static void import_school(struct import *im, struct member *m, struct sb *b, bool *first_school)
 {
-    struct diag *d = &im->src[SRC_MEMBERS].d, *gd = &im->src[1 + L_GIAS].d;
-    long long line = m->line[SRC_MEMBERS], gline = m->line[1 + L_GIAS];
-    const char *gfile = im->src[1 + L_GIAS].file;
+    struct diag *d = &im->src[SRC_MEMBERS].d, *gd = &im->src[SRC_GIAS].d;
+    long long line = m->line[SRC_MEMBERS], gline = m->line[SRC_GIAS];
+    const char *gfile = im->src[SRC_GIAS].file;
     char q[64], q2[64], d1[16];
     if (gline && !ascii_casecmp(m->g[IMP_STATUS], "Closed")) {
         /* GIAS writes dd-mm-yyyy; anything else is shown quoted. */
@@ -8885,7 +9688,7 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
         else
             closed = quoted(closed, q2);
         imp_warn(d, line, "URN %lld (%s) is closed in %s (closing date %s); left out of the snapshot", m->urn,
-                 quoted(m->g[IMP_NAME], q), gfile, closed);
+                 quoted(m->g[IMP_NAME], q), shown(gfile), closed);
         im->closed++;
         return;
     }
@@ -8895,6 +9698,16 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     int region = m->region >= 0 ? m->region : gline ? m->g_region : -1;
     const char *trust = m->trust ? m->trust : m->trust_idx >= 0 ? im->base->trusts[m->trust_idx].id : NULL;
     bool reported = false;
+    /* What the loader would refuse is said here, at the line it came from. */
+    static const int texts[] = {IMP_NAME, IMP_AREA};
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        const char *v = texts[k] == IMP_NAME ? name : area;
+        if (v && v == m->g[texts[k]] && strlen(v) > MAX_TEXT_BYTES) {
+            imp_error(gd, gline, 0, "URN %lld: %s is %zu bytes long, more than the limit of %d", m->urn,
+                      column_name(L_GIAS, texts[k]), strlen(v), MAX_TEXT_BYTES);
+            reported = true;
+        }
+    }
     if (phase < 0 && gline) {
         imp_error(gd, gline, 0,
                   "URN %lld: PhaseOfEducation (name) %s with TypeOfEstablishment (name) %s is no phase of "
@@ -8910,24 +9723,34 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
     int src[N_FIGS];
     for (int f = 0; f < N_FIGS; f++)
         src[f] = pick_figure(m, f);
+    bool contradicts[N_FIGS] = {false};
     for (int f = FIG_FSM; f < N_FIGS && src[FIG_PUPILS] >= 0; f++) {
         long long pupils = m->fig[src[FIG_PUPILS]][FIG_PUPILS];
         if (src[f] >= 0 && m->fig[src[f]][f] > pupils) {
             imp_warn(d, line, "URN %lld: %s %lld (%s) is more than pupils %lld (%s); %s left out", m->urn, fig_keys[f],
-                     m->fig[src[f]][f], im->src[src[f]].file, pupils, im->src[src[FIG_PUPILS]].file, fig_keys[f]);
+                     m->fig[src[f]][f], shown(im->src[src[f]].file), pupils, shown(im->src[src[FIG_PUPILS]].file),
+                     fig_keys[f]);
             src[f] = -1;
+            contradicts[f] = true;
         }
+    }
+    /* fsm_pupils is required: one left out for contradicting pupils is
+     * said as such, not as a figure no file has. */
+    if (contradicts[FIG_FSM]) {
+        imp_error(d, line, 0, "URN %lld: fsm_pupils was left out because it contradicts pupils (above); give both "
+                  "in the member list", m->urn);
+        reported = true;
     }
     struct sb missing;
     sb_init(&missing);
     const char *needs[] = {name ? NULL : "name", phase < 0 && !gline ? "phase" : NULL,
                            region < 0 && !gline ? "region" : NULL, src[FIG_PUPILS] < 0 ? "pupils" : NULL,
-                           src[FIG_FSM] < 0 ? "fsm_pupils" : NULL};
+                           src[FIG_FSM] < 0 && !contradicts[FIG_FSM] ? "fsm_pupils" : NULL};
     for (size_t k = 0; k < sizeof needs / sizeof needs[0]; k++)
         if (needs[k])
             sb_printf(&missing, "%s%s", missing.len ? ", " : "", needs[k]);
     bool anywhere = false;
-    for (int s = 1; s < N_SOURCES; s++)
+    for (int s = SRC_GIAS; s <= SRC_SEN; s++)
         anywhere |= m->line[s] != 0;
     if (missing.len)
         imp_error(d, line, 0, "URN %lld has no %s from any file%s; give %s in the member list", m->urn, missing.buf,
@@ -8989,6 +9812,7 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
         }
         sb_addc(b, ']');
     }
+    import_inspections(m, b, &first);
     if (m->has_qar) {
         bool qfirst = true;
         json_member(b, 3, "qar", &first);
@@ -9003,27 +9827,61 @@ static void import_school(struct import *im, struct member *m, struct sb *b, boo
         }
         json_close(b, 3, '}', false);
     }
+    import_results(m, b, &first);
     json_close(b, 2, '}', false);
 }
 
-/* "12 rows read" and the rest of one file's line of the summary. */
-static void import_summary(const struct import *im, int src, long long written)
+/* England's results that a results file gave, one line a year and
+ * group, for the analyst to copy into the base file's `national`: cpreport
+ * does not guess them into the snapshot. */
+static void import_national(const struct imp_source *s, struct sb *b)
 {
-    const struct imp_source *s = &im->src[src];
+    for (int i = 0; i < s->nat.n; i++) {
+        const struct imp_result *e = &s->nat.e[i];
+        char q[64];
+        sb_printf(b, "%s: %s: national figures seen, %s %d", progname, shown(s->file), ks_titles[s->ks], e->year);
+        if (e->group)
+            sb_printf(b, " (%s)", quoted(e->group, q));
+        int n = 0;
+        for (int k = 0; k < N_RES_VALUES; k++)
+            if (e->has[k]) {
+                sb_printf(b, "%s%s ", n++ ? ", " : ": ", res_keys[s->ks][k]);
+                json_number(b, e->v[k]);
+            }
+        sb_add(b, n ? "\n" : ": none\n");
+    }
+}
+
+/* "12 rows read" and the rest of one file's line of the summary; src is
+ * the file's SRC_, or -1 for a results file. */
+static void import_summary(const struct import *im, const struct imp_source *s, int src, long long written)
+{
     struct sb b;
     sb_init(&b);
-    sb_printf(&b, "%s: %s: %lld row%s read", progname, s->file, s->rows, s->rows == 1 ? "" : "s");
+    sb_printf(&b, "%s: %s: %lld row%s read", progname, shown(s->file), s->rows, s->rows == 1 ? "" : "s");
+    if (src < 0 || src == SRC_OFSTED) {
+        sb_printf(&b, ", %lld member%s matched, %lld not found", s->matched, s->matched == 1 ? "" : "s",
+                  im->nm - s->matched);
+        if (src < 0)
+            sb_printf(&b, ", %lld %s entr%s taken, %lld left out without a cohort, %lld row%s after the year of "
+                      "--as-of", s->taken, ks_titles[s->ks], s->taken == 1 ? "y" : "ies", s->no_cohort, s->later,
+                      s->later == 1 ? "" : "s");
+        else
+            sb_printf(&b, ", %lld inspection%s and %lld report card%s taken", s->taken, s->taken == 1 ? "" : "s",
+                      s->cards, s->cards == 1 ? "" : "s");
+    }
     if (src == SRC_MEMBERS) {
         sb_printf(&b, ", %lld school%s imported", written, written == 1 ? "" : "s");
         if (im->closed)
             sb_printf(&b, ", %lld closed left out", im->closed);
         sb_printf(&b, ", %lld figure%s given", s->figures, s->figures == 1 ? "" : "s");
-    } else {
+    } else if (src != SRC_OFSTED) {
         long long missing = 0;
         for (int k = 0; k < N_MISSING_CODES; k++)
             missing += s->missing[k];
-        sb_printf(&b, ", %lld member%s matched, %lld not found, %lld figure%s taken", s->matched,
-                  s->matched == 1 ? "" : "s", im->nm - s->matched, s->figures, s->figures == 1 ? "" : "s");
+        if (src >= 0)
+            sb_printf(&b, ", %lld member%s matched, %lld not found, %lld figure%s taken", s->matched,
+                      s->matched == 1 ? "" : "s", im->nm - s->matched, s->figures, s->figures == 1 ? "" : "s");
         sb_printf(&b, ", %lld value%s missing or suppressed", missing, missing == 1 ? "" : "s");
         for (int k = 0, n = 0; k < N_MISSING_CODES; k++)
             if (s->missing[k])
@@ -9031,7 +9889,7 @@ static void import_summary(const struct import *im, int src, long long written)
                           s->missing[k]);
         if (missing)
             sb_addc(&b, ')');
-        if (src == 1 + L_GIAS && im->base)
+        if (src == SRC_GIAS && im->base)
             sb_printf(&b, ", %lld member%s in a trust the base file does not list", im->foreign_trusts,
                       im->foreign_trusts == 1 ? "" : "s");
     }
@@ -9039,6 +9897,8 @@ static void import_summary(const struct import *im, int src, long long written)
     if (s->replaced)
         sb_printf(&b, ", %lld undefined byte%s read as U+FFFD", s->replaced, s->replaced == 1 ? "" : "s");
     sb_addc(&b, '\n');
+    if (src < 0)
+        import_national(s, &b);
     fputs(b.buf, stderr);
     sb_free(&b);
 }
@@ -9070,14 +9930,23 @@ static bool import_build(struct import *im, struct sb *out)
     sb_init(&schools);
     const char *label = im->label ? xstrdup(im->label) : NULL;
     bool ok = !im->base_file || read_base(im, &head, &tail, &label);
-    if (ok && read_members(im))
-        for (int l = 0; l < N_LAYOUTS; l++)
-            if (im->src[1 + l].file)
-                read_dfe(im, l);
+    if (ok && read_members(im)) {
+        for (int s = SRC_GIAS; s < N_SOURCES; s++)
+            if (im->src[s].file)
+                read_dfe(im, &im->src[s], source_options[s], -1);
+        for (int f = 0; f < im->nres; f++)
+            read_dfe(im, &im->res[f], ks_keys[im->res[f].ks], f);
+    }
     /* A school is settled only from files read whole and clean: what a
      * broken file leaves out would only be reported again as missing. */
     for (int s = 0; s < N_SOURCES; s++)
         ok &= !im->src[s].d.errors;
+    for (int f = 0; f < im->nres; f++)
+        ok &= !im->res[f].d.errors;
+    for (int i = 0; ok && i < im->nm; i++)
+        results_settle(im, &im->m[i]);
+    for (int f = 0; f < im->nres; f++)
+        ok &= !im->res[f].d.errors;
     long long written = 0;
     bool first = true;
     for (int i = 0; ok && i < im->nm; i++) {
@@ -9089,6 +9958,8 @@ static bool import_build(struct import *im, struct sb *out)
         ok &= !im->src[s].d.errors;
         diag_finish(&im->src[s].d);
     }
+    for (int f = 0; f < im->nres; f++)
+        diag_finish(&im->res[f].d);
     if (ok) {
         char date[16];
         sb_add(out, "{\n  \"format\": \"" SNAPSHOT_FORMAT "\",\n  \"as_of\": ");
@@ -9103,12 +9974,15 @@ static bool import_build(struct import *im, struct sb *out)
         sb_add(out, written ? "\n  ]" : "]");
         sb_addn(out, tail.buf, tail.len);
         sb_add(out, "\n}\n");
-        ok = import_valid(out, im->out ? im->out : "the imported snapshot");
+        ok = import_valid(out, "the imported snapshot");
     }
-    if (ok && !im->quiet)
+    if (ok && !im->quiet) {
         for (int s = 0; s < N_SOURCES; s++)
             if (im->src[s].file)
-                import_summary(im, s, written);
+                import_summary(im, &im->src[s], s, written);
+        for (int f = 0; f < im->nres; f++)
+            import_summary(im, &im->res[f], -1, written);
+    }
     free((char *)label);
     sb_free(&head);
     sb_free(&tail);
@@ -9122,13 +9996,15 @@ static bool import_build(struct import *im, struct sb *out)
 
 static const char import_usage_head[] =
     "Usage: cpreport import --as-of DATE --members FILE [--base FILE] [--gias FILE]\n"
-    "                       [--census FILE] [--sen FILE] [--label TEXT]\n"
+    "                       [--census FILE] [--sen FILE] [--ks4 [YEAR=]FILE]...\n"
+    "                       [--ks2 [YEAR=]FILE]... [--ofsted FILE] [--label TEXT]\n"
     "                       [--encoding utf-8|windows-1252] [--quiet] [-o FILE]\n"
     "       cpreport import --template members\n"
     "\n"
     "Builds a snapshot (format cpreport/1) from the partnership's member list and\n"
-    "DfE's files, checks it as 'cpreport validate' would, and writes it as JSON to\n"
-    "standard output or to FILE. One line per file read goes to standard error.\n"
+    "DfE's and Ofsted's files, checks it as 'cpreport validate' would, and writes it\n"
+    "as JSON to standard output or to FILE. One line per file read goes to standard\n"
+    "error.\n"
     "\n"
     "Options:\n";
 
@@ -9151,6 +10027,12 @@ static const char member_template[] =
 
 static void import_free(struct import *im)
 {
+    for (int i = 0; i < im->nm; i++)
+        for (int ks = 0; ks < N_KS; ks++)
+            free(im->m[i].ks[ks].e);
+    for (int f = 0; f < im->nres; f++)
+        free(im->res[f].nat.e);
+    free(im->res);
     free(im->m);
     arena_free(&im->arena);
     snapshot_free(im->base);
@@ -9159,36 +10041,40 @@ static void import_free(struct import *im)
     free(im->prog_ix);
 }
 
-/* `cpreport import ...`: argv[0] is "import". */
-static int import_main(int argc, char **argv)
+/* The import's options into im, then the import; its exit status. */
+static int import_command(struct import *im, int argc, char **argv)
 {
-    struct import im;
-    memset(&im, 0, sizeof im);
     const char *as_of = NULL, *encoding = NULL, *tmpl = NULL;
     char q[64];
+    bool given[N_OPTIONS] = {false};
     for (int i = 1; i < argc; i++) {
         int id, rc;
         size_t nl;
         const char *val;
         if ((rc = option_read(argc, argv, &i, MODE_IMPORT, &id, &nl, &val)) >= 0)
             return rc;
+        /* Each names one thing: a second would silently replace the first.
+         * Results come a file a year or a few years: those repeat. */
+        if (given[id] && id != OPT_KS4 && id != OPT_KS2)
+            return usage_error("'cpreport import' takes --%s once", option_defs[id].name);
+        given[id] = true;
         switch ((enum option_id)id) {
         case OPT_IMPORT_HELP:
             return print_import_usage();
         case OPT_QUIET:
-            im.quiet = true;
+            im->quiet = true;
             break;
         case OPT_AS_OF:
             as_of = val;
             break;
         case OPT_MEMBERS:
-            im.src[SRC_MEMBERS].file = val;
+            im->src[SRC_MEMBERS].file = val;
             break;
         case OPT_BASE:
-            im.base_file = val;
+            im->base_file = val;
             break;
         case OPT_LABEL:
-            im.label = val;
+            im->label = val;
             break;
         case OPT_ENCODING:
             encoding = val;
@@ -9197,13 +10083,29 @@ static int import_main(int argc, char **argv)
             tmpl = val;
             break;
         case OPT_IMPORT_OUTPUT:
-            im.out = val;
+            im->out = val;
             break;
         case OPT_GIAS:
         case OPT_CENSUS:
         case OPT_SEN:
-            im.src[1 + (id == OPT_GIAS ? L_GIAS : id == OPT_CENSUS ? L_CENSUS : L_SEN)].file = val;
+        case OPT_OFSTED:
+            im->src[id == OPT_GIAS ? SRC_GIAS : id == OPT_CENSUS ? SRC_CENSUS : id == OPT_SEN ? SRC_SEN : SRC_OFSTED]
+                .file = val;
             break;
+        case OPT_KS4:
+        case OPT_KS2: {
+            if (!im->res)
+                im->res = xcalloc((size_t)argc, sizeof *im->res);
+            struct imp_source *r = &im->res[im->nres++];
+            r->ks = id == OPT_KS4 ? KS4 : KS2;
+            r->file = val;
+            /* "2019=england_ks4final.csv": a year for a file that has none. */
+            if (strlen(val) > 5 && strspn(val, "0123456789") == 4 && val[4] == '=') {
+                r->year = atoi(val);
+                r->file = val + 5;
+            }
+            break;
+        }
         default:
             break;   /* option_read took only import's options */
         }
@@ -9214,33 +10116,55 @@ static int import_main(int argc, char **argv)
         fputs(member_template, stdout);
         return finish_stdout();
     }
-    if (!as_of || !im.src[SRC_MEMBERS].file)
+    if (!as_of || !im->src[SRC_MEMBERS].file)
         return usage_error("'cpreport import' needs --as-of DATE and --members FILE");
-    if (!parse_date(as_of, &im.as_of))
+    if (im->out && format_from_path(im->out) != NO_EXTENSION && format_from_path(im->out) != F_JSON)
+        return usage_error("-o writes a snapshot, which is JSON: name it .json (or without an extension), not %s",
+                           quoted(im->out, q));
+    if (!parse_date(as_of, &im->as_of))
         return usage_error("--as-of takes a real date YYYY-MM-DD, not %s", quoted(as_of, q));
-    if (encoding && (im.encoding = name_index(encoding, encoding_names)) <= ENC_AUTO)
+    int last, mm, dd;
+    civil_from_days(im->as_of, &last, &mm, &dd);
+    for (int f = 0; f < im->nres; f++)
+        if (im->res[f].year && (im->res[f].year < 2000 || im->res[f].year > last))
+            return usage_error("--%s %d=...: the year must be from 2000 to that of --as-of (%d)",
+                               ks_keys[im->res[f].ks], im->res[f].year, last);
+    if (encoding && (im->encoding = name_index(encoding, encoding_names)) <= ENC_AUTO)
         return usage_error("--encoding takes utf-8 or windows-1252, not %s", quoted(encoding, q));
-    if (im.label && (!*im.label || strlen(im.label) > MAX_TEXT_BYTES))
+    if (im->label && (!*im->label || strlen(im->label) > MAX_TEXT_BYTES))
         return usage_error("--label takes a text of 1 to %d bytes", MAX_TEXT_BYTES);
     /* The snapshot is checked as every output is, before anything is
      * read: never an input however named, never a looping link. */
     struct inputs in = {.n = 0};
-    if (im.base_file)
-        add_input(&in, im.base_file, "an input");
+    if (im->base_file)
+        add_input(&in, im->base_file, "an input");
     for (int s = 0; s < N_SOURCES; s++)
-        if (im.src[s].file)
-            add_input(&in, im.src[s].file, "an input");
-    struct output out = output_to(F_JSON, im.out);
+        if (im->src[s].file)
+            add_input(&in, im->src[s].file, "an input");
+    for (int f = 0; f < im->nres; f++)
+        add_input(&in, im->res[f].file, "an input");
+    struct output out = output_to(F_JSON, im->out);
     out.what = "-o";
     int rc = plan_outputs(&out, 1, &in, NULL);
     if (rc < 0) {
         for (int s = 0; s < N_SOURCES; s++)
-            diag_init(&im.src[s].d, im.src[s].file);
+            diag_init(&im->src[s].d, im->src[s].file);
+        for (int f = 0; f < im->nres; f++)
+            diag_init(&im->res[f].d, im->res[f].file);
         cJSON_Hooks hooks = {json_malloc, json_free};
         cJSON_InitHooks(&hooks);
-        rc = import_build(&im, &out.text) ? write_outputs(&out, 1) : EXIT_BAD_INPUT;
+        rc = import_build(im, &out.text) ? write_outputs(&out, 1) : EXIT_BAD_INPUT;
     }
     output_free(&out);
+    return rc;
+}
+
+/* `cpreport import ...`: argv[0] is "import". */
+static int import_main(int argc, char **argv)
+{
+    struct import im;
+    memset(&im, 0, sizeof im);
+    int rc = import_command(&im, argc, argv);
     import_free(&im);
     return rc;
 }

@@ -4073,9 +4073,10 @@ static void plaus_read_allow(struct loader *L, const cJSON *root)
 static void plaus_note(struct sb *b, long found)
 {
     if (found)
-        sb_printf(b, "Data checks: %ld figure%s in these snapshots look%s implausible (a warning each when they "
-                     "were read); 'cpreport validate' with the same snapshots names them.",
-                  found, found == 1 ? "" : "s", found == 1 ? "s" : "");
+        sb_printf(b, "Data checks: these snapshots gave %ld plausibility warning%s (%s valid but look%s like a "
+                     "slip); 'cpreport validate' with the same snapshots names %s.",
+                  found, found == 1 ? "" : "s", found == 1 ? "a figure that is" : "figures that are",
+                  found == 1 ? "s" : "", found == 1 ? "it" : "them");
 }
 
 /* ===================================================================== *

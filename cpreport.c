@@ -24,11 +24,11 @@
  * How the file is laid out (each section under a banner, in this order)
  *   limits; utilities (allocation, string builder, arena); diagnostics;
  *   dates; the data model; loading and validation; indicators; targets,
- *   trends and projections; breakdowns; number formatting; escaping; the
- *   report; Markdown and HTML (one layout, two backends; summary, charts);
- *   JSON; group reports; email; the CI gate; writing outputs; command line;
- *   import (CSV reading, the known file layouts, the member list, DfE's
- *   files, the snapshot, the command); main.
+ *   trends and projections; breakdowns; number formatting; plausibility;
+ *   escaping; the report; Markdown and HTML (one layout, two backends;
+ *   summary, charts); JSON; group reports; email; the CI gate; writing
+ *   outputs; command line; import (CSV reading, the known file layouts,
+ *   the member list, DfE's files, the snapshot, the command); main.
  *
  * Exit status: 0 done (check: nothing failed); 1 check: a target failed;
  * 2 bad usage or bad input; 3 an output could not be written.
@@ -3760,7 +3760,7 @@ static void plaus_say(struct diag *d, int rule, const char *key, const char *fmt
 }
 
 /* A national percentage: a fraction typed for it when below 1 while the
- * partnership's own share (v, when available) is above 5; else, for the
+ * partnership's own share (own, when available) is above 5; else, for the
  * rules that have one (range_rule >= 0), outside the published range. */
 static void plaus_national(struct diag *d, const char *key, double x, const struct val *own, int range_rule)
 {
@@ -3774,8 +3774,9 @@ static void plaus_national(struct diag *d, const char *key, double x, const stru
         return;
     }
     if (range_rule >= 0 && (x < plaus_rules[range_rule].lo || x > plaus_rules[range_rule].hi))
-        plaus_say(d, range_rule, key, "%.15g is far from any published national figure (outside %s to %s); a typing slip?",
-                  x, plaus_num(plaus_rules[range_rule].lo, a), plaus_num(plaus_rules[range_rule].hi, b));
+        plaus_say(d, range_rule, key,
+                  "%.15g is far from any published national figure (outside %s to %s); a typing slip?", x,
+                  plaus_num(plaus_rules[range_rule].lo, a), plaus_num(plaus_rules[range_rule].hi, b));
 }
 
 static void plaus_nationals(struct diag *d, const struct snapshot *s, const struct val *vals)
@@ -3831,7 +3832,7 @@ static bool send_may_be_all(const struct school *sc) { return sc->phase == PHASE
 /* The per-school rules, and fsm-all and send-all over the whole list. */
 static void plaus_schools(struct diag *d, const struct snapshot *s)
 {
-    char a[48], key[64];
+    char a[48], b[48], key[64];
     int considered[2] = {0, 0}, all[2] = {0, 0}, first[2] = {-1, -1};
     const double floor_pupils = plaus_rules[PR_FSM_ALL].hi;
     /* Counted first, so that a list pasted wholesale is named once. */
@@ -3851,13 +3852,14 @@ static void plaus_schools(struct diag *d, const struct snapshot *s)
     bool wholesale[2];
     for (int k = 0; k < 2; k++) {
         int rule = k ? PR_SEND_ALL_SCHOOLS : PR_FSM_ALL_SCHOOLS;
-        wholesale[k] = all[k] > 1 && all[k] * plaus_rules[rule].hi > considered[k];
+        /* Silenced, it leaves each school to fsm-all or send-all. */
+        wholesale[k] = !opt_allow[rule] && all[k] > 1 && all[k] * plaus_rules[rule].hi > considered[k];
         if (wholesale[k])
             plaus_say(d, rule, "schools",
                       "%s equals pupils in %d of the %d schools of more than %s pupils (first schools[%d]), more "
                       "than one in %s; a column pasted twice?",
                       k ? "send_pupils" : "fsm_pupils", all[k], considered[k], plaus_num(floor_pupils, a), first[k],
-                      plaus_num(plaus_rules[rule].hi, key));
+                      plaus_num(plaus_rules[rule].hi, b));
     }
     for (int i = 0; i < s->nschools; i++) {
         const struct school *sc = &s->schools[i];
@@ -3872,11 +3874,13 @@ static void plaus_schools(struct diag *d, const struct snapshot *s)
             plaus_say(d, PR_PUPILS_FEW, "pupils", "%ld is unusually few for any school (fewer than %s); a typing slip?",
                       sc->pupils, plaus_num(plaus_rules[PR_PUPILS_FEW].lo, a));
         if (sc->pupils > floor_pupils && sc->fsm == sc->pupils && !wholesale[0])
-            plaus_say(d, PR_FSM_ALL, "fsm_pupils", "%ld is every pupil of a school of more than %s; a column pasted twice?",
+            plaus_say(d, PR_FSM_ALL, "fsm_pupils",
+                      "%ld is every pupil of a school of more than %s; a column pasted twice?",
                       sc->fsm, plaus_num(floor_pupils, a));
         if (sc->pupils > floor_pupils && sc->has_send && sc->send == sc->pupils && !send_may_be_all(sc) &&
             !wholesale[1])
-            plaus_say(d, PR_SEND_ALL, "send_pupils", "%ld is every pupil of a school of more than %s; a column pasted twice?",
+            plaus_say(d, PR_SEND_ALL, "send_pupils",
+                      "%ld is every pupil of a school of more than %s; a column pasted twice?",
                       sc->send, plaus_num(floor_pupils, a));
         for (int ks = 0; ks < 2; ks++)
             for (int j = 0; j < (ks ? sc->nks4 : sc->nks2); j++) {
@@ -4035,10 +4039,12 @@ static int plaus_changes(const struct plaus_digest *was, const struct plaus_dige
                           was_pct, then, date, now_pct, plaus_num(points, a));
         }
         if (old->phase >= 0 && sc->phase >= 0 && old->phase != sc->phase)
-            plaus_say(&d, PR_CHANGE_PHASE, "phase", "\"%s\" was \"%s\" in %s (as of %s) for the same URN; the wrong URN?",
+            plaus_say(&d, PR_CHANGE_PHASE, "phase",
+                      "\"%s\" was \"%s\" in %s (as of %s) for the same URN; the wrong URN?",
                       phase_names[sc->phase], phase_names[old->phase], then, date);
         if (old->region >= 0 && sc->region >= 0 && old->region != sc->region)
-            plaus_say(&d, PR_CHANGE_REGION, "region", "\"%s\" was \"%s\" in %s (as of %s) for the same URN; the wrong URN?",
+            plaus_say(&d, PR_CHANGE_REGION, "region",
+                      "\"%s\" was \"%s\" in %s (as of %s) for the same URN; the wrong URN?",
                       region_names[sc->region], region_names[old->region], then, date);
         path_pop(&d, at);
     }
@@ -5841,6 +5847,14 @@ static void json_breakdowns(struct sb *b, const struct report *r)
     sb_add(b, "\n  }\n");
 }
 
+/* The "Data checks" note as a member after another, when the inputs had
+ * plausibility findings. */
+static void json_data_checks(struct sb *b, const struct report *r)
+{
+    if (r->plaus_found)
+        sb_printf(b, ",\n  \"data_checks\": {\"plausibility_warnings\": %ld}", r->plaus_found);
+}
+
 static void render_json(struct sb *b, const struct report *r)
 {
     sb_add(b, "{\n  \"format\": \"cpreport-indicators/1\",\n  \"as_of\": ");
@@ -5855,10 +5869,9 @@ static void render_json(struct sb *b, const struct report *r)
         sb_add(b, i ? ", " : "");
         json_date(b, r->periods[i].as_of);
     }
-    sb_add(b, "],\n");
-    if (r->plaus_found)  /* the "Data checks" note: plausibility findings in the inputs */
-        sb_printf(b, "  \"data_checks\": {\"plausibility_warnings\": %ld},\n", r->plaus_found);
-    sb_add(b, "  \"indicators\": [\n");
+    sb_add(b, "]");
+    json_data_checks(b, r);
+    sb_add(b, ",\n  \"indicators\": [\n");
     json_indicators(b, r);
     sb_add(b, "  ],\n");
     json_breakdowns(b, r);
@@ -5954,6 +5967,7 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
     json_string(b, c->g->name);
     sb_add(b, ",\n  \"as_of\": ");
     json_date(b, r->latest->as_of);
+    json_data_checks(b, r);
     sb_add(b, ",\n  \"indicators\": [");
     bool first = true;
     for (int k = 0; k < N_KPIS; k++) {
@@ -7441,7 +7455,8 @@ static const char *const command_names[] = {"report", "check", "validate", "targ
 #define FOR_IMPORT (1u << MODE_IMPORT)
 
 enum option_id {
-    OPT_OUTPUT, OPT_FORMAT, OPT_TARGETS, OPT_MIN_COHORT, OPT_CHANGE_YEARS, OPT_STRICT, OPT_ALLOW, OPT_BY, OPT_OUT_DIR, OPT_EML,
+    OPT_OUTPUT, OPT_FORMAT, OPT_TARGETS, OPT_MIN_COHORT, OPT_CHANGE_YEARS, OPT_STRICT, OPT_ALLOW, OPT_BY,
+    OPT_OUT_DIR, OPT_EML,
     OPT_MAIL_FROM, OPT_MAIL_TO, OPT_SUBJECT, OPT_HELP, OPT_VERSION, OPT_JUNIT, OPT_JSON, OPT_FAIL_ON,
     OPT_AS_OF, OPT_MEMBERS, OPT_BASE, OPT_GIAS, OPT_CENSUS, OPT_SEN, OPT_LABEL, OPT_ENCODING, OPT_QUIET,
     OPT_IMPORT_OUTPUT, OPT_TEMPLATE, OPT_IMPORT_HELP, N_OPTIONS
@@ -7472,8 +7487,8 @@ static const struct option_def {
                         "suppress results resting on fewer than N pupils (6)"},
     [OPT_CHANGE_YEARS] = {"change-years", 0, "N", "a number", FOR_ALL, "compare results with N years earlier (5)"},
     [OPT_STRICT] = {"strict", 0, NULL, NULL, FOR_ALL,
-                    "treat implausible figures (README: Plausibility) as\n"
-                    "errors: exit 2"},
+                    "implausible figures are errors (exit 2), not warnings\n"
+                    "(README: Plausibility checks)"},
     [OPT_ALLOW] = {"allow", 0, "RULE", "a plausibility rule id", FOR_ALL,
                    "do not check plausibility rule RULE; may be repeated"},
     [OPT_BY] = {"by", 0, "GROUPING", "region, hub, trust or phase", FOR_REPORT,

@@ -3703,6 +3703,9 @@ static const struct plaus_def {
         "a partnership's cost per pupil reached is pounds, not pence or thousands"},
 };
 
+/* plaus_schools finds a phase's rule as PR_PUPILS_PRIMARY + phase. */
+_Static_assert(PR_PUPILS_POST_16 - PR_PUPILS_PRIMARY + 1 == N_PHASES, "one pupils rule per phase, in order");
+
 /* Options (set from the command line and the targets file). */
 static bool opt_strict;                       /* plausibility findings are errors */
 static bool opt_allow[N_PLAUS_RULES];         /* rules silenced */
@@ -4008,7 +4011,7 @@ static int plaus_changes(const struct plaus_digest *was, const struct plaus_dige
         double change = 100 * (now->reached.x - was->reached.x) / was->reached.x;
         if (fabs(change) > plaus_rules[PR_CHANGE_REACHED].hi)
             plaus_say(&d, PR_CHANGE_REACHED, NULL,
-                      "pupils reached went from %s in %s (as of %s) to %s, %s by %.0f%% (more than %s%%); a slip in "
+                      "pupils reached went from %s in %s (as of %s) to %s, %s by %.1f%% (more than %s%%); a slip in "
                       "a school's pupils?",
                       plaus_num(was->reached.x, a), then, date, plaus_num(now->reached.x, b),
                       change > 0 ? "up" : "down", fabs(change), plaus_num(plaus_rules[PR_CHANGE_REACHED].hi, c));

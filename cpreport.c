@@ -24,11 +24,11 @@
  * How the file is laid out (each section under a banner, in this order)
  *   limits; utilities (allocation, string builder, arena); diagnostics;
  *   dates; the data model; loading and validation; indicators; targets,
- *   trends and projections; breakdowns; number formatting; escaping; the
- *   report; Markdown and HTML (one layout, two backends; summary, charts);
- *   JSON; group reports; email; the CI gate; writing outputs; command line;
- *   import (CSV reading, the known file layouts, the member list, DfE's
- *   files, the snapshot, the command); main.
+ *   trends and projections; breakdowns; number formatting; plausibility;
+ *   escaping; the report; Markdown and HTML (one layout, two backends;
+ *   summary, charts); JSON; group reports; email; the CI gate; writing
+ *   outputs; command line; import (CSV reading, the known file layouts,
+ *   the member list, DfE's files, the snapshot, the command); main.
  *
  * Exit status: 0 done (check: nothing failed); 1 check: a target failed;
  * 2 bad usage or bad input; 3 an output could not be written.
@@ -3548,7 +3548,10 @@ static const char *const *kpi_ids(void)
     return ids;
 }
 
-static const char *const targets_file_keys[] = {"format", "targets", NULL};
+static const char *const targets_file_keys[] = {"format", "targets", "allow", NULL};
+
+/* The targets file's "allow" list (in the plausibility section). */
+static void plaus_read_allow(struct loader *L, const cJSON *root);
 static const char *const target_keys[] = {"kpi", "min", "max", "warn_min", "warn_max", "by",
                                           "source", "required", NULL};
 
@@ -3617,6 +3620,7 @@ static bool load_targets(const char *path, struct target **out, int *n, struct s
         } else {
             check_repeats(&L, root, NULL);
             check_keys(&L, root, targets_file_keys);
+            plaus_read_allow(&L, root);
         }
         if (format_ok && (arr = get_array(&L, root, "targets", REQUIRED))) {
             int size = cJSON_GetArraySize(arr), first[N_KPIS];
@@ -4083,6 +4087,521 @@ static void fmt_status(struct sb *b, const struct eval *e, const struct target *
 }
 
 /* ===================================================================== *
+ *  Plausibility: figures that are valid but almost certainly wrong       *
+ * ===================================================================== */
+
+/* The loader refuses what is impossible; these rules name what is possible
+ * and almost certainly a slip (a fraction typed for a percentage, a digit
+ * too many, a column pasted twice), as warnings in the loader's format,
+ * or as errors with --strict. Every threshold is exclusive: a figure
+ * exactly at it is plausible. Each rule can be silenced with --allow ID or
+ * the targets file's "allow" list, for a partnership that really is
+ * unusual. README lists the same table. */
+enum plaus_rule {
+    PR_NAT_FRACTION, PR_NAT_FSM, PR_NAT_SEND, PR_NAT_KS4, PR_NAT_KS2,
+    /* One per phase, in the order of phase_names. */
+    PR_PUPILS_PRIMARY, PR_PUPILS_SECONDARY, PR_PUPILS_ALL_THROUGH, PR_PUPILS_SPECIAL, PR_PUPILS_AP,
+    PR_PUPILS_NURSERY, PR_PUPILS_POST_16,
+    PR_PUPILS_FEW, PR_FSM_ALL, PR_SEND_ALL, PR_FSM_ALL_SCHOOLS, PR_SEND_ALL_SCHOOLS,
+    PR_CHANGE_REACHED, PR_CHANGE_PUPILS, PR_CHANGE_FSM, PR_CHANGE_PHASE, PR_CHANGE_REGION,
+    PR_RESULTS_COHORT, PR_FUNDRAISED, PR_MONEY_RATIO, PR_COST_PER_PUPIL, N_PLAUS_RULES
+};
+
+/* lo and hi are the thresholds. A range rule names a figure below lo or
+ * above hi; a rule with one bound uses hi ("more than") or lo ("fewer
+ * than"); national-fraction names a national share below lo while the
+ * partnership's own is above hi; the *-all-schools rules name more than
+ * one school in hi. The reason says why such a figure is a slip; the
+ * source, where the threshold comes from. */
+static const struct plaus_def {
+    const char *id;
+    double lo, hi;
+    const char *reason;
+    const char *source;
+} plaus_rules[N_PLAUS_RULES] = {
+    [PR_NAT_FRACTION] = {"national-fraction", 1, 5,
+        "a national percentage typed as a fraction (0.24 for 24%)",
+        "no national share the format holds has been below 1% in a published year"},
+    [PR_NAT_FSM] = {"national-fsm", 10, 40,
+        "a national FSM share far from every published year",
+        "DfE, Schools, pupils and their characteristics: 13.6% (2018) to 25.7% (2025)"},
+    [PR_NAT_SEND] = {"national-send", 8, 30,
+        "a national SEND share far from every published year",
+        "DfE, Special educational needs in England: about 14% to 21% since 2010"},
+    [PR_NAT_KS4] = {"national-ks4", 20, 70,
+        "a national disadvantaged KS4 grade 4+ share far from every published year",
+        "DfE, Key stage 4 performance: about 40% to 45% since 2017"},
+    [PR_NAT_KS2] = {"national-ks2", 95, 108,
+        "a national disadvantaged KS2 scaled score far from every published year",
+        "DfE, Key stage 2 attainment: about 101 to 104 since 2016"},
+    [PR_PUPILS_PRIMARY] = {"pupils-primary", 0, 3000,
+        "more pupils than any primary school has",
+        "England's largest primaries have under 1,500"},
+    [PR_PUPILS_SECONDARY] = {"pupils-secondary", 0, 4000,
+        "more pupils than any secondary school has",
+        "England's largest secondaries have under 3,500"},
+    [PR_PUPILS_ALL_THROUGH] = {"pupils-all-through", 0, 5000,
+        "more pupils than any all-through school has",
+        "a large primary and a large secondary together"},
+    [PR_PUPILS_SPECIAL] = {"pupils-special", 0, 1500,
+        "more pupils than any special school has",
+        "England's largest special schools have under 1,000"},
+    [PR_PUPILS_AP] = {"pupils-alternative-provision", 0, 1500,
+        "more pupils than any alternative provision has",
+        "England's largest alternative provision has under 1,000 places"},
+    [PR_PUPILS_NURSERY] = {"pupils-nursery", 0, 1000,
+        "more pupils than any nursery school has",
+        "England's largest nursery schools have under 500"},
+    [PR_PUPILS_POST_16] = {"pupils-post-16", 0, 6000,
+        "more pupils than any post-16 school or college has",
+        "England's largest sixth-form colleges have under 5,000"},
+    [PR_PUPILS_FEW] = {"pupils-few", 5, 0,
+        "fewer pupils than any open school has",
+        "DfE suppresses figures of fewer than 5 pupils; no open school has so few"},
+    [PR_FSM_ALL] = {"fsm-all", 0, 30,
+        "every pupil eligible for free school meals: pupils pasted over fsm_pupils",
+        "no school's intake is wholly eligible; a column pasted twice"},
+    [PR_SEND_ALL] = {"send-all", 0, 30,
+        "every pupil with SEND in a school that is neither special nor alternative provision",
+        "in mainstream schools SEND is a minority; a column pasted twice"},
+    [PR_FSM_ALL_SCHOOLS] = {"fsm-all-schools", 0, 10,
+        "fsm-all true of many schools at once: a column pasted for the whole list",
+        "one column pasted over another for the whole list"},
+    [PR_SEND_ALL_SCHOOLS] = {"send-all-schools", 0, 10,
+        "send-all true of many schools at once: a column pasted for the whole list",
+        "one column pasted over another for the whole list"},
+    [PR_CHANGE_REACHED] = {"change-pupils-reached", 0, 40,
+        "pupils reached changing more in one snapshot than a partnership grows or shrinks",
+        "a partnership grows by its members, a few at a time"},
+    [PR_CHANGE_PUPILS] = {"change-school-pupils", 0, 3,
+        "a school's pupils changing more than a school grows or shrinks in a year",
+        "a school adds or loses year groups one at a time"},
+    [PR_CHANGE_FSM] = {"change-fsm-share", 0, 20,
+        "a school's FSM share moving more than an intake changes in a year",
+        "DfE's school-level FSM shares rarely move by more than 10 points a year"},
+    [PR_CHANGE_PHASE] = {"change-phase", 0, 0,
+        "the same URN with another phase: the wrong URN",
+        "a change of phase usually comes with a new URN"},
+    [PR_CHANGE_REGION] = {"change-region", 0, 0,
+        "the same URN in another region: the wrong URN",
+        "schools do not move between regions"},
+    [PR_RESULTS_COHORT] = {"results-cohort", 0, 0,
+        "a results cohort larger than the whole school",
+        "a year group's disadvantaged pupils are a part of the school"},
+    [PR_FUNDRAISED] = {"finance-fundraised", 0, 90,
+        "nearly all income marked fundraised: a grant marked so by mistake",
+        "a partnership's core funding is not fundraised"},
+    [PR_MONEY_RATIO] = {"finance-ratio", 0, 100,
+        "reserves and expenditure in different units (pounds and thousands)",
+        "reserves are kept in months of spending, not centuries or hours"},
+    [PR_COST_PER_PUPIL] = {"finance-cost-per-pupil", 1, 1000,
+        "a cost per pupil reached in pence or thousands (GBP snapshots only)",
+        "a partnership's cost per pupil reached is pounds, not pence or thousands"},
+};
+
+/* plaus_schools finds a phase's rule as PR_PUPILS_PRIMARY + phase. */
+_Static_assert(PR_PUPILS_POST_16 - PR_PUPILS_PRIMARY + 1 == N_PHASES, "one pupils rule per phase, in order");
+
+/* Options (set from the command line and the targets file). */
+static bool opt_strict;                       /* plausibility findings are errors */
+static bool opt_allow[N_PLAUS_RULES];         /* rules silenced */
+
+/* The rule with this id, or -1. */
+static int plaus_lookup(const char *id)
+{
+    for (int i = 0; i < N_PLAUS_RULES; i++)
+        if (!strcmp(plaus_rules[i].id, id))
+            return i;
+    return -1;
+}
+
+/* Every rule's id and NULL, for "did you mean". */
+static const char *const *plaus_ids(void)
+{
+    static const char *ids[N_PLAUS_RULES + 1];
+    for (int i = 0; i < N_PLAUS_RULES; i++)
+        ids[i] = plaus_rules[i].id;
+    return ids;
+}
+
+/* A figure as messages show a threshold: "3,000", "0.5". */
+static const char *plaus_num(double x, char out[48])
+{
+    struct sb b;
+    sb_init(&b);
+    fmt_number(&b, x, x == floor(x) ? 0 : 1, false);
+    snprintf(out, 48, "%s", b.buf);
+    sb_free(&b);
+    return out;
+}
+
+/* One finding of `rule` at d's path plus `key` (NULL: none): a warning, or
+ * an error with --strict, ending with the rule's id so that --allow can
+ * name it. Counted in d. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void plaus_say(struct diag *d, int rule, const char *key, const char *fmt, ...)
+{
+    if (opt_allow[rule])
+        return;
+    char message[MAX_SHOWN_NAME + 512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    size_t old = key ? path_key(d, key) : d->len;
+    if (opt_strict)
+        diag_error(d, "%s [%s]", message, plaus_rules[rule].id);
+    else
+        diag_warn(d, "%s [%s]", message, plaus_rules[rule].id);
+    path_pop(d, old);
+}
+
+/* A national percentage: a fraction typed for it when below 1 while the
+ * partnership's own share (own, when available) is above 5; else, for the
+ * rules that have one (range_rule >= 0), outside the published range. */
+static void plaus_national(struct diag *d, const char *key, double x, const struct val *own, int range_rule)
+{
+    const struct plaus_def *f = &plaus_rules[PR_NAT_FRACTION];
+    char a[48], b[48];
+    if (own && own->st == V_OK && x < f->lo && own->x > f->hi) {
+        plaus_say(d, PR_NAT_FRACTION, key,
+                  "%.15g%% is below %s%% while the partnership's own share is %.1f%%; a fraction typed for a "
+                  "percentage (%.15g%%)?",
+                  x, plaus_num(f->lo, a), own->x, x * 100);
+        return;
+    }
+    if (range_rule >= 0 && (x < plaus_rules[range_rule].lo || x > plaus_rules[range_rule].hi))
+        plaus_say(d, range_rule, key,
+                  "%.15g is far from any published national figure (outside %s to %s); a typing slip?", x,
+                  plaus_num(plaus_rules[range_rule].lo, a), plaus_num(plaus_rules[range_rule].hi, b));
+}
+
+static void plaus_nationals(struct diag *d, const struct snapshot *s, const struct val *vals)
+{
+    char key[96];
+    size_t old = path_key(d, "national");
+    if (s->has_nat_fsm)
+        plaus_national(d, "fsm_pct", s->nat_fsm, &vals[kpi_lookup("breadth.fsm_pct")], PR_NAT_FSM);
+    if (s->has_nat_send)
+        plaus_national(d, "send_pct", s->nat_send, &vals[kpi_lookup("breadth.send_pct")], PR_NAT_SEND);
+    const struct val *em4 = &vals[kpi_lookup("impact.ks4_disadv_em4_pct")];
+    for (int i = 0; i < s->nnat_ks4; i++) {
+        const struct national_result *n = &s->nat_ks4[i];
+        snprintf(key, sizeof key, "ks4[%d].disadvantaged_em4_pct", i);
+        if (n->has_disadv[0])
+            plaus_national(d, key, n->disadv[0], em4, PR_NAT_KS4);
+        snprintf(key, sizeof key, "ks4[%d].other_em4_pct", i);
+        if (n->has_other[0])
+            plaus_national(d, key, n->other[0], em4, -1);
+    }
+    for (int i = 0; i < s->nnat_ks2; i++)
+        for (int k = 0; k < N_SUBJECTS; k++) {
+            const struct national_result *n = &s->nat_ks2[i];
+            snprintf(key, sizeof key, "ks2[%d].disadvantaged_%s", i, ks2_subjects[k]);
+            if (n->has_disadv[k])
+                plaus_national(d, key, n->disadv[k], NULL, PR_NAT_KS2);
+        }
+    /* Report cards: the shares at strong or better, and safeguarding met.
+     * A needs-attention share near 0 is plausible, so it is not judged. */
+    for (int a = 0; a < N_CARD_AREAS; a++) {
+        if (!s->has_nat_card[a][0])
+            continue;
+        char id[128];
+        snprintf(key, sizeof key, "report_cards.%s.strong_or_better_pct", card_area_keys[a]);
+        snprintf(id, sizeof id, "impact.report_card.%s_strong_or_better_pct", card_area_keys[a]);
+        plaus_national(d, key, s->nat_card[a][0], &vals[kpi_lookup(id)], -1);
+    }
+    if (s->has_nat_safe)
+        plaus_national(d, "report_cards.safeguarding_met_pct", s->nat_safe,
+                       &vals[kpi_lookup("impact.report_card.safeguarding_met_pct")], -1);
+    path_pop(d, old);
+}
+
+/* Phases whose pupils may all have SEND: special schools and alternative
+ * provision (indices in phase_names). */
+enum { PHASE_SPECIAL = 3, PHASE_AP = 4 };
+static const char *const phase_schools[N_PHASES] = {
+    "a primary school", "a secondary school", "an all-through school", "a special school",
+    "an alternative provision school", "a nursery school", "a post-16 school"};
+
+static bool send_may_be_all(const struct school *sc) { return sc->phase == PHASE_SPECIAL || sc->phase == PHASE_AP; }
+
+/* The per-school rules, and fsm-all and send-all over the whole list. */
+static void plaus_schools(struct diag *d, const struct snapshot *s)
+{
+    char a[48], b[48], key[64];
+    int considered[2] = {0, 0}, all[2] = {0, 0}, first[2] = {-1, -1};
+    const double floor_pupils = plaus_rules[PR_FSM_ALL].hi;
+    /* Counted first, so that a list pasted wholesale is named once. */
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        if (sc->phase < 0 || sc->pupils <= floor_pupils)
+            continue;
+        considered[0]++;
+        if (sc->fsm == sc->pupils && !all[0]++)
+            first[0] = i;
+        if (!sc->has_send || send_may_be_all(sc))
+            continue;
+        considered[1]++;
+        if (sc->send == sc->pupils && !all[1]++)
+            first[1] = i;
+    }
+    bool wholesale[2];
+    for (int k = 0; k < 2; k++) {
+        int rule = k ? PR_SEND_ALL_SCHOOLS : PR_FSM_ALL_SCHOOLS;
+        /* Silenced, it leaves each school to fsm-all or send-all. */
+        wholesale[k] = !opt_allow[rule] && all[k] > 1 && all[k] * plaus_rules[rule].hi > considered[k];
+        if (wholesale[k])
+            plaus_say(d, rule, "schools",
+                      "%s equals pupils in %d of the %d schools of more than %s pupils (first schools[%d]), more "
+                      "than one in %s; a column pasted twice?",
+                      k ? "send_pupils" : "fsm_pupils", all[k], considered[k], plaus_num(floor_pupils, a), first[k],
+                      plaus_num(plaus_rules[rule].hi, b));
+    }
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        if (sc->phase < 0 || sc->pupils < 0)
+            continue;  /* reported by the loader */
+        size_t old = path_push(d, "%sschools[%d]", d->len ? "." : "", i);
+        int big = PR_PUPILS_PRIMARY + sc->phase;
+        if (sc->pupils > plaus_rules[big].hi)
+            plaus_say(d, big, "pupils", "%ld is unusually many for %s (more than %s); a typing slip?", sc->pupils,
+                      phase_schools[sc->phase], plaus_num(plaus_rules[big].hi, a));
+        if (sc->pupils < plaus_rules[PR_PUPILS_FEW].lo)
+            plaus_say(d, PR_PUPILS_FEW, "pupils", "%ld is unusually few for any school (fewer than %s); a typing slip?",
+                      sc->pupils, plaus_num(plaus_rules[PR_PUPILS_FEW].lo, a));
+        if (sc->pupils > floor_pupils && sc->fsm == sc->pupils && !wholesale[0])
+            plaus_say(d, PR_FSM_ALL, "fsm_pupils",
+                      "%ld is every pupil of a school of more than %s; a column pasted twice?",
+                      sc->fsm, plaus_num(floor_pupils, a));
+        if (sc->pupils > floor_pupils && sc->has_send && sc->send == sc->pupils && !send_may_be_all(sc) &&
+            !wholesale[1])
+            plaus_say(d, PR_SEND_ALL, "send_pupils",
+                      "%ld is every pupil of a school of more than %s; a column pasted twice?",
+                      sc->send, plaus_num(floor_pupils, a));
+        for (int ks = 0; ks < 2; ks++)
+            for (int j = 0; j < (ks ? sc->nks4 : sc->nks2); j++) {
+                const struct result *r = ks ? &sc->ks4[j] : &sc->ks2[j];
+                snprintf(key, sizeof key, "%s[%d].disadvantaged_pupils", ks ? "ks4" : "ks2", j);
+                if (r->pupils > sc->pupils)
+                    plaus_say(d, PR_RESULTS_COHORT, key, "%ld is more than the school's pupils (%ld); a typing slip?",
+                              r->pupils, sc->pupils);
+            }
+        path_pop(d, old);
+    }
+}
+
+/* Finance, from the computed indicators (vals). */
+static void plaus_finance(struct diag *d, const struct snapshot *s, const struct val *vals)
+{
+    char a[48], b[48];
+    const struct val *fund = &vals[kpi_lookup("finance.fundraised_pct")];
+    const struct val *spent = &vals[kpi_lookup("finance.expenditure")];
+    const struct val *cost = &vals[kpi_lookup("finance.cost_per_pupil")];
+    size_t old = path_key(d, "finance");
+    if (fund->st == V_OK && fund->x > plaus_rules[PR_FUNDRAISED].hi)
+        plaus_say(d, PR_FUNDRAISED, "income",
+                  "%.1f%% of income is marked fundraised (more than %s%%); an item marked fundraised by mistake?",
+                  fund->x, plaus_num(plaus_rules[PR_FUNDRAISED].hi, a));
+    double ratio = plaus_rules[PR_MONEY_RATIO].hi;
+    if (s->has_reserves && spent->st == V_OK && s->reserves > 0 && spent->x > 0) {
+        if (s->reserves > ratio * spent->x)
+            plaus_say(d, PR_MONEY_RATIO, "reserves", "%.15g is more than %s times expenditure (%s); a slip in either?",
+                      s->reserves, plaus_num(ratio, a), plaus_num(spent->x, b));
+        else if (spent->x > ratio * s->reserves)
+            plaus_say(d, PR_MONEY_RATIO, "reserves",
+                      "%.15g is less than expenditure (%s) divided by %s; a slip in either?", s->reserves,
+                      plaus_num(spent->x, b), plaus_num(ratio, a));
+    }
+    const struct plaus_def *c = &plaus_rules[PR_COST_PER_PUPIL];
+    bool gbp = !s->currency || !strcmp(s->currency, "GBP");
+    if (gbp && cost->st == V_OK && (cost->x < c->lo || cost->x > c->hi)) {
+        char v[48];
+        struct sb t;
+        sb_init(&t);
+        fmt_number(&t, cost->x, 2, false);
+        snprintf(v, sizeof v, "%s", t.buf);
+        sb_free(&t);
+        plaus_say(d, PR_COST_PER_PUPIL, "expenditure",
+                  "the cost per pupil reached is %s GBP (outside %s to %s); a figure in pence or thousands?", v,
+                  plaus_num(c->lo, a), plaus_num(c->hi, b));
+    }
+    path_pop(d, old);
+}
+
+/* The one-snapshot rules on s, whose indicators are vals (NULL: computed
+ * here, as for an import). Returns how many findings there were. */
+static int plaus_snapshot(struct snapshot *s, const struct val *vals)
+{
+    if (!s)
+        return 0;
+    struct val own[N_KPIS];
+    if (!vals) {
+        struct card_dist cards;
+        struct view all = {s, NULL, 0};
+        for (int m = 0; m < N_MEASURES; m++)
+            s->year[m] = results_year(s, m);
+        compute_view(&all, own, &cards);
+        vals = own;
+    }
+    struct diag d;
+    diag_init(&d, s->file);
+    plaus_nationals(&d, s, vals);
+    plaus_schools(&d, s);
+    plaus_finance(&d, s, vals);
+    diag_finish(&d);
+    return d.errors + d.warnings;
+}
+
+/* What the rules across two snapshots need of the earlier one, kept after
+ * it is freed: its schools by URN, and the pupils reached. */
+struct plaus_school {
+    long urn, pupils, fsm;
+    int phase, region, idx;
+};
+
+struct plaus_digest {
+    const char *file;
+    long as_of;
+    struct val reached;
+    struct plaus_school *schools;  /* sorted by URN */
+    int n;
+};
+
+static int cmp_plaus_school(const void *pa, const void *pb)
+{
+    const struct plaus_school *a = pa, *b = pb;
+    return (a->urn > b->urn) - (a->urn < b->urn);
+}
+
+static int cmp_plaus_digest(const void *pa, const void *pb)
+{
+    const struct plaus_digest *a = pa, *b = pb;
+    return (a->as_of > b->as_of) - (a->as_of < b->as_of);
+}
+
+static struct plaus_digest plaus_digest(const struct snapshot *s, const struct val *vals)
+{
+    struct plaus_digest g = {s->file, s->as_of, vals[kpi_lookup("breadth.pupils")], NULL, 0};
+    g.schools = xmalloc(sizeof *g.schools * (size_t)(s->nschools + 1));
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        g.schools[g.n++] = (struct plaus_school){sc->urn, sc->pupils, sc->fsm, sc->phase, sc->region, i};
+    }
+    qsort(g.schools, (size_t)g.n, sizeof *g.schools, cmp_plaus_school);
+    return g;
+}
+
+/* The rules across the snapshot `was` and the next one, `now`. Returns how
+ * many findings there were. */
+static int plaus_changes(const struct plaus_digest *was, const struct plaus_digest *now)
+{
+    char a[48], b[48], c[48], date[16], then[MAX_SHOWN_NAME + 16];
+    struct diag d;
+    diag_init(&d, now->file);
+    snprintf(then, sizeof then, "%s", shown(was->file)); /* shown() reuses its buffers */
+    iso_date(was->as_of, date);
+    if (was->reached.st == V_OK && now->reached.st == V_OK && was->reached.x > 0) {
+        double change = 100 * (now->reached.x - was->reached.x) / was->reached.x;
+        if (fabs(change) > plaus_rules[PR_CHANGE_REACHED].hi)
+            plaus_say(&d, PR_CHANGE_REACHED, NULL,
+                      "pupils reached went from %s in %s (as of %s) to %s, %s by %.1f%% (more than %s%%); a slip in "
+                      "a school's pupils?",
+                      plaus_num(was->reached.x, a), then, date, plaus_num(now->reached.x, b),
+                      change > 0 ? "up" : "down", fabs(change), plaus_num(plaus_rules[PR_CHANGE_REACHED].hi, c));
+    }
+    double factor = plaus_rules[PR_CHANGE_PUPILS].hi, points = plaus_rules[PR_CHANGE_FSM].hi;
+    double floor_pupils = plaus_rules[PR_FSM_ALL].hi;
+    for (int i = 0; i < now->n; i++) {
+        const struct plaus_school *sc = &now->schools[i];
+        const struct plaus_school *old =
+            was->n ? bsearch(sc, was->schools, (size_t)was->n, sizeof *sc, cmp_plaus_school) : NULL;
+        if (!old || sc->urn < 0)
+            continue;
+        size_t at = path_push(&d, "schools[%d]", sc->idx);
+        if (old->pupils > 0 && sc->pupils > 0 &&
+            (sc->pupils > factor * old->pupils || old->pupils > factor * sc->pupils))
+            plaus_say(&d, PR_CHANGE_PUPILS, "pupils",
+                      "%ld was %ld in %s (as of %s), a change by more than a factor of %s; a typing slip?", sc->pupils,
+                      old->pupils, then, date, plaus_num(factor, a));
+        /* An FSM column pasted over pupils is named by fsm-all already. */
+        if (old->pupils > floor_pupils && sc->pupils > floor_pupils && old->fsm >= 0 && sc->fsm >= 0 &&
+            sc->fsm != sc->pupils) {
+            double was_pct = 100.0 * (double)old->fsm / (double)old->pupils;
+            double now_pct = 100.0 * (double)sc->fsm / (double)sc->pupils;
+            if (fabs(now_pct - was_pct) > points)
+                plaus_say(&d, PR_CHANGE_FSM, "fsm_pupils",
+                          "the FSM share moved from %.1f%% in %s (as of %s) to %.1f%%, more than %s points; a typing "
+                          "slip?",
+                          was_pct, then, date, now_pct, plaus_num(points, a));
+        }
+        if (old->phase >= 0 && sc->phase >= 0 && old->phase != sc->phase)
+            plaus_say(&d, PR_CHANGE_PHASE, "phase",
+                      "\"%s\" was \"%s\" in %s (as of %s) for the same URN; the wrong URN?",
+                      phase_names[sc->phase], phase_names[old->phase], then, date);
+        if (old->region >= 0 && sc->region >= 0 && old->region != sc->region)
+            plaus_say(&d, PR_CHANGE_REGION, "region",
+                      "\"%s\" was \"%s\" in %s (as of %s) for the same URN; the wrong URN?",
+                      region_names[sc->region], region_names[old->region], then, date);
+        path_pop(&d, at);
+    }
+    diag_finish(&d);
+    return d.errors + d.warnings;
+}
+
+/* The rules across consecutive snapshots: g[0..n) in any order, sorted
+ * here, and freed. Returns how many findings there were. */
+static int plaus_series(struct plaus_digest *g, int n)
+{
+    int found = 0;
+    qsort(g, (size_t)n, sizeof *g, cmp_plaus_digest);
+    for (int i = 1; i < n; i++)
+        if (g[i].as_of != g[i - 1].as_of)
+            found += plaus_changes(&g[i - 1], &g[i]);
+    for (int i = 0; i < n; i++)
+        free(g[i].schools);
+    return found;
+}
+
+/* The targets file's "allow": rule ids to silence, as --allow does. */
+static void plaus_read_allow(struct loader *L, const cJSON *root)
+{
+    const cJSON *arr = get_array(L, root, "allow", OPTIONAL), *el;
+    int i = 0;
+    if (!arr)
+        return;
+    size_t old = path_key(&L->d, "allow");
+    cJSON_ArrayForEach(el, arr)
+    {
+        size_t at = path_index(&L->d, i++);
+        char q[64];
+        int rule = cJSON_IsString(el) ? plaus_lookup(el->valuestring) : -1;
+        const char *near = cJSON_IsString(el) ? nearest_name(el->valuestring, plaus_ids()) : NULL;
+        if (rule >= 0)
+            opt_allow[rule] = true;
+        else if (near)
+            diag_error(&L->d, "%s is not a plausibility rule (did you mean \"%s\"?)", describe(el, q), near);
+        else
+            diag_error(&L->d, "%s is not a plausibility rule (README lists them)", describe(el, q));
+        path_pop(&L->d, at);
+    }
+    path_pop(&L->d, old);
+}
+
+/* The "Data checks" note of a report that had findings: one sentence, or
+ * nothing when there were none. */
+static void plaus_note(struct sb *b, long found)
+{
+    if (found)
+        sb_printf(b, "Data checks: these snapshots gave %ld plausibility warning%s (%s valid but look%s like a "
+                     "slip); 'cpreport validate' with the same snapshots names %s.",
+                  found, found == 1 ? "" : "s", found == 1 ? "a figure that is" : "figures that are",
+                  found == 1 ? "s" : "", found == 1 ? "it" : "them");
+}
+
+/* ===================================================================== *
  *  Escaping: one function per output context                             *
  * ===================================================================== */
 
@@ -4243,6 +4762,7 @@ struct report {
     const struct target *target[N_KPIS]; /* each indicator's target, or NULL (reports only) */
     struct eval evals[N_KPIS];
     struct breakdown dims[N_DIMS];
+    long plaus_found;            /* plausibility findings in the inputs (see plaus_note) */
 };
 
 static const struct period *latest_period(const struct report *r) { return &r->periods[r->nperiods - 1]; }
@@ -4776,6 +5296,17 @@ static void report_title(struct sb *b, const struct report *r)
 
 /* The cover: period, date and the snapshots compared; a definition list
  * on the page, a line in Markdown. */
+/* The "Data checks" note, when the inputs had plausibility findings. */
+static void doc_data_checks(struct doc *d, const struct report *r)
+{
+    struct sb t;
+    sb_init(&t);
+    plaus_note(&t, r->plaus_found);
+    if (t.len)
+        doc_para(d, t.buf);
+    sb_free(&t);
+}
+
 static void render_intro(struct doc *d, const struct report *r)
 {
     char date[32];
@@ -4810,6 +5341,7 @@ static void render_intro(struct doc *d, const struct report *r)
     sb_free(&period);
     sb_free(&as_of);
     sb_free(&compared);
+    doc_data_checks(d, r);
 }
 
 /* ---- The executive summary: sentences made from the figures ---- */
@@ -5813,6 +6345,14 @@ static void json_breakdowns(struct sb *b, const struct report *r)
     sb_add(b, "\n  }\n");
 }
 
+/* The "Data checks" note as a member after another, when the inputs had
+ * plausibility findings. */
+static void json_data_checks(struct sb *b, const struct report *r)
+{
+    if (r->plaus_found)
+        sb_printf(b, ",\n  \"data_checks\": {\"plausibility_warnings\": %ld}", r->plaus_found);
+}
+
 static void render_json(struct sb *b, const struct report *r)
 {
     sb_add(b, "{\n  \"format\": \"cpreport-indicators/1\",\n  \"as_of\": ");
@@ -5827,7 +6367,9 @@ static void render_json(struct sb *b, const struct report *r)
         sb_add(b, i ? ", " : "");
         json_date(b, r->periods[i].as_of);
     }
-    sb_add(b, "],\n  \"indicators\": [\n");
+    sb_add(b, "]");
+    json_data_checks(b, r);
+    sb_add(b, ",\n  \"indicators\": [\n");
     json_indicators(b, r);
     sb_add(b, "  ],\n");
     json_breakdowns(b, r);
@@ -5871,6 +6413,7 @@ static void group_body(struct doc *d, const void *ctx)
                   "resting on fewer than %d pupil%s is suppressed.", opt_min_cohort, opt_min_cohort == 1 ? "" : "s");
     doc_para(d, t.buf);
     sb_free(&t);
+    doc_data_checks(d, r);
     const char *headers[] = {"Indicator", c->g->name, "Partnership", "National"};
     struct cells cs = {.n = 0};
     for (int group = G_BREADTH; group <= G_IMPACT; group++) {
@@ -5922,6 +6465,7 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
     json_string(b, c->g->name);
     sb_add(b, ",\n  \"as_of\": ");
     json_date(b, r->latest->as_of);
+    json_data_checks(b, r);
     sb_add(b, ",\n  \"indicators\": [");
     bool first = true;
     for (int k = 0; k < N_KPIS; k++) {
@@ -7367,7 +7911,8 @@ static const char *const command_names[] = {"report", "check", "validate", "targ
 #define FOR_IMPORT (1u << MODE_IMPORT)
 
 enum option_id {
-    OPT_OUTPUT, OPT_FORMAT, OPT_TARGETS, OPT_MIN_COHORT, OPT_CHANGE_YEARS, OPT_BY, OPT_OUT_DIR, OPT_EML,
+    OPT_OUTPUT, OPT_FORMAT, OPT_TARGETS, OPT_MIN_COHORT, OPT_CHANGE_YEARS, OPT_STRICT, OPT_ALLOW, OPT_BY,
+    OPT_OUT_DIR, OPT_EML,
     OPT_MAIL_FROM, OPT_MAIL_TO, OPT_SUBJECT, OPT_HELP, OPT_VERSION, OPT_JUNIT, OPT_JSON, OPT_FAIL_ON,
     OPT_AS_OF, OPT_MEMBERS, OPT_BASE, OPT_GIAS, OPT_CENSUS, OPT_SEN, OPT_KS4, OPT_KS2, OPT_OFSTED, OPT_LABEL,
     OPT_ENCODING, OPT_QUIET,
@@ -7398,6 +7943,11 @@ static const struct option_def {
     [OPT_MIN_COHORT] = {"min-cohort", 0, "N", "a number", FOR_ALL,
                         "suppress results resting on fewer than N pupils (6)"},
     [OPT_CHANGE_YEARS] = {"change-years", 0, "N", "a number", FOR_ALL, "compare results with N years earlier (5)"},
+    [OPT_STRICT] = {"strict", 0, NULL, NULL, FOR_ALL,
+                    "implausible figures are errors (exit 2), not warnings\n"
+                    "(README: Plausibility checks)"},
+    [OPT_ALLOW] = {"allow", 0, "RULE", "a plausibility rule id", FOR_ALL,
+                   "do not check plausibility rule RULE; may be repeated"},
     [OPT_BY] = {"by", 0, "GROUPING", "region, hub, trust or phase", FOR_REPORT,
                 "also write a report for every region, hub, trust or\n"
                 "phase, in the same formats, with an index page"},
@@ -7792,6 +8342,19 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return usage_error("standard input ('-') can be read only once");
             o->targets_file = val;
             break;
+        case OPT_STRICT:
+            opt_strict = true;
+            break;
+        case OPT_ALLOW: {
+            int rule = plaus_lookup(val);
+            const char *near = rule < 0 ? nearest_name(val, plaus_ids()) : NULL;
+            if (near)
+                return usage_error("unknown plausibility rule '%s' for --allow; did you mean '%s'?", shown(val), near);
+            if (rule < 0)
+                return usage_error("unknown plausibility rule '%s' for --allow (README lists them)", shown(val));
+            opt_allow[rule] = true;
+            break;
+        }
         case OPT_MIN_COHORT:
         case OPT_CHANGE_YEARS: {
             bool cohort = id == OPT_MIN_COHORT;
@@ -9916,6 +10479,7 @@ static bool import_valid(const struct sb *text, const char *name)
         return false;
     }
     struct snapshot *s = load_root(root, name);
+    plaus_snapshot(s, NULL);
     snapshot_free(s);
     return s != NULL;
 }
@@ -10231,6 +10795,7 @@ static bool load_all(struct report *r, const struct options *o)
 {
     bool ok = true;
     r->periods = xcalloc((size_t)o->nfiles, sizeof *r->periods);
+    struct plaus_digest *digests = xmalloc(sizeof *digests * (size_t)o->nfiles);
     for (int i = 0; i < o->nfiles; i++) {
         const char *name = input_name(o->files[i]);
         struct snapshot *s = load_snapshot(o->files[i], name);
@@ -10246,6 +10811,8 @@ static bool load_all(struct report *r, const struct options *o)
         p->as_of = s->as_of;
         snprintf(p->currency, sizeof p->currency, "%s", s->currency ? s->currency : "GBP");
         compute_view(&all, p->vals, &p->cards);
+        r->plaus_found += plaus_snapshot(s, p->vals);
+        digests[r->nperiods - 1] = plaus_digest(s, p->vals);
         p->surveys = xcalloc((size_t)s->nsurveys + 1, sizeof *p->surveys);
         for (int k = 0; k < s->nsurveys; k++)
             p->surveys[p->nsurveys++] = (struct survey_val){
@@ -10258,7 +10825,9 @@ static bool load_all(struct report *r, const struct options *o)
             snapshot_free(s);
         }
     }
-    if (!ok)
+    r->plaus_found += plaus_series(digests, r->nperiods);
+    free(digests);
+    if (!ok || (opt_strict && r->plaus_found))
         return false;
     qsort(r->periods, (size_t)r->nperiods, sizeof *r->periods, cmp_period);
     for (int i = 1; i < r->nperiods; i++) {

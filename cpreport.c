@@ -2854,6 +2854,47 @@ static struct val k_turnover(const struct agg *a)
     return a->s->has_turnover ? value(a->s->staff_turnover) : na();
 }
 
+/* The indicators, in the order every output lists them: each name is its
+ * id in capitals with '.' as '_' ("breadth.pupils" is KPI_BREADTH_PUPILS),
+ * except the report cards', KPI_CARD_<area>_UP ("..._strong_or_better_pct"),
+ * _DOWN ("..._needs_attention_or_worse_pct"), each with _VS for its
+ * "_vs_national". kpis[] is written with these as designated initialisers,
+ * so a renderer naming an indicator that does not exist does not compile. */
+enum kpi_id {
+    KPI_BREADTH_SCHOOLS, KPI_BREADTH_TRUSTS, KPI_BREADTH_HUBS, KPI_BREADTH_PUPILS, KPI_BREADTH_FSM_PUPILS,
+    KPI_BREADTH_FSM_PCT, KPI_BREADTH_FSM_PCT_VS_NATIONAL, KPI_BREADTH_SEND_PUPILS, KPI_BREADTH_SEND_PCT,
+    KPI_BREADTH_SEND_PCT_VS_NATIONAL, KPI_BREADTH_TARGET_AREA_SCHOOLS_PCT,
+    KPI_BREADTH_HIGH_NEED_PUPILS_PCT, KPI_DEPTH_PROGRAMMES_PER_SCHOOL,
+    KPI_DEPTH_MULTI_PROGRAMME_SCHOOLS_PCT, KPI_DEPTH_TRUST_PROGRAMME_TAKEUP_PCT,
+    KPI_DEPTH_SCHOOL_RENEWAL_PCT, KPI_DEPTH_TRUST_RENEWAL_PCT, KPI_DEPTH_MEAN_TENURE_YEARS,
+    KPI_DEPTH_QAR_REVIEWS, KPI_DEPTH_QAR_FULL_TEAM_PCT, KPI_DEPTH_AREAS_OF_EXCELLENCE,
+    KPI_DEPTH_LEAD_REVIEWERS, KPI_DEPTH_FEEDBACK_MEAN, KPI_IMPACT_KS4_DISADV_EM4_PCT,
+    KPI_IMPACT_KS4_DISADV_EM4_VS_NATIONAL, KPI_IMPACT_KS4_DISADV_EM4_CHANGE,
+    KPI_IMPACT_KS4_DISADV_EM4_CHANGE_NATIONAL, KPI_IMPACT_KS4_DISADV_EM4_GAP_TO_OTHER,
+    KPI_IMPACT_KS2_DISADV_READING, KPI_IMPACT_KS2_DISADV_READING_VS_NATIONAL,
+    KPI_IMPACT_KS2_DISADV_READING_CHANGE, KPI_IMPACT_KS2_DISADV_READING_CHANGE_NATIONAL,
+    KPI_IMPACT_KS2_DISADV_READING_GAP_TO_OTHER, KPI_IMPACT_KS2_DISADV_MATHS,
+    KPI_IMPACT_KS2_DISADV_MATHS_VS_NATIONAL, KPI_IMPACT_KS2_DISADV_MATHS_CHANGE,
+    KPI_IMPACT_KS2_DISADV_MATHS_CHANGE_NATIONAL, KPI_IMPACT_KS2_DISADV_MATHS_GAP_TO_OTHER,
+    KPI_IMPACT_KS2_DISADV_GPS, KPI_IMPACT_KS2_DISADV_GPS_VS_NATIONAL, KPI_IMPACT_KS2_DISADV_GPS_CHANGE,
+    KPI_IMPACT_KS2_DISADV_GPS_CHANGE_NATIONAL, KPI_IMPACT_KS2_DISADV_GPS_GAP_TO_OTHER,
+    KPI_IMPACT_OFSTED_INSPECTED, KPI_IMPACT_OFSTED_OUTSTANDING_KEPT_PCT,
+    KPI_IMPACT_OFSTED_GOOD_TO_OUTSTANDING_PCT, KPI_IMPACT_OFSTED_RI_TO_GOOD_PCT, KPI_IMPACT_REPORT_CARDS,
+    KPI_CARD_INCLUSION_UP, KPI_CARD_INCLUSION_UP_VS, KPI_CARD_INCLUSION_DOWN, KPI_CARD_INCLUSION_DOWN_VS,
+    KPI_CARD_CURRICULUM_UP, KPI_CARD_CURRICULUM_UP_VS, KPI_CARD_CURRICULUM_DOWN,
+    KPI_CARD_CURRICULUM_DOWN_VS, KPI_CARD_ACHIEVEMENT_UP, KPI_CARD_ACHIEVEMENT_UP_VS,
+    KPI_CARD_ACHIEVEMENT_DOWN, KPI_CARD_ACHIEVEMENT_DOWN_VS, KPI_CARD_ATTENDANCE_UP,
+    KPI_CARD_ATTENDANCE_UP_VS, KPI_CARD_ATTENDANCE_DOWN, KPI_CARD_ATTENDANCE_DOWN_VS, KPI_CARD_PERSONAL_UP,
+    KPI_CARD_PERSONAL_UP_VS, KPI_CARD_PERSONAL_DOWN, KPI_CARD_PERSONAL_DOWN_VS, KPI_CARD_LEADERSHIP_UP,
+    KPI_CARD_LEADERSHIP_UP_VS, KPI_CARD_LEADERSHIP_DOWN, KPI_CARD_LEADERSHIP_DOWN_VS,
+    KPI_CARD_EARLY_YEARS_UP, KPI_CARD_EARLY_YEARS_UP_VS, KPI_CARD_EARLY_YEARS_DOWN,
+    KPI_CARD_EARLY_YEARS_DOWN_VS, KPI_CARD_POST_16_UP, KPI_CARD_POST_16_UP_VS, KPI_CARD_POST_16_DOWN,
+    KPI_CARD_POST_16_DOWN_VS, KPI_CARD_SAFEGUARDING, KPI_CARD_SAFEGUARDING_VS, KPI_FINANCE_INCOME,
+    KPI_FINANCE_EXPENDITURE, KPI_FINANCE_SURPLUS, KPI_FINANCE_FUNDRAISED_PCT, KPI_FINANCE_RESERVES_MONTHS,
+    KPI_FINANCE_COST_PER_PUPIL, KPI_INTERNAL_STAFF_FTE, KPI_INTERNAL_STAFF_TURNOVER_PCT,
+    N_KPIS
+};
+
 /* Flags: K_SCHOOL indicators are defined per school, so every group of a
  * breakdown has them; K_BREAKDOWN ones are columns of the reports'
  * breakdown tables; K_CARD ones are shown in the reports' part on report
@@ -2880,106 +2921,151 @@ struct kpi {
 
 #define SB (K_SCHOOL | K_BREAKDOWN)
 #define SC (K_SCHOOL | K_CARD)
-#define CARD_ROWS(name, key, what)                                                                      \
-    {"impact.report_card." key "_strong_or_better_pct", G_IMPACT, what ": strong or better", U_PCT, SC,   \
-     k_##name##_up, n_##name##_up, "%s of %s schools graded"},                                          \
-    {"impact.report_card." key "_strong_or_better_pct_vs_national", G_IMPACT,                            \
+#define CARD_ROWS(name, AREA, key, what)                                                                \
+    [KPI_CARD_##AREA##_UP] = {"impact.report_card." key "_strong_or_better_pct", G_IMPACT,                \
+     what ": strong or better", U_PCT, SC, k_##name##_up, n_##name##_up, "%s of %s schools graded"},      \
+    [KPI_CARD_##AREA##_UP_VS] = {"impact.report_card." key "_strong_or_better_pct_vs_national", G_IMPACT, \
      what ": strong or better against national", U_PP, SC, k_##name##_up_vs, NULL, NULL},               \
-    {"impact.report_card." key "_needs_attention_or_worse_pct", G_IMPACT, what ": needs attention or worse", \
-     U_PCT, SC, k_##name##_down, n_##name##_down, "%s of %s schools graded"},                          \
-    {"impact.report_card." key "_needs_attention_or_worse_pct_vs_national", G_IMPACT,                    \
-     what ": needs attention or worse against national", U_PP, SC, k_##name##_down_vs, NULL, NULL}
-#define MEASURE_ROWS(name, valueid, idname, what, unit, vsunit)                                      \
-    {"impact." valueid, G_IMPACT, "Disadvantaged " what, unit, SB, k_##name, n_##name, NULL},          \
-    {"impact." idname "_vs_national", G_IMPACT, "Disadvantaged " what " against national", vsunit,    \
-     K_SCHOOL, k_##name##_vs, NULL, NULL},                                                            \
-    {"impact." idname "_change", G_IMPACT, "Change in disadvantaged " what " (schools of 4+ years)",  \
-     vsunit, K_SCHOOL, k_##name##_change, k_##name##_change_nat, "resting on %s pupils"},              \
-    {"impact." idname "_change_national", G_IMPACT, "National change in disadvantaged " what, vsunit, \
-     0, k_##name##_change_nat, NULL, NULL},                                                           \
-    {"impact." idname "_gap_to_other", G_IMPACT, "Disadvantaged " what " against national other pupils", \
-     vsunit, K_SCHOOL, k_##name##_gap, NULL, NULL}
+    [KPI_CARD_##AREA##_DOWN] = {"impact.report_card." key "_needs_attention_or_worse_pct", G_IMPACT,      \
+     what ": needs attention or worse", U_PCT, SC, k_##name##_down, n_##name##_down,                     \
+     "%s of %s schools graded"},                                                                       \
+    [KPI_CARD_##AREA##_DOWN_VS] = {"impact.report_card." key "_needs_attention_or_worse_pct_vs_national", \
+     G_IMPACT, what ": needs attention or worse against national", U_PP, SC, k_##name##_down_vs, NULL, NULL}
+#define MEASURE_ROWS(name, VALUE, STEM, valueid, idname, what, unit, vsunit)                         \
+    [VALUE] = {"impact." valueid, G_IMPACT, "Disadvantaged " what, unit, SB, k_##name, n_##name, NULL}, \
+    [STEM##_VS_NATIONAL] = {"impact." idname "_vs_national", G_IMPACT,                                 \
+     "Disadvantaged " what " against national", vsunit, K_SCHOOL, k_##name##_vs, NULL, NULL},          \
+    [STEM##_CHANGE] = {"impact." idname "_change", G_IMPACT,                                           \
+     "Change in disadvantaged " what " (schools of 4+ years)", vsunit, K_SCHOOL, k_##name##_change,     \
+     k_##name##_change_nat, "resting on %s pupils"},                                                   \
+    [STEM##_CHANGE_NATIONAL] = {"impact." idname "_change_national", G_IMPACT,                         \
+     "National change in disadvantaged " what, vsunit, 0, k_##name##_change_nat, NULL, NULL},          \
+    [STEM##_GAP_TO_OTHER] = {"impact." idname "_gap_to_other", G_IMPACT,                               \
+     "Disadvantaged " what " against national other pupils", vsunit, K_SCHOOL, k_##name##_gap, NULL, NULL}
 
-static const struct kpi kpis[] = {
-    {"breadth.schools", G_BREADTH, "Schools reached", U_COUNT, SB, k_schools, NULL, NULL},
-    {"breadth.trusts", G_BREADTH, "Trusts", U_COUNT, 0, k_trusts, NULL, NULL},
-    {"breadth.hubs", G_BREADTH, "Hubs with an active school", U_COUNT, K_SCHOOL, k_hubs, NULL, NULL},
-    {"breadth.pupils", G_BREADTH, "Pupils reached", U_COUNT, SB, k_pupils, NULL, NULL},
-    {"breadth.fsm_pupils", G_BREADTH, "Pupils eligible for free school meals", U_COUNT, K_SCHOOL,
-     k_fsm_pupils, NULL, NULL},
-    {"breadth.fsm_pct", G_BREADTH, "Free school meals share", U_PCT, SB, k_fsm_pct, n_fsm, NULL},
-    {"breadth.fsm_pct_vs_national", G_BREADTH, "Free school meals share against national", U_PP,
-     K_SCHOOL, k_fsm_vs_national, NULL, NULL},
-    {"breadth.send_pupils", G_BREADTH, "Pupils with SEND", U_COUNT, K_SCHOOL, k_send_pupils, NULL, NULL},
-    {"breadth.send_pct", G_BREADTH, "SEND share", U_PCT, SB, k_send_pct, n_send,
-     "over the %s of %s schools that give SEND numbers"},
-    {"breadth.send_pct_vs_national", G_BREADTH, "SEND share against national", U_PP, K_SCHOOL,
-     k_send_vs_national, NULL, NULL},
-    {"breadth.target_area_schools_pct", G_BREADTH, "Schools in high-deprivation target areas", U_PCT,
-     K_SCHOOL, k_target_area, NULL, NULL},
-    {"breadth.high_need_pupils_pct", G_BREADTH, "Pupils in schools above national FSM or SEND share",
-     U_PCT, K_SCHOOL, k_high_need, NULL, NULL},
+static const struct kpi kpis[N_KPIS] = {
+    [KPI_BREADTH_SCHOOLS] =
+        {"breadth.schools", G_BREADTH, "Schools reached", U_COUNT, SB, k_schools, NULL, NULL},
+    [KPI_BREADTH_TRUSTS] = {"breadth.trusts", G_BREADTH, "Trusts", U_COUNT, 0, k_trusts, NULL, NULL},
+    [KPI_BREADTH_HUBS] =
+        {"breadth.hubs", G_BREADTH, "Hubs with an active school", U_COUNT, K_SCHOOL, k_hubs, NULL, NULL},
+    [KPI_BREADTH_PUPILS] = {"breadth.pupils", G_BREADTH, "Pupils reached", U_COUNT, SB, k_pupils, NULL, NULL},
+    [KPI_BREADTH_FSM_PUPILS] =
+        {"breadth.fsm_pupils", G_BREADTH, "Pupils eligible for free school meals", U_COUNT, K_SCHOOL,
+         k_fsm_pupils, NULL, NULL},
+    [KPI_BREADTH_FSM_PCT] =
+        {"breadth.fsm_pct", G_BREADTH, "Free school meals share", U_PCT, SB, k_fsm_pct, n_fsm, NULL},
+    [KPI_BREADTH_FSM_PCT_VS_NATIONAL] =
+        {"breadth.fsm_pct_vs_national", G_BREADTH, "Free school meals share against national", U_PP, K_SCHOOL,
+         k_fsm_vs_national, NULL, NULL},
+    [KPI_BREADTH_SEND_PUPILS] =
+        {"breadth.send_pupils", G_BREADTH, "Pupils with SEND", U_COUNT, K_SCHOOL, k_send_pupils, NULL, NULL},
+    [KPI_BREADTH_SEND_PCT] =
+        {"breadth.send_pct", G_BREADTH, "SEND share", U_PCT, SB, k_send_pct, n_send,
+         "over the %s of %s schools that give SEND numbers"},
+    [KPI_BREADTH_SEND_PCT_VS_NATIONAL] =
+        {"breadth.send_pct_vs_national", G_BREADTH, "SEND share against national", U_PP, K_SCHOOL,
+         k_send_vs_national, NULL, NULL},
+    [KPI_BREADTH_TARGET_AREA_SCHOOLS_PCT] =
+        {"breadth.target_area_schools_pct", G_BREADTH, "Schools in high-deprivation target areas", U_PCT,
+         K_SCHOOL, k_target_area, NULL, NULL},
+    [KPI_BREADTH_HIGH_NEED_PUPILS_PCT] =
+        {"breadth.high_need_pupils_pct", G_BREADTH, "Pupils in schools above national FSM or SEND share",
+         U_PCT, K_SCHOOL, k_high_need, NULL, NULL},
 
-    {"depth.programmes_per_school", G_DEPTH, "Programmes per school", U_NUMBER, K_SCHOOL,
-     k_programmes_per_school, NULL, NULL},
-    {"depth.multi_programme_schools_pct", G_DEPTH, "Schools on two or more programmes", U_PCT, K_SCHOOL,
-     k_multi_programme, NULL, NULL},
-    {"depth.trust_programme_takeup_pct", G_DEPTH, "Trusts taking a trust programme", U_PCT, 0,
-     k_trust_takeup, NULL, NULL},
-    {"depth.school_renewal_pct", G_DEPTH, "School renewals", U_PCT, K_SCHOOL, k_school_renewal, NULL,
-     "%s renewed of %s due"},
-    {"depth.trust_renewal_pct", G_DEPTH, "Trust renewals", U_PCT, 0, k_trust_renewal, NULL,
-     "%s renewed of %s due"},
-    {"depth.mean_tenure_years", G_DEPTH, "Mean tenure of schools", U_YEARS, K_SCHOOL, k_tenure, NULL, NULL},
-    {"depth.qar_reviews", G_DEPTH, "Quality Assurance Reviews", U_COUNT, K_SCHOOL, k_qar_reviews, NULL, NULL},
-    {"depth.qar_full_team_pct", G_DEPTH, "Quality Assurance Reviews with full teams", U_PCT, K_SCHOOL,
-     k_qar_full_team, NULL, "%s of %s reviews"},
-    {"depth.areas_of_excellence", G_DEPTH, "Areas of Excellence", U_COUNT, K_SCHOOL,
-     k_areas_of_excellence, NULL, "from %s of %s reviews that give them"},
-    {"depth.lead_reviewers", G_DEPTH, "Lead reviewers", U_COUNT, 0, k_lead_reviewers, NULL, NULL},
-    {"depth.feedback_mean", G_DEPTH, "Mean feedback score", U_NUMBER, 0, k_feedback, NULL,
-     "from %s responses, on a scale up to %s"},
+    [KPI_DEPTH_PROGRAMMES_PER_SCHOOL] =
+        {"depth.programmes_per_school", G_DEPTH, "Programmes per school", U_NUMBER, K_SCHOOL,
+         k_programmes_per_school, NULL, NULL},
+    [KPI_DEPTH_MULTI_PROGRAMME_SCHOOLS_PCT] =
+        {"depth.multi_programme_schools_pct", G_DEPTH, "Schools on two or more programmes", U_PCT, K_SCHOOL,
+         k_multi_programme, NULL, NULL},
+    [KPI_DEPTH_TRUST_PROGRAMME_TAKEUP_PCT] =
+        {"depth.trust_programme_takeup_pct", G_DEPTH, "Trusts taking a trust programme", U_PCT, 0,
+         k_trust_takeup, NULL, NULL},
+    [KPI_DEPTH_SCHOOL_RENEWAL_PCT] =
+        {"depth.school_renewal_pct", G_DEPTH, "School renewals", U_PCT, K_SCHOOL, k_school_renewal, NULL,
+         "%s renewed of %s due"},
+    [KPI_DEPTH_TRUST_RENEWAL_PCT] =
+        {"depth.trust_renewal_pct", G_DEPTH, "Trust renewals", U_PCT, 0, k_trust_renewal, NULL,
+         "%s renewed of %s due"},
+    [KPI_DEPTH_MEAN_TENURE_YEARS] =
+        {"depth.mean_tenure_years", G_DEPTH, "Mean tenure of schools", U_YEARS, K_SCHOOL, k_tenure, NULL,
+         NULL},
+    [KPI_DEPTH_QAR_REVIEWS] =
+        {"depth.qar_reviews", G_DEPTH, "Quality Assurance Reviews", U_COUNT, K_SCHOOL, k_qar_reviews, NULL,
+         NULL},
+    [KPI_DEPTH_QAR_FULL_TEAM_PCT] =
+        {"depth.qar_full_team_pct", G_DEPTH, "Quality Assurance Reviews with full teams", U_PCT, K_SCHOOL,
+         k_qar_full_team, NULL, "%s of %s reviews"},
+    [KPI_DEPTH_AREAS_OF_EXCELLENCE] =
+        {"depth.areas_of_excellence", G_DEPTH, "Areas of Excellence", U_COUNT, K_SCHOOL, k_areas_of_excellence,
+         NULL, "from %s of %s reviews that give them"},
+    [KPI_DEPTH_LEAD_REVIEWERS] =
+        {"depth.lead_reviewers", G_DEPTH, "Lead reviewers", U_COUNT, 0, k_lead_reviewers, NULL, NULL},
+    [KPI_DEPTH_FEEDBACK_MEAN] =
+        {"depth.feedback_mean", G_DEPTH, "Mean feedback score", U_NUMBER, 0, k_feedback, NULL,
+         "from %s responses, on a scale up to %s"},
 
-    MEASURE_ROWS(em4, "ks4_disadv_em4_pct", "ks4_disadv_em4", "KS4 English and maths grade 4+", U_PCT, U_PP),
-    MEASURE_ROWS(reading, "ks2_disadv_reading", "ks2_disadv_reading", "KS2 reading score", U_SCORE, U_POINTS),
-    MEASURE_ROWS(maths, "ks2_disadv_maths", "ks2_disadv_maths", "KS2 maths score", U_SCORE, U_POINTS),
-    MEASURE_ROWS(gps, "ks2_disadv_gps", "ks2_disadv_gps", "KS2 grammar, punctuation and spelling score", U_SCORE, U_POINTS),
-    {"impact.ofsted_inspected", G_IMPACT, "Schools inspected in the last 12 months", U_COUNT, K_SCHOOL,
-     k_inspected, NULL, "%s of the %s had no four-point grades and are left out of the transitions"},
-    {"impact.ofsted_outstanding_kept_pct", G_IMPACT, "Outstanding schools that stayed outstanding", U_PCT,
-     K_SCHOOL, k_of_kept, n_of_kept, "%s of %s schools"},
-    {"impact.ofsted_good_to_outstanding_pct", G_IMPACT, "Good schools now outstanding", U_PCT, K_SCHOOL,
-     k_of_good_up, n_of_good_up, "%s of %s schools"},
-    {"impact.ofsted_ri_to_good_pct", G_IMPACT, "Schools below good now good or better", U_PCT, K_SCHOOL,
-     k_of_ri_up, n_of_ri_up, "%s of %s schools"},
-    {"impact.report_cards", G_IMPACT, "Schools inspected under report cards in the last 12 months", U_COUNT, SC,
-     k_report_cards, NULL, NULL},
-    CARD_ROWS(inclusion, "inclusion", "Report cards, inclusion"),
-    CARD_ROWS(curriculum, "curriculum_and_teaching", "Report cards, curriculum and teaching"),
-    CARD_ROWS(achievement, "achievement", "Report cards, achievement"),
-    CARD_ROWS(attendance, "attendance_and_behaviour", "Report cards, attendance and behaviour"),
-    CARD_ROWS(personal, "personal_development_and_wellbeing", "Report cards, personal development and well-being"),
-    CARD_ROWS(leadership, "leadership_and_governance", "Report cards, leadership and governance"),
-    CARD_ROWS(early_years, "early_years", "Report cards, early years"),
-    CARD_ROWS(post_16, "post_16", "Report cards, post-16"),
-    {"impact.report_card.safeguarding_met_pct", G_IMPACT, "Report cards, safeguarding met", U_PCT, SC,
-     k_safeguarding, n_safeguarding, "%s of %s schools judged"},
-    {"impact.report_card.safeguarding_met_pct_vs_national", G_IMPACT, "Report cards, safeguarding met against national",
-     U_PP, SC, k_safeguarding_vs, NULL, NULL},
+    MEASURE_ROWS(em4, KPI_IMPACT_KS4_DISADV_EM4_PCT, KPI_IMPACT_KS4_DISADV_EM4, "ks4_disadv_em4_pct",
+                 "ks4_disadv_em4", "KS4 English and maths grade 4+", U_PCT, U_PP),
+    MEASURE_ROWS(reading, KPI_IMPACT_KS2_DISADV_READING, KPI_IMPACT_KS2_DISADV_READING, "ks2_disadv_reading",
+                 "ks2_disadv_reading", "KS2 reading score", U_SCORE, U_POINTS),
+    MEASURE_ROWS(maths, KPI_IMPACT_KS2_DISADV_MATHS, KPI_IMPACT_KS2_DISADV_MATHS, "ks2_disadv_maths",
+                 "ks2_disadv_maths", "KS2 maths score", U_SCORE, U_POINTS),
+    MEASURE_ROWS(gps, KPI_IMPACT_KS2_DISADV_GPS, KPI_IMPACT_KS2_DISADV_GPS, "ks2_disadv_gps", "ks2_disadv_gps",
+                 "KS2 grammar, punctuation and spelling score", U_SCORE, U_POINTS),
+    [KPI_IMPACT_OFSTED_INSPECTED] =
+        {"impact.ofsted_inspected", G_IMPACT, "Schools inspected in the last 12 months", U_COUNT, K_SCHOOL,
+         k_inspected, NULL, "%s of the %s had no four-point grades and are left out of the transitions"},
+    [KPI_IMPACT_OFSTED_OUTSTANDING_KEPT_PCT] =
+        {"impact.ofsted_outstanding_kept_pct", G_IMPACT, "Outstanding schools that stayed outstanding", U_PCT,
+         K_SCHOOL, k_of_kept, n_of_kept, "%s of %s schools"},
+    [KPI_IMPACT_OFSTED_GOOD_TO_OUTSTANDING_PCT] =
+        {"impact.ofsted_good_to_outstanding_pct", G_IMPACT, "Good schools now outstanding", U_PCT, K_SCHOOL,
+         k_of_good_up, n_of_good_up, "%s of %s schools"},
+    [KPI_IMPACT_OFSTED_RI_TO_GOOD_PCT] =
+        {"impact.ofsted_ri_to_good_pct", G_IMPACT, "Schools below good now good or better", U_PCT, K_SCHOOL,
+         k_of_ri_up, n_of_ri_up, "%s of %s schools"},
+    [KPI_IMPACT_REPORT_CARDS] =
+        {"impact.report_cards", G_IMPACT, "Schools inspected under report cards in the last 12 months",
+         U_COUNT, SC, k_report_cards, NULL, NULL},
+    CARD_ROWS(inclusion, INCLUSION, "inclusion", "Report cards, inclusion"),
+    CARD_ROWS(curriculum, CURRICULUM, "curriculum_and_teaching", "Report cards, curriculum and teaching"),
+    CARD_ROWS(achievement, ACHIEVEMENT, "achievement", "Report cards, achievement"),
+    CARD_ROWS(attendance, ATTENDANCE, "attendance_and_behaviour", "Report cards, attendance and behaviour"),
+    CARD_ROWS(personal, PERSONAL, "personal_development_and_wellbeing",
+              "Report cards, personal development and well-being"),
+    CARD_ROWS(leadership, LEADERSHIP, "leadership_and_governance", "Report cards, leadership and governance"),
+    CARD_ROWS(early_years, EARLY_YEARS, "early_years", "Report cards, early years"),
+    CARD_ROWS(post_16, POST_16, "post_16", "Report cards, post-16"),
+    [KPI_CARD_SAFEGUARDING] =
+        {"impact.report_card.safeguarding_met_pct", G_IMPACT, "Report cards, safeguarding met", U_PCT, SC,
+         k_safeguarding, n_safeguarding, "%s of %s schools judged"},
+    [KPI_CARD_SAFEGUARDING_VS] =
+        {"impact.report_card.safeguarding_met_pct_vs_national", G_IMPACT,
+         "Report cards, safeguarding met against national", U_PP, SC, k_safeguarding_vs, NULL, NULL},
 
-    {"finance.income", G_FINANCIAL, "Income", U_MONEY, 0, k_income, NULL, NULL},
-    {"finance.expenditure", G_FINANCIAL, "Expenditure", U_MONEY, 0, k_expenditure, NULL, NULL},
-    {"finance.surplus", G_FINANCIAL, "Surplus", U_MONEY, 0, k_surplus, NULL, NULL},
-    {"finance.fundraised_pct", G_FINANCIAL, "Fundraised share of income", U_PCT, 0, k_fundraised, NULL, NULL},
-    {"finance.reserves_months", G_FINANCIAL, "Reserves", U_MONTHS, 0, k_reserves_months, NULL, NULL},
-    {"finance.cost_per_pupil", G_FINANCIAL, "Cost per pupil reached", U_MONEY, 0, k_cost_per_pupil, NULL, NULL},
-    {"internal.staff_fte", G_FINANCIAL, "Staff (full-time equivalent)", U_NUMBER, 0, k_staff_fte, NULL, NULL},
-    {"internal.staff_turnover_pct", G_FINANCIAL, "Staff turnover", U_PCT, 0, k_turnover, NULL, NULL},
+    [KPI_FINANCE_INCOME] = {"finance.income", G_FINANCIAL, "Income", U_MONEY, 0, k_income, NULL, NULL},
+    [KPI_FINANCE_EXPENDITURE] =
+        {"finance.expenditure", G_FINANCIAL, "Expenditure", U_MONEY, 0, k_expenditure, NULL, NULL},
+    [KPI_FINANCE_SURPLUS] = {"finance.surplus", G_FINANCIAL, "Surplus", U_MONEY, 0, k_surplus, NULL, NULL},
+    [KPI_FINANCE_FUNDRAISED_PCT] =
+        {"finance.fundraised_pct", G_FINANCIAL, "Fundraised share of income", U_PCT, 0, k_fundraised, NULL,
+         NULL},
+    [KPI_FINANCE_RESERVES_MONTHS] =
+        {"finance.reserves_months", G_FINANCIAL, "Reserves", U_MONTHS, 0, k_reserves_months, NULL, NULL},
+    [KPI_FINANCE_COST_PER_PUPIL] =
+        {"finance.cost_per_pupil", G_FINANCIAL, "Cost per pupil reached", U_MONEY, 0, k_cost_per_pupil, NULL,
+         NULL},
+    [KPI_INTERNAL_STAFF_FTE] =
+        {"internal.staff_fte", G_FINANCIAL, "Staff (full-time equivalent)", U_NUMBER, 0, k_staff_fte, NULL,
+         NULL},
+    [KPI_INTERNAL_STAFF_TURNOVER_PCT] =
+        {"internal.staff_turnover_pct", G_FINANCIAL, "Staff turnover", U_PCT, 0, k_turnover, NULL, NULL},
 };
 #undef SB
 #undef SC
 
-enum { N_KPIS = sizeof kpis / sizeof kpis[0] };
 
 static int kpi_lookup(const char *id)
 {
@@ -3020,26 +3106,26 @@ struct target {
 /* The strategy's targets, built in. "By 2027" is read as the end of the
  * 2026/27 school year. */
 static const struct {
-    const char *kpi;
+    int kpi;
     const char *bound;           /* "min" or "max" */
     double value;
     const char *by;              /* NULL: must hold now */
     const char *source;
 } default_targets[] = {
-    {"breadth.pupils", "min", 500000, "2027-08-31",
+    {KPI_BREADTH_PUPILS, "min", 500000, "2027-08-31",
      "2023 strategy: benefit half a million pupils a year by 2027"},
-    {"breadth.fsm_pct_vs_national", "min", 0, NULL,
+    {KPI_BREADTH_FSM_PCT_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: a greater proportion of pupils from schools with above-average disadvantage"},
-    {"depth.lead_reviewers", "min", 100, "2027-08-31", "2023 strategy: a pool of at least 100 Lead Reviewers by 2027"},
-    {"finance.fundraised_pct", "min", 20, "2030-08-31",
+    {KPI_DEPTH_LEAD_REVIEWERS, "min", 100, "2027-08-31", "2023 strategy: a pool of at least 100 Lead Reviewers by 2027"},
+    {KPI_FINANCE_FUNDRAISED_PCT, "min", 20, "2030-08-31",
      "2030 strategy: fundraised income towards 20% of total income"},
-    {"impact.ks4_disadv_em4_vs_national", "min", 0, NULL,
+    {KPI_IMPACT_KS4_DISADV_EM4_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: disadvantaged pupils outperform national averages"},
-    {"impact.ks2_disadv_reading_vs_national", "min", 0, NULL,
+    {KPI_IMPACT_KS2_DISADV_READING_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: disadvantaged pupils outperform national averages"},
-    {"impact.ks2_disadv_maths_vs_national", "min", 0, NULL,
+    {KPI_IMPACT_KS2_DISADV_MATHS_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: disadvantaged pupils outperform national averages"},
-    {"impact.ks2_disadv_gps_vs_national", "min", 0, NULL,
+    {KPI_IMPACT_KS2_DISADV_GPS_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: disadvantaged pupils outperform national averages"},
 };
 
@@ -4319,15 +4405,14 @@ static void render_intro(struct doc *d, const struct report *r)
 
 /* ---- The executive summary: sentences made from the figures ---- */
 
-static const struct val *kpi_now(const struct report *r, const char *id)
+static const struct val *kpi_now(const struct report *r, enum kpi_id k)
 {
-    return &latest_period(r)->vals[kpi_lookup(id)];
+    return &latest_period(r)->vals[k];
 }
 
 /* "on track for 500,000 by 31 August 2027", from a target's evaluation. */
-static void summary_target(struct sb *b, const struct report *r, const char *id)
+static void summary_target(struct sb *b, const struct report *r, enum kpi_id k)
 {
-    int k = kpi_lookup(id);
     const struct target *t = r->target[k];
     const struct eval *e = &r->evals[k];
     if (!t)
@@ -4365,7 +4450,7 @@ static void sentence(struct sb *s)
 static void summary_sentences(struct sb *s, const struct report *r)
 {
     const char *cur = currency_of(r);
-    const struct val *pupils = kpi_now(r, "breadth.pupils"), *prev = previous_val(r, kpi_lookup("breadth.pupils"));
+    const struct val *pupils = kpi_now(r, KPI_BREADTH_PUPILS), *prev = previous_val(r, KPI_BREADTH_PUPILS);
     if (prev && prev->st == V_OK && prev->x > 0) {
         double change = 100 * (pupils->x - prev->x) / prev->x;
         bool steady = shows_as_zero(change, 1);
@@ -4378,11 +4463,11 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, "Pupils reached: ");
     }
     fmt_number(s, pupils->x, 0, false);
-    summary_target(s, r, "breadth.pupils");
+    summary_target(s, r, KPI_BREADTH_PUPILS);
     sb_add(s, ".");
 
-    const struct val *schools = kpi_now(r, "breadth.schools"), *trusts = kpi_now(r, "breadth.trusts"),
-                     *hubs = kpi_now(r, "breadth.hubs"), *target = kpi_now(r, "breadth.target_area_schools_pct");
+    const struct val *schools = kpi_now(r, KPI_BREADTH_SCHOOLS), *trusts = kpi_now(r, KPI_BREADTH_TRUSTS),
+                     *hubs = kpi_now(r, KPI_BREADTH_HUBS), *target = kpi_now(r, KPI_BREADTH_TARGET_AREA_SCHOOLS_PCT);
     sentence(s);
     sb_add(s, "They are in ");
     fmt_number(s, schools->x, 0, false);
@@ -4404,7 +4489,7 @@ static void summary_sentences(struct sb *s, const struct report *r)
     }
     sb_add(s, ".");
 
-    const struct val *fsm = kpi_now(r, "breadth.fsm_pct");
+    const struct val *fsm = kpi_now(r, KPI_BREADTH_FSM_PCT);
     if (fsm->st == V_OK) {
         sentence(s);
         fmt_figure(s, fsm->x, U_PCT, cur, false);
@@ -4418,10 +4503,10 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, ".");
     }
 
-    const struct val *em4 = kpi_now(r, "impact.ks4_disadv_em4_pct"),
-                     *vs = kpi_now(r, "impact.ks4_disadv_em4_vs_national"),
-                     *ch = kpi_now(r, "impact.ks4_disadv_em4_change"),
-                     *chn = kpi_now(r, "impact.ks4_disadv_em4_change_national");
+    const struct val *em4 = kpi_now(r, KPI_IMPACT_KS4_DISADV_EM4_PCT),
+                     *vs = kpi_now(r, KPI_IMPACT_KS4_DISADV_EM4_VS_NATIONAL),
+                     *ch = kpi_now(r, KPI_IMPACT_KS4_DISADV_EM4_CHANGE),
+                     *chn = kpi_now(r, KPI_IMPACT_KS4_DISADV_EM4_CHANGE_NATIONAL);
     if (em4->st == V_OK) {
         sentence(s);
         sb_add(s, "At KS4, ");
@@ -4446,8 +4531,8 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, ".");
     }
 
-    const struct val *cards = kpi_now(r, "impact.report_cards"),
-                     *ach = kpi_now(r, "impact.report_card.achievement_strong_or_better_pct");
+    const struct val *cards = kpi_now(r, KPI_IMPACT_REPORT_CARDS),
+                     *ach = kpi_now(r, KPI_CARD_ACHIEVEMENT_UP);
     if (cards->st == V_OK && cards->x > 0) {
         const char *what = cards->x == 1 ? " school" : " schools";
         sentence(s);
@@ -4470,8 +4555,8 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, ".");
     }
 
-    const struct val *renew = kpi_now(r, "depth.school_renewal_pct"), *full = kpi_now(r, "depth.qar_full_team_pct"),
-                     *qar = kpi_now(r, "depth.qar_reviews");
+    const struct val *renew = kpi_now(r, KPI_DEPTH_SCHOOL_RENEWAL_PCT), *full = kpi_now(r, KPI_DEPTH_QAR_FULL_TEAM_PCT),
+                     *qar = kpi_now(r, KPI_DEPTH_QAR_REVIEWS);
     if (renew->st == V_OK || full->st == V_OK) {
         sentence(s);
         if (renew->st == V_OK) {
@@ -4488,13 +4573,13 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, ".");
     }
 
-    const struct val *raised = kpi_now(r, "finance.fundraised_pct");
+    const struct val *raised = kpi_now(r, KPI_FINANCE_FUNDRAISED_PCT);
     if (raised->st == V_OK) {
         sentence(s);
         sb_add(s, "Fundraised income was ");
         fmt_figure(s, raised->x, U_PCT, cur, false);
         sb_add(s, " of the total");
-        summary_target(s, r, "finance.fundraised_pct");
+        summary_target(s, r, KPI_FINANCE_FUNDRAISED_PCT);
         sb_add(s, ".");
     }
 }
@@ -4638,7 +4723,7 @@ static void svg_bars(struct sb *b, const char *title, const char *axis, const st
 static void svg_pupils(struct sb *b, const struct report *r)
 {
     enum { W = 640, H = 280, L = 80, R = 20, T = 36, B = 56 };
-    int k = kpi_lookup("breadth.pupils");
+    int k = KPI_BREADTH_PUPILS;
     const struct target *t = r->target[k];
     const struct eval *e = &r->evals[k];
     double t0 = (double)r->periods[0].as_of, t1 = (double)latest_period(r)->as_of, ymax = 0;
@@ -4721,13 +4806,13 @@ static void render_breadth_charts(struct doc *d, const struct report *r)
 {
     const struct snapshot *s = r->latest;
     svg_pupils(d->b, r);
-    struct bar shares[4] = {{"Free school meals: partnership", *kpi_now(r, "breadth.fsm_pct"), 0},
+    struct bar shares[4] = {{"Free school meals: partnership", *kpi_now(r, KPI_BREADTH_FSM_PCT), 0},
                             {"Free school meals: national", s->has_nat_fsm ? value(s->nat_fsm) : na(), 1},
-                            {"SEND: partnership", *kpi_now(r, "breadth.send_pct"), 0},
+                            {"SEND: partnership", *kpi_now(r, KPI_BREADTH_SEND_PCT), 0},
                             {"SEND: national", s->has_nat_send ? value(s->nat_send) : na(), 1}};
     svg_bars(d->b, "Free school meals and SEND shares against national", "Share of pupils", shares, 4, U_PCT, NULL,
              "Dark bars: the partnership. Light bars: England.");
-    int pupils = kpi_lookup("breadth.pupils"), schools = kpi_lookup("breadth.schools");
+    int pupils = KPI_BREADTH_PUPILS, schools = KPI_BREADTH_SCHOOLS;
     for (int dim = D_REGION; dim <= D_HUB; dim++) {
         const struct breakdown *bd = &r->dims[dim];
         if (!dim_reported(r, dim))
@@ -4754,17 +4839,20 @@ static void render_breadth_charts(struct doc *d, const struct report *r)
 /* Changes over the window for disadvantaged pupils, against national. */
 static void render_impact_chart(struct doc *d, const struct report *r)
 {
-    static const char *const ids[][3] = {
-        {"impact.ks4_disadv_em4_change", "impact.ks4_disadv_em4_change_national", "KS4 grade 4+ (points)"},
-        {"impact.ks2_disadv_reading_change", "impact.ks2_disadv_reading_change_national", "KS2 reading"},
-        {"impact.ks2_disadv_maths_change", "impact.ks2_disadv_maths_change_national", "KS2 maths"},
-        {"impact.ks2_disadv_gps_change", "impact.ks2_disadv_gps_change_national", "KS2 GPS"}};
+    static const struct {
+        enum kpi_id change, national;
+        const char *label;
+    } ids[] = {
+        {KPI_IMPACT_KS4_DISADV_EM4_CHANGE, KPI_IMPACT_KS4_DISADV_EM4_CHANGE_NATIONAL, "KS4 grade 4+ (points)"},
+        {KPI_IMPACT_KS2_DISADV_READING_CHANGE, KPI_IMPACT_KS2_DISADV_READING_CHANGE_NATIONAL, "KS2 reading"},
+        {KPI_IMPACT_KS2_DISADV_MATHS_CHANGE, KPI_IMPACT_KS2_DISADV_MATHS_CHANGE_NATIONAL, "KS2 maths"},
+        {KPI_IMPACT_KS2_DISADV_GPS_CHANGE, KPI_IMPACT_KS2_DISADV_GPS_CHANGE_NATIONAL, "KS2 GPS"}};
     struct bar bars[8];
     struct sb labels[8];
     for (int i = 0; i < 8; i++) {
         sb_init(&labels[i]);
-        sb_printf(&labels[i], "%s: %s", ids[i / 2][2], i % 2 ? "national" : "partnership");
-        bars[i] = (struct bar){labels[i].buf, *kpi_now(r, ids[i / 2][i % 2]), i % 2};
+        sb_printf(&labels[i], "%s: %s", ids[i / 2].label, i % 2 ? "national" : "partnership");
+        bars[i] = (struct bar){labels[i].buf, *kpi_now(r, i % 2 ? ids[i / 2].national : ids[i / 2].change), i % 2};
     }
     char title[96];
     snprintf(title, sizeof title, "Change for disadvantaged pupils over %d year%s, against national change",
@@ -4797,14 +4885,18 @@ static void render_finance_chart(struct doc *d, const struct report *r)
  * (these are not pupil data, so nothing is suppressed). */
 #define CARD_FEW_SCHOOLS 5
 
-/* The index in kpis[] of a report-card indicator: "impact.report_card."
- * then the area's key, then `stat` (for example "_strong_or_better_pct"). */
-static int card_kpi(int area, const char *stat)
-{
-    char id[96];
-    snprintf(id, sizeof id, "impact.report_card.%s%s", card_area_keys[area], stat);
-    return kpi_lookup(id);
-}
+/* The report-card indicators of each area, in the columns of the shares
+ * table: strong or better, against national, needs attention or worse,
+ * against national. */
+static const enum kpi_id card_kpis[N_CARD_AREAS][4] = {
+    {KPI_CARD_INCLUSION_UP, KPI_CARD_INCLUSION_UP_VS, KPI_CARD_INCLUSION_DOWN, KPI_CARD_INCLUSION_DOWN_VS},
+    {KPI_CARD_CURRICULUM_UP, KPI_CARD_CURRICULUM_UP_VS, KPI_CARD_CURRICULUM_DOWN, KPI_CARD_CURRICULUM_DOWN_VS},
+    {KPI_CARD_ACHIEVEMENT_UP, KPI_CARD_ACHIEVEMENT_UP_VS, KPI_CARD_ACHIEVEMENT_DOWN, KPI_CARD_ACHIEVEMENT_DOWN_VS},
+    {KPI_CARD_ATTENDANCE_UP, KPI_CARD_ATTENDANCE_UP_VS, KPI_CARD_ATTENDANCE_DOWN, KPI_CARD_ATTENDANCE_DOWN_VS},
+    {KPI_CARD_PERSONAL_UP, KPI_CARD_PERSONAL_UP_VS, KPI_CARD_PERSONAL_DOWN, KPI_CARD_PERSONAL_DOWN_VS},
+    {KPI_CARD_LEADERSHIP_UP, KPI_CARD_LEADERSHIP_UP_VS, KPI_CARD_LEADERSHIP_DOWN, KPI_CARD_LEADERSHIP_DOWN_VS},
+    {KPI_CARD_EARLY_YEARS_UP, KPI_CARD_EARLY_YEARS_UP_VS, KPI_CARD_EARLY_YEARS_DOWN, KPI_CARD_EARLY_YEARS_DOWN_VS},
+    {KPI_CARD_POST_16_UP, KPI_CARD_POST_16_UP_VS, KPI_CARD_POST_16_DOWN, KPI_CARD_POST_16_DOWN_VS}};
 
 /* Patterns of the five grades, best first, so that they differ without
  * colour: solid, diagonal stripes, horizontal lines, dots, cross-hatch. */
@@ -4918,8 +5010,6 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
                                                 "Needs attention or worse",
                                                 "National",
                                                 "Against national"};
-    static const char *const stats[] = {"_strong_or_better_pct", "_strong_or_better_pct_vs_national",
-                                        "_needs_attention_or_worse_pct", "_needs_attention_or_worse_pct_vs_national"};
     const struct snapshot *s = r->latest;
     if (!s->has_cards)
         return;
@@ -4958,7 +5048,7 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
     for (int a = 0; a < N_CARD_AREAS; a++) {
         cells_add(&cs, card_area_titles[a], false);
         for (int i = 0; i < 4; i += 2) {
-            int k = card_kpi(a, stats[i]), vs = card_kpi(a, stats[i + 1]);
+            int k = card_kpis[a][i], vs = card_kpis[a][i + 1];
             struct val nat = national_val(r, k);
             fmt_card_share(cells_next(&cs, -1, false), &vals[k]);
             fmt_val(cells_next(&cs, -1, false), &nat, U_PCT, NULL);
@@ -4967,7 +5057,7 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
         cells_emit(d, &cs);
     }
     doc_table_end(d);
-    int k = kpi_lookup("impact.report_card.safeguarding_met_pct");
+    int k = KPI_CARD_SAFEGUARDING;
     struct val nat = national_val(r, k);
     sb_reset(&t);
     sb_add(&t, "Safeguarding met: ");
@@ -4976,7 +5066,7 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
         sb_add(&t, ", against ");
         fmt_val(&t, &nat, U_PCT, NULL);
         sb_add(&t, " nationally (");
-        fmt_val(&t, &vals[kpi_lookup("impact.report_card.safeguarding_met_pct_vs_national")], U_PP, NULL);
+        fmt_val(&t, &vals[KPI_CARD_SAFEGUARDING_VS], U_PP, NULL);
         sb_addc(&t, ')');
     }
     if (vals[k].st == V_OK && c->safe_given < c->schools) {
@@ -5364,7 +5454,7 @@ static void group_body(struct doc *d, const void *ctx)
     const struct group_ctx *c = ctx;
     const struct report *r = c->r;
     const struct snapshot *s = r->latest;
-    double schools = c->g->vals[kpi_lookup("breadth.schools")].x, pupils = c->g->vals[kpi_lookup("breadth.pupils")].x;
+    double schools = c->g->vals[KPI_BREADTH_SCHOOLS].x, pupils = c->g->vals[KPI_BREADTH_PUPILS].x;
     char date[32];
     struct sb t;
     sb_init(&t);
@@ -5585,7 +5675,7 @@ static void index_body(struct doc *d, const void *ctx)
     doc_para(d, t.buf);
     doc_table_begin(d, NULL, headers, align);
     struct cells cs = {.n = 0};
-    static const char *const columns[] = {"breadth.schools", "breadth.pupils", "breadth.fsm_pct"};
+    static const enum kpi_id columns[] = {KPI_BREADTH_SCHOOLS, KPI_BREADTH_PUPILS, KPI_BREADTH_FSM_PCT};
     for (int i = 0; i < bd->n; i++) {
         const struct group_row *g = &bd->rows[i];
         struct sb href[3]; /* the links must last until the row is emitted */
@@ -5595,7 +5685,7 @@ static void index_body(struct doc *d, const void *ctx)
         }
         cells_link(&cs, g->name, href[first_fmt].buf);
         for (int c = 0; c < 3; c++) {
-            int k = kpi_lookup(columns[c]);
+            int k = columns[c];
             fmt_val(cells_next(&cs, -1, false), &g->vals[k], kpis[k].unit, NULL);
         }
         for (int f = 0; f < 3; f++)
@@ -8813,7 +8903,7 @@ static void targets_default(struct report *r)
     r->targets = xcalloc((size_t)n, sizeof *r->targets);
     for (int i = 0; i < n; i++) {
         struct target *t = &r->targets[r->ntargets++];
-        t->kpi = kpi_lookup(default_targets[i].kpi);
+        t->kpi = default_targets[i].kpi;
         t->is_max = !strcmp(default_targets[i].bound, "max");
         t->has_error = true;
         t->error = default_targets[i].value;

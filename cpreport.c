@@ -25,7 +25,7 @@
  *   limits; utilities (allocation, string builder, arena); diagnostics;
  *   dates; the data model; loading and validation; indicators; targets,
  *   trends and projections; breakdowns; number formatting; escaping; the
- *   report; Markdown and HTML (one layout, two backends; summary, charts);
+ *   model; Markdown and HTML (one layout, two backends; summary, charts);
  *   JSON; group reports; email; the CI gate; writing outputs; command line;
  *   import (CSV reading, the known file layouts, the member list, DfE's
  *   files, the snapshot, the command); main.
@@ -3077,13 +3077,17 @@ static int kpi_lookup(const char *id)
 
 /* All indicators of one view, into out[N_KPIS], and the report cards'
  * distribution behind them into *cards. Only K_SCHOOL ones when the view
- * is a group. */
-static void compute_view(const struct view *v, struct val *out, struct card_dist *cards)
+ * is a group. national, when not NULL, gets each indicator's national
+ * figure (not available where kpis[k].national is NULL). */
+static void compute_view(const struct view *v, struct val *out, struct val *national, struct card_dist *cards)
 {
     struct agg a;
     aggregate(&a, v);
-    for (int k = 0; k < N_KPIS; k++)
+    for (int k = 0; k < N_KPIS; k++) {
         out[k] = !v->idx || (kpis[k].flags & K_SCHOOL) ? kpis[k].fn(&a) : na();
+        if (national)
+            national[k] = kpis[k].national ? kpis[k].national(&a) : na();
+    }
     *cards = a.cards;
 }
 
@@ -3249,6 +3253,7 @@ struct period {
     long as_of;
     char currency[4];            /* of its money figures */
     struct val vals[N_KPIS];
+    struct val national[N_KPIS]; /* England's figure beside each, where there is one */
     struct card_dist cards;      /* the report cards behind vals */
     struct survey_val *surveys;  /* agreed / respondents, by survey id */
     int nsurveys;
@@ -3362,6 +3367,52 @@ static struct eval evaluate(const struct target *t, bool warn, const struct peri
     return e;
 }
 
+/* check's verdict on a target. */
+enum verdict { VD_PASS, VD_WARN, VD_FAIL, VD_NA };
+
+/* A target judged against both its bounds: the one judgement the
+ * reports, the email and check all show. */
+struct judgement {
+    const struct target *t;
+    struct eval err, warn;       /* against each bound, when it has one */
+    int verdict;                 /* enum verdict */
+    bool warn_decides;           /* the warning bound explains the verdict */
+};
+
+/* The judgement the reports show as a target's status: against its error
+ * bound, or its warning bound when it has only that (see headline_bound). */
+static const struct eval *headline_eval(const struct judgement *j)
+{
+    return j->t->has_error ? &j->err : &j->warn;
+}
+
+/* Judges target t over the periods (sorted by as_of, latest last). */
+static struct judgement judge(const struct target *t, const struct period *p, int n)
+{
+    struct judgement j;
+    memset(&j, 0, sizeof j);
+    const struct val *v = &p[n - 1].vals[t->kpi];
+    j.t = t;
+    if (t->has_error)
+        j.err = evaluate(t, false, p, n);
+    if (t->has_warn)
+        j.warn = evaluate(t, true, p, n);
+    /* Off track fails at the error bound; at risk, which only a dated
+     * target can be, warns, as does the warning bound broken. */
+    bool err_off = t->has_error && j.err.status == ST_OFF_TRACK;
+    bool err_at_risk = t->has_error && j.err.status == ST_AT_RISK;
+    bool warn_broken = t->has_warn && (j.warn.status == ST_OFF_TRACK || j.warn.status == ST_AT_RISK);
+    if (v->st != V_OK)
+        j.verdict = t->required ? VD_FAIL : VD_NA;
+    else
+        j.verdict = err_off ? VD_FAIL : err_at_risk || warn_broken ? VD_WARN : VD_PASS;
+    /* The bound that explains it: the error bound, unless only the
+     * warning bound is broken, or all pass and there is a warning bound. */
+    j.warn_decides = t->has_warn && (!t->has_error || (j.verdict == VD_WARN && !err_at_risk) ||
+                                     j.verdict == VD_PASS);
+    return j;
+}
+
 /* ===================================================================== *
  *  Breakdowns: the per-school indicators for each region, hub, trust     *
  *  and phase                                                             *
@@ -3458,7 +3509,7 @@ static struct breakdown compute_breakdown(const struct snapshot *s, int d)
         r->idx = idx + start[g];
         r->n = start[g + 1] - start[g];
         struct view v = {s, r->idx, r->n};
-        compute_view(&v, r->vals, &r->cards);
+        compute_view(&v, r->vals, NULL, &r->cards);
     }
     if (has_none)
         qsort(bd.rows, (size_t)(bd.n - none_added), sizeof *bd.rows, cmp_group_name);
@@ -3784,7 +3835,7 @@ static void json_number(struct sb *b, double x)
 }
 
 /* ===================================================================== *
- *  The report: what was loaded and computed, shared by every renderer    *
+ *  The model: everything the outputs show, computed once                *
  * ===================================================================== */
 
 /* One output: planned (see plan_outputs), rendered into text, then
@@ -3824,37 +3875,282 @@ static struct output output_to(int fmt, const char *path)
     return o;
 }
 
+/* The model: everything the outputs show, built once from the loaded
+ * snapshots by build_model. Every renderer below (Markdown, HTML, JSON,
+ * group reports, email, check) reads this and nothing else: none sees a
+ * struct snapshot or calls a compute function, so a figure shown in two
+ * outputs is computed in one place. New report content is a field here,
+ * filled in build_model, and a few lines in each renderer. */
+
+/* One indicator of the latest snapshot, as every output shows it. */
+struct indicator_row {
+    struct val value, previous, national; /* previous: not available with one snapshot */
+    bool has_previous;           /* there is an earlier snapshot */
+    bool comparable;             /* previous is in the same currency as value */
+    bool has_change;             /* both available and comparable */
+    double change;               /* value - previous, when has_change */
+    const struct judgement *judged; /* its target judged, or NULL when it has none */
+};
+
+/* A survey of the latest snapshot: its share agreeing now and before. */
+struct survey_row {
+    char *id;                    /* as the JSON output names it: "impact.survey.ID_pct" */
+    const char *question;
+    long respondents, agreed;
+    struct val *series;          /* the share agreeing in each period, oldest first */
+    struct val share, previous;
+    bool has_change;
+    double change;
+};
+
+/* A line of the income or expenditure table. */
+struct money_row {
+    const char *name;
+    double amount;
+    struct val share;            /* of the table's total */
+    bool fundraised;
+};
+
+struct money_table {
+    struct money_row *rows;      /* NULL when the snapshot gives no such list */
+    int n;
+};
+
+/* A programme's take-up among active schools and active trusts. */
+struct programme_row {
+    const char *name;
+    int audience;                /* index in audience_names, -1 when not said */
+    long schools, trusts;
+    struct val school_share, trust_share;
+};
+
+/* The level of engagement; shown only when the snapshot has programme
+ * data (else it is not available, not "none"). */
+struct engagement {
+    bool shown;
+    long by_count[4];            /* active schools on 0, 1, 2, 3 or more programmes */
+    struct val by_count_share[4];
+    struct programme_row *progs;
+    int nprogs;
+};
+
+/* One school of the latest snapshot, as the group reports list it. */
+struct school_row {
+    long urn;
+    const char *name;
+    int phase;
+    bool active;
+    long pupils, programmes;
+    struct val fsm_share;
+};
+
 struct report {
     struct period *periods;      /* sorted by as_of; the latest is last */
     int nperiods;
-    struct snapshot *latest;     /* the only snapshot kept whole */
     struct target *targets;
     int ntargets;
-    struct snapshot *targets_owner; /* owns the strings of a targets file */
-    const struct target *target[N_KPIS]; /* each indicator's target, or NULL (reports only) */
-    struct eval evals[N_KPIS];
+    struct snapshot *targets_owner; /* owns the strings of a targets file (load_targets) */
+
+    /* Built by build_model from the latest snapshot: */
+    long as_of;
+    const char *label;           /* NULL when not given */
+    struct judgement *judged;    /* one per target, in the targets' order */
+    struct indicator_row rows[N_KPIS];
+    struct survey_row *surveys;
+    int nsurveys;
+    struct engagement engagement;
+    const char *finance_period;  /* NULL when not given */
+    struct money_table income, expenditure;
+    int results_year[N_MEASURES]; /* -1 when none */
+    struct val pupils_change_pct; /* pupils reached against the previous snapshot */
+    bool has_cards;              /* some school gives a report card */
+    bool dim_shown[N_DIMS];      /* whether the reports show the breakdown by each */
     struct breakdown dims[N_DIMS];
+    struct school_row *schools;  /* indexed as the breakdowns' idx */
+    int nschools;
+    struct arena strings;        /* owns every name above: the latest snapshot's */
 };
 
 static const struct period *latest_period(const struct report *r) { return &r->periods[r->nperiods - 1]; }
-
-static const struct val *previous_val(const struct report *r, int k)
-{
-    return r->nperiods > 1 ? &r->periods[r->nperiods - 2].vals[k] : NULL;
-}
 
 static const char *currency_of(const struct report *r)
 {
     return latest_period(r)->currency;
 }
 
-
 /* Whether the reports show the breakdown by dim: by hub only when the
  * snapshot lists hubs, as breadth.hubs is otherwise not available (a lone
  * "No hub" row would only repeat the partnership). */
 static bool dim_reported(const struct report *r, int dim)
 {
-    return dim != D_HUB || r->latest->has_hubs;
+    return r->dim_shown[dim];
+}
+
+/* The status of a figure without a target. */
+static const struct eval no_target = {ST_NO_TARGET, false, false, false, 0, 0};
+
+/* An indicator's status as the reports show it: its target's judgement on
+ * the headline bound, or "no target". */
+static const struct eval *row_eval(const struct indicator_row *row)
+{
+    return row->judged ? headline_eval(row->judged) : &no_target;
+}
+
+/* An indicator's target, or NULL. */
+static const struct target *row_target(const struct indicator_row *row)
+{
+    return row->judged ? row->judged->t : NULL;
+}
+
+/* v - prev into *change, when both are available and comparable. */
+static bool change_of(const struct val *v, const struct val *prev, bool comparable, double *change)
+{
+    if (v->st != V_OK || prev->st != V_OK || !comparable)
+        return false;
+    *change = v->x - prev->x;
+    return true;
+}
+
+static void build_indicators(struct report *r)
+{
+    const struct period *now = latest_period(r), *before = r->nperiods > 1 ? &r->periods[r->nperiods - 2] : NULL;
+    r->judged = xcalloc((size_t)r->ntargets + 1, sizeof *r->judged);
+    for (int i = 0; i < r->ntargets; i++) {
+        r->judged[i] = judge(&r->targets[i], r->periods, r->nperiods);
+        r->rows[r->targets[i].kpi].judged = &r->judged[i];
+    }
+    for (int k = 0; k < N_KPIS; k++) {
+        struct indicator_row *row = &r->rows[k];
+        row->value = now->vals[k];
+        row->national = now->national[k];
+        row->previous = before ? before->vals[k] : na();
+        row->has_previous = before != NULL;
+        row->comparable = !before || comparable(r->periods, r->nperiods, r->nperiods - 2, k);
+        row->has_change = before && change_of(&row->value, &row->previous, row->comparable, &row->change);
+    }
+    const struct indicator_row *pupils = &r->rows[KPI_BREADTH_PUPILS];
+    r->pupils_change_pct = pupils->previous.st == V_OK && pupils->previous.x > 0 && pupils->value.st == V_OK
+                               ? value(100 * (pupils->value.x - pupils->previous.x) / pupils->previous.x)
+                               : na();
+}
+
+static void build_surveys(struct report *r, const struct snapshot *s)
+{
+    r->surveys = xcalloc((size_t)s->nsurveys + 1, sizeof *r->surveys);
+    r->nsurveys = s->nsurveys;
+    for (int i = 0; i < s->nsurveys; i++) {
+        const struct survey *sv = &s->surveys[i];
+        struct survey_row *row = &r->surveys[i];
+        struct sb id;
+        sb_init(&id);
+        sb_printf(&id, "impact.survey.%s_pct", sv->id);
+        row->id = id.buf;
+        row->question = sv->question;
+        row->respondents = sv->respondents;
+        row->agreed = sv->agreed;
+        row->series = xcalloc((size_t)r->nperiods, sizeof *row->series);
+        for (int p = 0; p < r->nperiods; p++)
+            row->series[p] = survey_val(&r->periods[p], sv->id);
+        row->share = row->series[r->nperiods - 1];
+        row->previous = r->nperiods > 1 ? row->series[r->nperiods - 2] : na();
+        row->has_change = change_of(&row->share, &row->previous, true, &row->change);
+    }
+}
+
+static struct money_table build_money(const struct money_line *lines, int n)
+{
+    struct money_table t = {NULL, 0};
+    if (!lines)
+        return t;
+    double total = money_total(lines, n, false).x;
+    t.rows = xcalloc((size_t)n + 1, sizeof *t.rows);
+    t.n = n;
+    for (int i = 0; i < n; i++)
+        t.rows[i] = (struct money_row){lines[i].name, lines[i].amount, share_of(lines[i].amount, total),
+                                       lines[i].fundraised};
+    return t;
+}
+
+static void build_engagement(struct engagement *e, const struct snapshot *s)
+{
+    long active = 0, active_trusts = 0;
+    e->shown = has_programmes(s);
+    e->progs = xcalloc((size_t)s->nprogs + 1, sizeof *e->progs);
+    e->nprogs = s->nprogs;
+    for (int p = 0; p < s->nprogs; p++)
+        e->progs[p] = (struct programme_row){s->progs[p].name ? s->progs[p].name : s->progs[p].id,
+                                             s->progs[p].audience, 0, 0, na(), na()};
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        if (!school_active(sc))
+            continue;
+        active++;
+        e->by_count[sc->nprogs < 3 ? sc->nprogs : 3]++;
+        for (int j = 0; j < sc->nprogs; j++)
+            e->progs[sc->progs[j]].schools++;
+    }
+    for (int i = 0; i < s->ntrusts; i++) {
+        if (!trust_active(&s->trusts[i]))
+            continue;
+        active_trusts++;
+        for (int j = 0; j < s->trusts[i].nprogs; j++)
+            e->progs[s->trusts[i].progs[j]].trusts++;
+    }
+    for (int c = 0; c < 4; c++)
+        e->by_count_share[c] = pct(e->by_count[c], active);
+    for (int p = 0; p < s->nprogs; p++) {
+        e->progs[p].school_share = pct(e->progs[p].schools, active);
+        e->progs[p].trust_share = pct(e->progs[p].trusts, active_trusts);
+    }
+}
+
+/* Builds everything but the periods (load_all's) from the latest
+ * snapshot s, and takes s: its strings move into r->strings and the rest
+ * is freed. */
+static void build_model(struct report *r, struct snapshot *s)
+{
+    r->as_of = s->as_of;
+    r->label = s->label;
+    build_indicators(r);
+    build_surveys(r, s);
+    build_engagement(&r->engagement, s);
+    r->finance_period = s->period;
+    r->income = build_money(s->income, s->nincome);
+    r->expenditure = build_money(s->expenditure, s->nexpenditure);
+    for (int m = 0; m < N_MEASURES; m++)
+        r->results_year[m] = s->year[m];
+    r->has_cards = s->has_cards;
+    for (int d = 0; d < N_DIMS; d++) {
+        r->dim_shown[d] = d != D_HUB || s->has_hubs;
+        r->dims[d] = compute_breakdown(s, d);
+    }
+    r->schools = xcalloc((size_t)s->nschools + 1, sizeof *r->schools);
+    r->nschools = s->nschools;
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        r->schools[i] = (struct school_row){sc->urn, sc->name, sc->phase, school_active(sc), sc->pupils,
+                                            sc->nprogs, pct(sc->fsm, sc->pupils)};
+    }
+    r->strings = s->arena;
+    s->arena.head = NULL;
+    snapshot_free(s);
+}
+
+static void model_free(struct report *r)
+{
+    for (int d = 0; d < N_DIMS; d++)
+        breakdown_free(&r->dims[d]);
+    for (int i = 0; i < r->nsurveys; i++) {
+        free(r->surveys[i].id);
+        free(r->surveys[i].series);
+    }
+    free(r->surveys);
+    free(r->engagement.progs);
+    free(r->income.rows);
+    free(r->expenditure.rows);
+    free(r->schools);
+    free(r->judged);
+    arena_free(&r->strings);
 }
 
 /* ===================================================================== *
@@ -4067,13 +4363,6 @@ static void cells_emit(struct doc *d, struct cells *cs)
     cs->n = 0;
 }
 
-/* The national figure beside indicator k in the latest snapshot. */
-static struct val national_val(const struct report *r, int k)
-{
-    struct agg a = {.s = r->latest};
-    return kpis[k].national ? kpis[k].national(&a) : na();
-}
-
 /* The headline table of one area: indicator, value, national, previous,
  * change, target, status. */
 static void render_headline(struct doc *d, const struct report *r, int group)
@@ -4086,30 +4375,26 @@ static void render_headline(struct doc *d, const struct report *r, int group)
     for (int k = 0; k < N_KPIS; k++) {
         if (kpis[k].group != group || (kpis[k].flags & K_CARD))
             continue;
-        const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
-        const struct target *t = r->target[k];
+        const struct indicator_row *row = &r->rows[k];
         cells_add(&cs, kpis[k].label, false);
-        fmt_val(cells_next(&cs, -1, false), v, kpis[k].unit, cur);
+        fmt_val(cells_next(&cs, -1, false), &row->value, kpis[k].unit, cur);
         struct sb *nat = cells_next(&cs, -1, false);
-        if (kpis[k].national) {
-            struct val nv = national_val(r, k);
-            fmt_val(nat, &nv, kpis[k].unit, cur);
-        }
+        if (kpis[k].national)
+            fmt_val(nat, &row->national, kpis[k].unit, cur);
         struct sb *p = cells_next(&cs, -1, false), *ch = cells_next(&cs, -1, false);
-        if (prev) {
-            fmt_val(p, prev, kpis[k].unit, r->periods[r->nperiods - 2].currency);
-            if (v->st == V_OK && prev->st == V_OK && comparable(r->periods, r->nperiods, r->nperiods - 2, k))
-                fmt_figure(ch, v->x - prev->x, kpis[k].unit, cur, true);
-        }
+        if (row->has_previous)
+            fmt_val(p, &row->previous, kpis[k].unit, r->periods[r->nperiods - 2].currency);
+        if (row->has_change)
+            fmt_figure(ch, row->change, kpis[k].unit, cur, true);
         struct sb *tt = cells_next(&cs, -1, false);
-        if (t)
-            fmt_target(tt, t, kpis[k].unit, cur);
-        fmt_status(cells_next(&cs, r->evals[k].status, false), &r->evals[k], t);
+        if (row->judged)
+            fmt_target(tt, row->judged->t, kpis[k].unit, cur);
+        fmt_status(cells_next(&cs, row_eval(row)->status, false), row_eval(row), row_target(row));
         cells_emit(d, &cs);
     }
     doc_table_end(d);
     for (int k = 0; k < N_KPIS; k++) {
-        const struct val *v = &latest_period(r)->vals[k];
+        const struct val *v = &r->rows[k].value;
         if (kpis[k].group != group || (kpis[k].flags & K_CARD) || !kpis[k].note || v->st != V_OK)
             continue;
         struct sb note, num, den;
@@ -4161,9 +4446,8 @@ static void render_breakdown(struct doc *d, const struct report *r, int group, i
     cells_add(&cs, "National", false);
     for (int c = 0; c < nc; c++) {
         struct sb *t = cells_next(&cs, -1, false);
-        struct val nv = national_val(r, cols[c]);
         if (kpis[cols[c]].national)
-            fmt_val(t, &nv, kpis[cols[c]].unit, cur);
+            fmt_val(t, &r->rows[cols[c]].national, kpis[cols[c]].unit, cur);
     }
     cells_emit(d, &cs);
     doc_table_end(d);
@@ -4204,11 +4488,10 @@ static void render_series(struct doc *d, const struct report *r, int group)
 }
 
 /* A count and its share of a whole, as two cells. */
-static void cells_count_share(struct cells *cs, long n, long of)
+static void cells_count_share(struct cells *cs, long n, const struct val *share)
 {
-    struct val share = pct(n, of);
     fmt_number(cells_next(cs, -1, false), (double)n, 0, false);
-    fmt_val(cells_next(cs, -1, false), &share, U_PCT, NULL);
+    fmt_val(cells_next(cs, -1, false), share, U_PCT, NULL);
 }
 
 /* Level of engagement: active schools by number of programmes and by
@@ -4219,42 +4502,23 @@ static void render_engagement(struct doc *d, const struct report *r)
     static const char *const by_prog[] = {"Programme", "Schools", "Share of schools"};
     static const char *const by_trust_prog[] = {"Programme", "Trusts", "Share of trusts"};
     static const char *const count_names[] = {"None", "One", "Two", "Three or more"};
-    const struct snapshot *s = r->latest;
-    if (!has_programmes(s))
+    const struct engagement *e = &r->engagement;
+    if (!e->shown)
         return;                 /* not available, not "none" */
-    long counts[4] = {0, 0, 0, 0}, active = 0, active_trusts = 0;
-    long *schools = xcalloc((size_t)s->nprogs + 1, sizeof *schools);
-    long *trusts = xcalloc((size_t)s->nprogs + 1, sizeof *trusts);
-    for (int i = 0; i < s->nschools; i++) {
-        const struct school *sc = &s->schools[i];
-        if (!school_active(sc))
-            continue;
-        active++;
-        counts[sc->nprogs < 3 ? sc->nprogs : 3]++;
-        for (int j = 0; j < sc->nprogs; j++)
-            schools[sc->progs[j]]++;
-    }
-    for (int i = 0; i < s->ntrusts; i++) {
-        if (!trust_active(&s->trusts[i]))
-            continue;
-        active_trusts++;
-        for (int j = 0; j < s->trusts[i].nprogs; j++)
-            trusts[s->trusts[i].progs[j]]++;
-    }
     struct cells cs = {.n = 0};
     doc_heading(d, 3, "Schools by number of programmes");
     doc_table_begin(d, NULL, by_count, "lrr");
     for (int c = 0; c < 4; c++) {
         cells_add(&cs, count_names[c], false);
-        cells_count_share(&cs, counts[c], active);
+        cells_count_share(&cs, e->by_count[c], &e->by_count_share[c]);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
     for (int audience = 0; audience < 2; audience++) {
         bool any = false;
-        for (int p = 0; p < s->nprogs; p++) {
-            const struct programme *pg = &s->progs[p];
-            long n = audience ? trusts[p] : schools[p];
+        for (int p = 0; p < e->nprogs; p++) {
+            const struct programme_row *pg = &e->progs[p];
+            long n = audience ? pg->trusts : pg->schools;
             /* A programme shows where it is for this audience, or where it is
              * taken up by it. */
             if (pg->audience != audience && !n)
@@ -4264,15 +4528,13 @@ static void render_engagement(struct doc *d, const struct report *r)
                 doc_table_begin(d, NULL, audience ? by_trust_prog : by_prog, "lrr");
                 any = true;
             }
-            cells_add(&cs, pg->name ? pg->name : pg->id, false);
-            cells_count_share(&cs, n, audience ? active_trusts : active);
+            cells_add(&cs, pg->name, false);
+            cells_count_share(&cs, n, audience ? &pg->trust_share : &pg->school_share);
             cells_emit(d, &cs);
         }
         if (any)
             doc_table_end(d);
     }
-    free(schools);
-    free(trusts);
 }
 
 /* The results years behind the impact figures, and the surveys. */
@@ -4280,44 +4542,40 @@ static void render_impact_notes(struct doc *d, const struct report *r)
 {
     static const char *const headers[] = {"Survey question", "Respondents", "Agreed", "Share agreeing",
                                           "Previous", "Change"};
-    const struct snapshot *s = r->latest;
     struct sb t;
     sb_init(&t);
     sb_add(&t, "Results years: KS4 ");
-    if (s->year[M_KS4_EM4] < 0)
+    if (r->results_year[M_KS4_EM4] < 0)
         sb_add(&t, "none");
     else
-        sb_printf(&t, "%d", s->year[M_KS4_EM4]);
+        sb_printf(&t, "%d", r->results_year[M_KS4_EM4]);
     sb_add(&t, ", KS2 ");
-    if (s->year[M_KS2_READING] < 0)
+    if (r->results_year[M_KS2_READING] < 0)
         sb_add(&t, "none");
     else
-        sb_printf(&t, "%d", s->year[M_KS2_READING]);
+        sb_printf(&t, "%d", r->results_year[M_KS2_READING]);
     sb_printf(&t, ". Changes compare with %d year%s earlier, over schools in the partnership for 4 years or "
                   "more; averages are weighted by disadvantaged pupils, and a figure resting on fewer than %d "
                   "pupil%s is suppressed.",
               opt_change_years, opt_change_years == 1 ? "" : "s", opt_min_cohort, opt_min_cohort == 1 ? "" : "s");
     doc_para(d, t.buf);
     sb_free(&t);
-    if (!s->nsurveys)
+    if (!r->nsurveys)
         return;
     struct cells cs = {.n = 0};
     doc_heading(d, 3, "What leaders say");
     doc_table_begin(d, NULL, headers, "lrrrrr");
-    for (int i = 0; i < s->nsurveys; i++) {
-        const struct survey *sv = &s->surveys[i];
-        struct val share = pct(sv->agreed, sv->respondents);
+    for (int i = 0; i < r->nsurveys; i++) {
+        const struct survey_row *sv = &r->surveys[i];
         cells_add(&cs, sv->question, false);
         fmt_number(cells_next(&cs, -1, false), (double)sv->respondents, 0, false);
         fmt_number(cells_next(&cs, -1, false), (double)sv->agreed, 0, false);
-        fmt_val(cells_next(&cs, -1, false), &share, U_PCT, NULL);
+        fmt_val(cells_next(&cs, -1, false), &sv->share, U_PCT, NULL);
         struct sb *prev = cells_next(&cs, -1, false), *change = cells_next(&cs, -1, false);
-        if (r->nperiods > 1) {
-            struct val p = survey_val(&r->periods[r->nperiods - 2], sv->id);
-            fmt_val(prev, &p, U_PCT, NULL);
-            if (p.st == V_OK && share.st == V_OK)
-                fmt_figure(change, share.x - p.x, U_PCT, NULL, true);
-        }
+        if (r->nperiods > 1)
+            fmt_val(prev, &sv->previous, U_PCT, NULL);
+        if (sv->has_change)
+            fmt_figure(change, sv->change, U_PCT, NULL, true);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -4328,22 +4586,19 @@ static void render_finance(struct doc *d, const struct report *r)
 {
     static const char *const in_headers[] = {"Income source", "Amount", "Share", "Fundraised"};
     static const char *const out_headers[] = {"Expenditure item", "Amount", "Share"};
-    const struct snapshot *s = r->latest;
     const char *cur = currency_of(r);
     struct cells cs = {.n = 0};
     for (int pass = 0; pass < 2; pass++) {
-        const struct money_line *rows = pass ? s->expenditure : s->income;
-        int n = pass ? s->nexpenditure : s->nincome;
+        const struct money_row *rows = pass ? r->expenditure.rows : r->income.rows;
+        int n = pass ? r->expenditure.n : r->income.n;
         if (!rows || !n)
             continue;
-        double total = money_total(rows, n, false).x;
         doc_heading(d, 3, pass ? "Expenditure by item" : "Income by source");
-        doc_table_begin(d, s->period, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
+        doc_table_begin(d, r->finance_period, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
         for (int i = 0; i < n; i++) {
-            struct val share = share_of(rows[i].amount, total);
             cells_add(&cs, rows[i].name, false);
             fmt_money(cells_next(&cs, -1, false), rows[i].amount, cur, false, 0);
-            fmt_val(cells_next(&cs, -1, false), &share, U_PCT, NULL);
+            fmt_val(cells_next(&cs, -1, false), &rows[i].share, U_PCT, NULL);
             if (!pass)
                 cells_add(&cs, rows[i].fundraised ? "yes" : "no", false);
             cells_emit(d, &cs);
@@ -4356,7 +4611,7 @@ static void render_finance(struct doc *d, const struct report *r)
 static void add_period(struct sb *b, const struct report *r)
 {
     char d[32];
-    sb_add(b, r->latest->label ? r->latest->label : long_date(r->latest->as_of, d));
+    sb_add(b, r->label ? r->label : long_date(r->as_of, d));
 }
 
 static void report_title(struct sb *b, const struct report *r)
@@ -4375,7 +4630,7 @@ static void render_intro(struct doc *d, const struct report *r)
     sb_init(&as_of);
     sb_init(&compared);
     add_period(&period, r);
-    sb_add(&as_of, long_date(r->latest->as_of, date));
+    sb_add(&as_of, long_date(r->as_of, date));
     for (int i = 0; i < r->nperiods; i++)
         sb_printf(&compared, "%s%s", i == 0 ? "" : i + 1 < r->nperiods ? ", " : " and ",
                   long_date(r->periods[i].as_of, date));
@@ -4407,14 +4662,14 @@ static void render_intro(struct doc *d, const struct report *r)
 
 static const struct val *kpi_now(const struct report *r, enum kpi_id k)
 {
-    return &latest_period(r)->vals[k];
+    return &r->rows[k].value;
 }
 
 /* "on track for 500,000 by 31 August 2027", from a target's evaluation. */
 static void summary_target(struct sb *b, const struct report *r, enum kpi_id k)
 {
-    const struct target *t = r->target[k];
-    const struct eval *e = &r->evals[k];
+    const struct target *t = row_target(&r->rows[k]);
+    const struct eval *e = row_eval(&r->rows[k]);
     if (!t)
         return;
     char d[32];
@@ -4450,9 +4705,9 @@ static void sentence(struct sb *s)
 static void summary_sentences(struct sb *s, const struct report *r)
 {
     const char *cur = currency_of(r);
-    const struct val *pupils = kpi_now(r, KPI_BREADTH_PUPILS), *prev = previous_val(r, KPI_BREADTH_PUPILS);
-    if (prev && prev->st == V_OK && prev->x > 0) {
-        double change = 100 * (pupils->x - prev->x) / prev->x;
+    const struct val *pupils = kpi_now(r, KPI_BREADTH_PUPILS);
+    if (r->pupils_change_pct.st == V_OK) {
+        double change = r->pupils_change_pct.x;
         bool steady = shows_as_zero(change, 1);
         sb_add(s, steady ? "Pupils reached held steady at " : change > 0 ? "Pupils reached rose " : "Pupils reached fell ");
         if (!steady) {
@@ -4489,16 +4744,17 @@ static void summary_sentences(struct sb *s, const struct report *r)
     }
     sb_add(s, ".");
 
-    const struct val *fsm = kpi_now(r, KPI_BREADTH_FSM_PCT);
+    const struct val *fsm = kpi_now(r, KPI_BREADTH_FSM_PCT), *fsm_nat = &r->rows[KPI_BREADTH_FSM_PCT].national,
+                     *fsm_gap = kpi_now(r, KPI_BREADTH_FSM_PCT_VS_NATIONAL);
     if (fsm->st == V_OK) {
         sentence(s);
         fmt_figure(s, fsm->x, U_PCT, cur, false);
         sb_add(s, " of these pupils are eligible for free school meals");
-        if (r->latest->has_nat_fsm) {
+        if (fsm_gap->st == V_OK) {
             sb_add(s, ", ");
-            summary_vs(s, fsm->x - r->latest->nat_fsm, "points");
+            summary_vs(s, fsm_gap->x, "points");
             sb_add(s, " the national ");
-            fmt_figure(s, r->latest->nat_fsm, U_PCT, cur, false);
+            fmt_figure(s, fsm_nat->x, U_PCT, cur, false);
         }
         sb_add(s, ".");
     }
@@ -4512,7 +4768,7 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, "At KS4, ");
         fmt_figure(s, em4->x, U_PCT, cur, false);
         sb_printf(s, " of disadvantaged pupils achieved grade 4 or above in English and maths in %d",
-                  r->latest->year[M_KS4_EM4]);
+                  r->results_year[M_KS4_EM4]);
         if (vs->st == V_OK) {
             sb_add(s, ", ");
             summary_vs(s, vs->x, "points");
@@ -4521,7 +4777,7 @@ static void summary_sentences(struct sb *s, const struct report *r)
         if (ch->st == V_OK) {
             sb_add(s, "; in schools of four or more years it changed by ");
             fmt_figure(s, ch->x, U_PP, cur, true);
-            sb_printf(s, " since %d", r->latest->year[M_KS4_EM4] - opt_change_years);
+            sb_printf(s, " since %d", r->results_year[M_KS4_EM4] - opt_change_years);
             if (chn->st == V_OK) {
                 sb_add(s, ", against ");
                 fmt_figure(s, chn->x, U_PP, cur, true);
@@ -4542,9 +4798,10 @@ static void summary_sentences(struct sb *s, const struct report *r)
             sb_printf(s, "%s inspected under report cards in the last 12 months, ", what);
             fmt_card_share(s, ach);
             sb_add(s, " were strong or better in achievement");
-            if (r->latest->has_nat_card[CA_ACHIEVEMENT][0]) {
+            const struct val *nat = &r->rows[KPI_CARD_ACHIEVEMENT_UP].national;
+            if (nat->st == V_OK) {
                 sb_add(s, ", against ");
-                fmt_figure(s, r->latest->nat_card[CA_ACHIEVEMENT][0], U_PCT, cur, false);
+                fmt_figure(s, nat->x, U_PCT, cur, false);
                 sb_add(s, " nationally");
             }
         } else {
@@ -4724,8 +4981,8 @@ static void svg_pupils(struct sb *b, const struct report *r)
 {
     enum { W = 640, H = 280, L = 80, R = 20, T = 36, B = 56 };
     int k = KPI_BREADTH_PUPILS;
-    const struct target *t = r->target[k];
-    const struct eval *e = &r->evals[k];
+    const struct target *t = row_target(&r->rows[k]);
+    const struct eval *e = row_eval(&r->rows[k]);
     double t0 = (double)r->periods[0].as_of, t1 = (double)latest_period(r)->as_of, ymax = 0;
     bool proj = e->has_proj;
     if (t && t->has_by && (double)t->by > t1)
@@ -4804,12 +5061,11 @@ static void svg_pupils(struct sb *b, const struct report *r)
  * region and by hub. */
 static void render_breadth_charts(struct doc *d, const struct report *r)
 {
-    const struct snapshot *s = r->latest;
     svg_pupils(d->b, r);
-    struct bar shares[4] = {{"Free school meals: partnership", *kpi_now(r, KPI_BREADTH_FSM_PCT), 0},
-                            {"Free school meals: national", s->has_nat_fsm ? value(s->nat_fsm) : na(), 1},
-                            {"SEND: partnership", *kpi_now(r, KPI_BREADTH_SEND_PCT), 0},
-                            {"SEND: national", s->has_nat_send ? value(s->nat_send) : na(), 1}};
+    struct bar shares[4] = {{"Free school meals: partnership", r->rows[KPI_BREADTH_FSM_PCT].value, 0},
+                            {"Free school meals: national", r->rows[KPI_BREADTH_FSM_PCT].national, 1},
+                            {"SEND: partnership", r->rows[KPI_BREADTH_SEND_PCT].value, 0},
+                            {"SEND: national", r->rows[KPI_BREADTH_SEND_PCT].national, 1}};
     svg_bars(d->b, "Free school meals and SEND shares against national", "Share of pupils", shares, 4, U_PCT, NULL,
              "Dark bars: the partnership. Light bars: England.");
     int pupils = KPI_BREADTH_PUPILS, schools = KPI_BREADTH_SCHOOLS;
@@ -4866,14 +5122,13 @@ static void render_impact_chart(struct doc *d, const struct report *r)
 /* The income mix, each source's share of income. */
 static void render_finance_chart(struct doc *d, const struct report *r)
 {
-    const struct snapshot *s = r->latest;
-    if (!s->nincome)
+    const struct money_table *in = &r->income;
+    if (!in->n)
         return;
-    double total = money_total(s->income, s->nincome, false).x;
-    struct bar *bars = xcalloc((size_t)s->nincome, sizeof *bars);
-    for (int i = 0; i < s->nincome; i++)
-        bars[i] = (struct bar){s->income[i].name, share_of(s->income[i].amount, total), s->income[i].fundraised};
-    svg_bars(d->b, "Income by source", "Share of income", bars, s->nincome, U_PCT, NULL,
+    struct bar *bars = xcalloc((size_t)in->n, sizeof *bars);
+    for (int i = 0; i < in->n; i++)
+        bars[i] = (struct bar){in->rows[i].name, in->rows[i].share, in->rows[i].fundraised};
+    svg_bars(d->b, "Income by source", "Share of income", bars, in->n, U_PCT, NULL,
              "Light bars: fundraised income. Dark bars: other income.");
     free(bars);
 }
@@ -5010,8 +5265,7 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
                                                 "Needs attention or worse",
                                                 "National",
                                                 "Against national"};
-    const struct snapshot *s = r->latest;
-    if (!s->has_cards)
+    if (!r->has_cards)
         return;
     char date[32];
     struct sb t;
@@ -5022,7 +5276,7 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
         fmt_number(&t, (double)c->schools, 0, false);
     sb_printf(&t, "%s had a report card in the 12 months up to %s, having joined at least a year before it.",
               !c->schools ? "No active school" : c->schools == 1 ? " active school" : " active schools",
-              long_date(s->as_of, date));
+              long_date(r->as_of, date));
     if (c->schools)
         sb_printf(&t, " Each share is of the schools graded in the area, whose number follows it: early years and "
                       "post-16 apply to some schools only. A share of fewer than %d schools is too few to read as a "
@@ -5049,22 +5303,21 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
         cells_add(&cs, card_area_titles[a], false);
         for (int i = 0; i < 4; i += 2) {
             int k = card_kpis[a][i], vs = card_kpis[a][i + 1];
-            struct val nat = national_val(r, k);
             fmt_card_share(cells_next(&cs, -1, false), &vals[k]);
-            fmt_val(cells_next(&cs, -1, false), &nat, U_PCT, NULL);
+            fmt_val(cells_next(&cs, -1, false), &r->rows[k].national, U_PCT, NULL);
             fmt_val(cells_next(&cs, -1, false), &vals[vs], U_PP, NULL);
         }
         cells_emit(d, &cs);
     }
     doc_table_end(d);
     int k = KPI_CARD_SAFEGUARDING;
-    struct val nat = national_val(r, k);
+    const struct val *nat = &r->rows[k].national;
     sb_reset(&t);
     sb_add(&t, "Safeguarding met: ");
     fmt_card_share(&t, &vals[k]);
-    if (vals[k].st == V_OK && nat.st == V_OK) {
+    if (vals[k].st == V_OK && nat->st == V_OK) {
         sb_add(&t, ", against ");
-        fmt_val(&t, &nat, U_PCT, NULL);
+        fmt_val(&t, nat, U_PCT, NULL);
         sb_add(&t, " nationally (");
         fmt_val(&t, &vals[KPI_CARD_SAFEGUARDING_VS], U_PP, NULL);
         sb_addc(&t, ')');
@@ -5234,7 +5487,8 @@ struct indicator {
     const struct val *national;  /* NULL when there is no comparator */
     const struct target *target; /* NULL when none */
     const struct eval *eval;
-    bool comparable;             /* the previous value is in the same currency */
+    bool has_change;
+    double change;               /* against the previous value, when has_change */
 };
 
 static void json_indicator(struct sb *b, const struct report *r, const struct indicator *in)
@@ -5266,8 +5520,8 @@ static void json_indicator(struct sb *b, const struct report *r, const struct in
     else
         sb_add(b, "null");
     sb_add(b, ", \"change\": ");
-    if (prev && prev->st == V_OK && v->st == V_OK && in->comparable)
-        json_number(b, v->x - prev->x);
+    if (in->has_change)
+        json_number(b, in->change);
     else
         sb_add(b, "null");
     sb_add(b, ",\n     \"series\": [");
@@ -5305,30 +5559,22 @@ static void json_indicator(struct sb *b, const struct report *r, const struct in
 static void json_indicators(struct sb *b, const struct report *r)
 {
     struct val *series = xcalloc((size_t)r->nperiods, sizeof *series);
-    static const struct eval no_target = {ST_NO_TARGET, false, false, false, 0, 0};
-    const struct snapshot *s = r->latest;
-    char id[MAX_TEXT_BYTES + 32];
-    for (int k = 0; k < N_KPIS + s->nsurveys; k++) {
-        struct indicator in = {NULL, NULL, G_IMPACT, U_PCT, true, series, NULL, NULL, &no_target, true};
-        struct val nat;
+    for (int k = 0; k < N_KPIS + r->nsurveys; k++) {
+        struct indicator in;
         if (k < N_KPIS) {
+            const struct indicator_row *row = &r->rows[k];
             for (int i = 0; i < r->nperiods; i++)
                 series[i] = r->periods[i].vals[k];
-            nat = national_val(r, k);
             in = (struct indicator){kpis[k].id, kpis[k].label, kpis[k].group, kpis[k].unit,
-                                    kpis[k].note != NULL, series, kpis[k].national ? &nat : NULL,
-                                    r->target[k], &r->evals[k],
-                                    r->nperiods < 2 || comparable(r->periods, r->nperiods, r->nperiods - 2, k)};
+                                    kpis[k].note != NULL, series, kpis[k].national ? &row->national : NULL,
+                                    row_target(row), row_eval(row), row->has_change, row->change};
         } else {
-            const struct survey *sv = &s->surveys[k - N_KPIS];
-            snprintf(id, sizeof id, "impact.survey.%s_pct", sv->id);
-            for (int i = 0; i < r->nperiods; i++)
-                series[i] = survey_val(&r->periods[i], sv->id);
-            in.id = id;
-            in.label = sv->question;
+            const struct survey_row *sv = &r->surveys[k - N_KPIS];
+            in = (struct indicator){sv->id, sv->question, G_IMPACT, U_PCT, true, sv->series, NULL, NULL,
+                                    &no_target, sv->has_change, sv->change};
         }
         json_indicator(b, r, &in);
-        sb_add(b, k + 1 < N_KPIS + s->nsurveys ? ",\n" : "\n");
+        sb_add(b, k + 1 < N_KPIS + r->nsurveys ? ",\n" : "\n");
     }
     free(series);
 }
@@ -5338,7 +5584,7 @@ static void json_indicators(struct sb *b, const struct report *r)
  * report cards (else every group would carry a column of nulls). */
 static bool json_per_group(const struct report *r, int k)
 {
-    return (kpis[k].flags & K_SCHOOL) && (!(kpis[k].flags & K_CARD) || r->latest->has_cards);
+    return (kpis[k].flags & K_SCHOOL) && (!(kpis[k].flags & K_CARD) || r->has_cards);
 }
 
 /* The report cards' distribution, on one line: the schools counted, each
@@ -5393,7 +5639,7 @@ static void json_breakdowns(struct sb *b, const struct report *r)
                     }
                 sb_addc(b, ']');
             }
-            if (r->latest->has_cards) {
+            if (r->has_cards) {
                 sb_add(b, ", \"report_cards\": ");
                 json_card_dist(b, &g->cards);
             }
@@ -5401,7 +5647,7 @@ static void json_breakdowns(struct sb *b, const struct report *r)
         }
         sb_add(b, bd->n ? "\n    ]" : "]");
     }
-    if (r->latest->has_cards) {
+    if (r->has_cards) {
         sb_add(b, ",\n    \"report_cards\": ");
         json_card_dist(b, &latest_period(r)->cards);
     }
@@ -5411,10 +5657,10 @@ static void json_breakdowns(struct sb *b, const struct report *r)
 static void render_json(struct sb *b, const struct report *r)
 {
     sb_add(b, "{\n  \"format\": \"cpreport-indicators/1\",\n  \"as_of\": ");
-    json_date(b, r->latest->as_of);
+    json_date(b, r->as_of);
     sb_add(b, ",\n  \"label\": ");
-    if (r->latest->label)
-        json_string(b, r->latest->label);
+    if (r->label)
+        json_string(b, r->label);
     else
         sb_add(b, "null");
     sb_add(b, ",\n  \"snapshots\": [");
@@ -5453,12 +5699,11 @@ static void group_body(struct doc *d, const void *ctx)
 {
     const struct group_ctx *c = ctx;
     const struct report *r = c->r;
-    const struct snapshot *s = r->latest;
     double schools = c->g->vals[KPI_BREADTH_SCHOOLS].x, pupils = c->g->vals[KPI_BREADTH_PUPILS].x;
     char date[32];
     struct sb t;
     sb_init(&t);
-    sb_printf(&t, "As of %s: ", long_date(s->as_of, date));
+    sb_printf(&t, "As of %s: ", long_date(r->as_of, date));
     fmt_number(&t, schools, 0, false);
     sb_add(&t, schools == 1 ? " active school and " : " active schools and ");
     fmt_number(&t, pupils, 0, false);
@@ -5474,12 +5719,11 @@ static void group_body(struct doc *d, const void *ctx)
         for (int k = 0; k < N_KPIS; k++) {
             if (kpis[k].group != group || (kpis[k].flags & (K_SCHOOL | K_CARD)) != K_SCHOOL)
                 continue;
-            struct val nat = national_val(r, k);
             cells_add(&cs, kpis[k].label, false);
             fmt_val(cells_next(&cs, -1, false), &c->g->vals[k], kpis[k].unit, currency_of(r));
-            fmt_val(cells_next(&cs, -1, false), &latest_period(r)->vals[k], kpis[k].unit, currency_of(r));
+            fmt_val(cells_next(&cs, -1, false), &r->rows[k].value, kpis[k].unit, currency_of(r));
             if (kpis[k].national)
-                fmt_val(cells_next(&cs, -1, false), &nat, kpis[k].unit, currency_of(r));
+                fmt_val(cells_next(&cs, -1, false), &r->rows[k].national, kpis[k].unit, currency_of(r));
             else
                 cells_add(&cs, "", false);
             cells_emit(d, &cs);
@@ -5491,16 +5735,15 @@ static void group_body(struct doc *d, const void *ctx)
     doc_heading(d, 2, "Schools");
     doc_table_begin(d, NULL, school_headers, "lrlrrr");
     for (int i = 0; i < c->g->n; i++) {
-        const struct school *sc = &s->schools[c->g->idx[i]];
-        if (!school_active(sc))
+        const struct school_row *sc = &r->schools[c->g->idx[i]];
+        if (!sc->active)
             continue;
-        struct val fsm = pct(sc->fsm, sc->pupils);
         cells_add(&cs, sc->name, false);
         sb_printf(cells_next(&cs, -1, false), "%ld", sc->urn);
         cells_add(&cs, phase_names[sc->phase], false);
         fmt_number(cells_next(&cs, -1, false), (double)sc->pupils, 0, false);
-        fmt_val(cells_next(&cs, -1, false), &fsm, U_PCT, NULL);
-        fmt_number(cells_next(&cs, -1, false), sc->nprogs, 0, false);
+        fmt_val(cells_next(&cs, -1, false), &sc->fsm_share, U_PCT, NULL);
+        fmt_number(cells_next(&cs, -1, false), (double)sc->programmes, 0, false);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -5516,13 +5759,12 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
     sb_add(b, ",\n  \"name\": ");
     json_string(b, c->g->name);
     sb_add(b, ",\n  \"as_of\": ");
-    json_date(b, r->latest->as_of);
+    json_date(b, r->as_of);
     sb_add(b, ",\n  \"indicators\": [");
     bool first = true;
     for (int k = 0; k < N_KPIS; k++) {
         if (!json_per_group(r, k))
             continue;
-        struct val nat = national_val(r, k);
         sb_add(b, first ? "\n    {\"id\": " : ",\n    {\"id\": ");
         first = false;
         json_string(b, kpis[k].id);
@@ -5533,13 +5775,13 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
         if (c->g->vals[k].st == V_SUPPRESSED)
             sb_add(b, ", \"suppressed\": true");
         sb_add(b, ", \"partnership\": ");
-        json_val(b, &latest_period(r)->vals[k]);
+        json_val(b, &r->rows[k].value);
         sb_add(b, ", \"national\": ");
-        json_val(b, &nat);
+        json_val(b, &r->rows[k].national);
         sb_addc(b, '}');
     }
     sb_add(b, "\n  ],\n");
-    if (r->latest->has_cards) {
+    if (r->has_cards) {
         sb_add(b, "  \"report_cards\": ");
         json_card_dist(b, &c->g->cards);
         sb_add(b, ",\n");
@@ -5547,13 +5789,15 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
     sb_add(b, "  \"schools\": [");
     first = true;
     for (int i = 0; i < c->g->n; i++) {
-        const struct school *sc = &r->latest->schools[c->g->idx[i]];
-        if (!school_active(sc))
+        const struct school_row *sc = &r->schools[c->g->idx[i]];
+        if (!sc->active)
             continue;
         sb_printf(b, "%s\n    {\"urn\": %ld, \"name\": ", first ? "" : ",", sc->urn);
         first = false;
         json_string(b, sc->name);
-        sb_addc(b, '}');
+        sb_printf(b, ", \"phase\": \"%s\", \"pupils\": %ld, \"fsm_pct\": ", phase_names[sc->phase], sc->pupils);
+        json_val(b, &sc->fsm_share);
+        sb_printf(b, ", \"programmes\": %ld}", sc->programmes);
     }
     sb_add(b, "\n  ]\n}\n");
 }
@@ -5671,7 +5915,7 @@ static void index_body(struct doc *d, const void *ctx)
     sb_init(&t);
     sb_printf(&t, "As of %s: a report for every %s with an active school, comparing it with the whole "
                   "partnership and with national figures.",
-              long_date(x->r->latest->as_of, date), dim_ids[x->dim]);
+              long_date(x->r->as_of, date), dim_ids[x->dim]);
     doc_para(d, t.buf);
     doc_table_begin(d, NULL, headers, align);
     struct cells cs = {.n = 0};
@@ -5904,13 +6148,13 @@ static void mail_summary_body(struct doc *d, const void *ctx)
     doc_table_begin(d, NULL, headers, "lrll");
     struct cells cs = {.n = 0};
     for (int k = 0; k < N_KPIS; k++) {
-        const struct target *t = r->target[k];
-        if (!t)
+        const struct indicator_row *row = &r->rows[k];
+        if (!row->judged)
             continue;
         cells_add(&cs, kpis[k].label, false);
-        fmt_val(cells_next(&cs, -1, false), &latest_period(r)->vals[k], kpis[k].unit, currency_of(r));
-        fmt_target(cells_next(&cs, -1, false), t, kpis[k].unit, currency_of(r));
-        fmt_status(cells_next(&cs, r->evals[k].status, false), &r->evals[k], t);
+        fmt_val(cells_next(&cs, -1, false), &row->value, kpis[k].unit, currency_of(r));
+        fmt_target(cells_next(&cs, -1, false), row_target(row), kpis[k].unit, currency_of(r));
+        fmt_status(cells_next(&cs, row_eval(row)->status, false), row_eval(row), row_target(row));
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -6104,19 +6348,17 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
  *  The CI gate: `cpreport check`                                         *
  * ===================================================================== */
 
-enum verdict { VD_PASS, VD_WARN, VD_FAIL, VD_NA };
 static const char *const verdict_words[] = {"PASS", "WARN", "FAIL", "N/A"};
 static const char *const verdict_ids[] = {"pass", "warn", "fail", "not available"};
 
 enum fail_on { FAIL_ON_ERROR, FAIL_ON_WARN, FAIL_ON_NEVER };
 static const char *const fail_on_names[] = {"error", "warn", "never", NULL};
 
-/* One target's verdict and the sentence that explains it. */
+/* One target's judgement (the model's) and the sentence that explains it. */
 struct check_row {
     const struct target *t;
     int verdict;
-    struct eval err, warn;       /* against each bound, when it has one */
-    bool warn_decides;           /* the warning bound explains the verdict */
+    const struct judgement *j;
     struct sb msg;
 };
 
@@ -6143,8 +6385,8 @@ static void check_message(struct sb *m, const struct report *r, const struct che
             sb_add(m, ", and the target is required");
         return;
     }
-    bool use_warn = c->warn_decides;
-    const struct eval *e = use_warn ? &c->warn : &c->err;
+    bool use_warn = c->j->warn_decides;
+    const struct eval *e = use_warn ? &c->j->warn : &c->j->err;
     double bound = use_warn ? t->warn : t->error;
     struct sb shown, limit;
     sb_init(&shown);
@@ -6182,26 +6424,9 @@ static void run_check(struct check *ck, const struct report *r)
     ck->n = r->ntargets;
     for (int i = 0; i < r->ntargets; i++) {
         struct check_row *c = &ck->rows[i];
-        const struct target *t = &r->targets[i];
-        const struct val *v = &latest_period(r)->vals[t->kpi];
-        c->t = t;
-        if (t->has_error)
-            c->err = evaluate(t, false, r->periods, r->nperiods);
-        if (t->has_warn)
-            c->warn = evaluate(t, true, r->periods, r->nperiods);
-        /* Off track fails at the error bound; at risk, which only a dated
-         * target can be, warns, as does the warning bound broken. */
-        bool err_off = t->has_error && c->err.status == ST_OFF_TRACK;
-        bool err_at_risk = t->has_error && c->err.status == ST_AT_RISK;
-        bool warn_broken = t->has_warn && (c->warn.status == ST_OFF_TRACK || c->warn.status == ST_AT_RISK);
-        if (v->st != V_OK)
-            c->verdict = t->required ? VD_FAIL : VD_NA;
-        else
-            c->verdict = err_off ? VD_FAIL : err_at_risk || warn_broken ? VD_WARN : VD_PASS;
-        /* The bound that explains it: the error bound, unless only the
-         * warning bound is broken, or all pass and there is a warning bound. */
-        c->warn_decides = t->has_warn && (!t->has_error || (c->verdict == VD_WARN && !err_at_risk) ||
-                                          c->verdict == VD_PASS);
+        c->j = &r->judged[i];
+        c->t = c->j->t;
+        c->verdict = c->j->verdict;
         ck->counts[c->verdict]++;
         sb_init(&c->msg);
         check_message(&c->msg, r, c);
@@ -6338,7 +6563,8 @@ static void render_junit(struct sb *b, const struct check *ck, int fail_on)
         if (failure) {
             sb_add(b, "\" type=\"");
             html_escape(b, c->verdict == VD_WARN ? "warning"
-                                                 : status_names[c->warn_decides ? c->warn.status : c->err.status]);
+                                                 : status_names[c->j->warn_decides ? c->j->warn.status
+                                                                                    : c->j->err.status]);
             sb_add(b, "\">");
             html_escape(b, c->msg.buf);
             sb_add(b, "</failure>\n");
@@ -6357,7 +6583,7 @@ static void check_json_head(struct sb *b, const struct report *r, const struct c
     char ts[32];
     sb_add(b, "{\n  \"format\": \"cpreport-check/1\",\n  \"as_of\": ");
     if (r)
-        json_date(b, r->latest->as_of);
+        json_date(b, r->as_of);
     else
         sb_add(b, "null");
     if (source_date(ts)) {
@@ -6388,9 +6614,9 @@ static void render_check_json(struct sb *b, const struct report *r, const struct
         sb_add(b, ",\n     \"target\": ");
         json_target(b, c->t);
         sb_add(b, ",\n     \"status\": ");
-        json_string(b, c->t->has_error ? status_names[c->err.status] : "no target");
+        json_string(b, c->t->has_error ? status_names[c->j->err.status] : "no target");
         sb_add(b, ", \"warning_status\": ");
-        json_string(b, c->t->has_warn ? status_names[c->warn.status] : "no target");
+        json_string(b, c->t->has_warn ? status_names[c->j->warn.status] : "no target");
         sb_add(b, ", \"verdict\": ");
         json_string(b, c->verdict == VD_NA && v->st == V_SUPPRESSED ? "suppressed" : verdict_ids[c->verdict]);
         sb_add(b, ", \"message\": ");
@@ -8940,9 +9166,10 @@ static int print_targets(void)
 }
 
 /* Loads every snapshot, keeping each one's values and only the latest
- * whole, so memory is bounded by the largest file. Returns false when any
- * could not be loaded (all are tried, so all problems are named). */
-static bool load_all(struct report *r, const struct options *o)
+ * whole (in *latest, the caller's), so memory is bounded by the largest
+ * file. Returns false when any could not be loaded (all are tried, so all
+ * problems are named). */
+static bool load_all(struct report *r, struct snapshot **latest, const struct options *o)
 {
     bool ok = true;
     r->periods = xcalloc((size_t)o->nfiles, sizeof *r->periods);
@@ -8960,15 +9187,15 @@ static bool load_all(struct report *r, const struct options *o)
         p->file = name;
         p->as_of = s->as_of;
         snprintf(p->currency, sizeof p->currency, "%s", s->currency ? s->currency : "GBP");
-        compute_view(&all, p->vals, &p->cards);
+        compute_view(&all, p->vals, p->national, &p->cards);
         p->surveys = xcalloc((size_t)s->nsurveys + 1, sizeof *p->surveys);
         for (int k = 0; k < s->nsurveys; k++)
             p->surveys[p->nsurveys++] = (struct survey_val){
                 xstrdup(s->surveys[k].id), pct(s->surveys[k].agreed, s->surveys[k].respondents)};
         qsort(p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string);
-        if (!r->latest || s->as_of > r->latest->as_of) {
-            snapshot_free(r->latest);
-            r->latest = s;
+        if (!*latest || s->as_of > (*latest)->as_of) {
+            snapshot_free(*latest);
+            *latest = s;
         } else {
             snapshot_free(s);
         }
@@ -8989,9 +9216,7 @@ static bool load_all(struct report *r, const struct options *o)
 
 static void report_free(struct report *r)
 {
-    for (int d = 0; d < N_DIMS; d++)
-        breakdown_free(&r->dims[d]);
-    snapshot_free(r->latest);
+    model_free(r);
     snapshot_free(r->targets_owner);
     for (int i = 0; i < r->nperiods; i++) {
         for (int k = 0; k < r->periods[i].nsurveys; k++)
@@ -9152,19 +9377,6 @@ static int validate_outputs(const struct report *r)
     return finish_stdout();
 }
 
-/* What only the reports show: each indicator's target, judged on its error
- * bound or, when it has none, its warning bound; and the breakdowns. */
-static void prepare_report(struct report *r)
-{
-    for (int i = 0; i < r->ntargets; i++) {
-        const struct target *t = &r->targets[i];
-        r->target[t->kpi] = t;
-        r->evals[t->kpi] = evaluate(t, !t->has_error, r->periods, r->nperiods);
-    }
-    for (int d = 0; d < N_DIMS; d++)
-        r->dims[d] = compute_breakdown(r->latest, d);
-}
-
 int main(int argc, char **argv)
 {
     setup_signals();
@@ -9197,9 +9409,13 @@ int main(int argc, char **argv)
         targets_ok = load_targets(o.targets_file, &r.targets, &r.ntargets, &r.targets_owner);
     else
         targets_default(&r);
-    if (load_all(&r, &o) && targets_ok) {
-        if (o.mode == MODE_REPORT) /* check judges its targets itself */
-            prepare_report(&r);
+    struct snapshot *latest = NULL;
+    bool loaded = load_all(&r, &latest, &o);
+    if (loaded && targets_ok && o.mode != MODE_VALIDATE)
+        build_model(&r, latest);  /* takes latest */
+    else
+        snapshot_free(latest);
+    if (loaded && targets_ok) {
         rc = o.mode == MODE_CHECK      ? check_outputs(&o, &r)
              : o.mode == MODE_VALIDATE ? validate_outputs(&r)
                                        : report_outputs(&o, &r);

@@ -526,12 +526,36 @@ static size_t path_push(struct diag *d, const char *fmt, ...)
     return old;
 }
 
+/* path_key and path_index are called for every key and element loaded,
+ * so they append by hand rather than through vsnprintf. */
 static size_t path_key(struct diag *d, const char *key)
 {
-    return path_push(d, d->len ? ".%s" : "%s", key);
+    size_t old = d->len, room = sizeof d->path - 1;
+    if (d->len && d->len < room)
+        d->path[d->len++] = '.';
+    while (*key && d->len < room)
+        d->path[d->len++] = *key++;
+    d->path[d->len] = 0;
+    return old;
 }
 
-static size_t path_index(struct diag *d, int i) { return path_push(d, "[%d]", i); }
+static size_t path_index(struct diag *d, int i)
+{
+    char digits[16], *p = digits + sizeof digits;
+    size_t old = d->len, room = sizeof d->path - 1;
+    *--p = 0;
+    do
+        *--p = (char)('0' + i % 10);
+    while (i /= 10);
+    if (d->len < room)
+        d->path[d->len++] = '[';
+    while (*p && d->len < room)
+        d->path[d->len++] = *p++;
+    if (d->len < room)
+        d->path[d->len++] = ']';
+    d->path[d->len] = 0;
+    return old;
+}
 
 static void path_pop(struct diag *d, size_t old)
 {
@@ -988,6 +1012,13 @@ static long u_escape(const char *p)
 static size_t string_length(const char *buf, size_t len, size_t i, const char **why, size_t *at)
 {
     for (size_t j = i + 1; j < len; j++) {
+        /* Printable ASCII other than '"' and '\\' needs no check: skip
+         * it in one go, as most of a snapshot's text is. */
+        while (j < len && (unsigned char)buf[j] >= 0x20 && (unsigned char)buf[j] < 0x80 && buf[j] != '"' &&
+               buf[j] != '\\')
+            j++;
+        if (j == len)
+            break;
         unsigned char c = (unsigned char)buf[j];
         *at = j;
         if (c == '"')
@@ -1047,7 +1078,7 @@ static long json_check(const char *buf, size_t len, const char **why)
     int depth = 0;
     size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3; /* a byte-order mark */
     for (;;) {
-        while (i < len && strchr(" \t\r\n", buf[i]) && buf[i])
+        while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
             i++;
         if (i == len) {
             if (want == END)
@@ -1181,8 +1212,12 @@ static void report_repeat(struct loader *L, const struct walk_at *at, const char
 static void check_repeats(struct loader *L, const cJSON *v, const struct walk_at *up)
 {
     const cJSON *c;
-    int n = cJSON_IsObject(v) ? cJSON_GetArraySize(v) : 0;
+    int n = 0;
+    /* Counted up to 17 only: past it the keys are sorted anyway. */
+    for (c = cJSON_IsObject(v) ? v->child : NULL; c && n <= 16; c = c->next)
+        n++;
     if (n > 16) {
+        n = cJSON_GetArraySize(v);
         struct key_index *keys = xmalloc(sizeof *keys * (size_t)n);
         n = 0;
         cJSON_ArrayForEach(c, v)
@@ -1199,7 +1234,7 @@ static void check_repeats(struct loader *L, const cJSON *v, const struct walk_at
     } else if (n > 1) {
         for (c = v->child->next; c; c = c->next)
             for (const cJSON *b = v->child; b != c; b = b->next)
-                if (!strcmp(b->string, c->string)) {
+                if (b->string[0] == c->string[0] && !strcmp(b->string, c->string)) {
                     report_repeat(L, up, c->string);
                     break;
                 }
@@ -1227,7 +1262,7 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
     cJSON_ArrayForEach(c, obj)
     {
         int k = 0;
-        while (known[k] && strcmp(known[k], c->string))
+        while (known[k] && (known[k][0] != c->string[0] || strcmp(known[k], c->string)))
             k++;
         if (!known[k]) {
             if (!unknown)
@@ -1256,7 +1291,12 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
  * key is reported against the object's path. */
 static const cJSON *field(struct loader *L, const cJSON *obj, const char *key, bool required)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    /* cJSON_GetObjectItemCaseSensitive, with the first bytes compared
+     * before strcmp: every field of every school is looked up here. As
+     * there, the first of repeated keys (check_repeats reports them). */
+    const cJSON *v = obj ? obj->child : NULL;
+    while (v && !(v->string && v->string[0] == key[0] && !strcmp(v->string, key)))
+        v = v->next;
     if (cJSON_IsNull(v))
         v = NULL;
     if (!v && required)
@@ -1659,7 +1699,7 @@ static void load_result(struct loader *L, const cJSON *o, int i, void *ctx)
 {
     struct results_ctx *rc = ctx;
     struct result *r = &rc->rows[i];
-    char key[40];
+    static const char *const keys[N_SUBJECTS] = {"disadvantaged_reading", "disadvantaged_maths", "disadvantaged_gps"};
     r->year = -1;
     check_keys(L, o, rc->ks4 ? ks4_keys : ks2_keys);
     get_year(L, o, &r->year);
@@ -1668,10 +1708,8 @@ static void load_result(struct loader *L, const cJSON *o, int i, void *ctx)
         r->has[0] = get_pct(L, o, "disadvantaged_em4_pct", &r->score[0]);
         return;
     }
-    for (int k = 0; k < N_SUBJECTS; k++) {
-        snprintf(key, sizeof key, "disadvantaged_%s", ks2_subjects[k]);
-        r->has[k] = get_number(L, o, key, OPTIONAL, false, SCALED_MIN, SCALED_MAX, &r->score[k]);
-    }
+    for (int k = 0; k < N_SUBJECTS; k++)  /* in the order of ks2_subjects */
+        r->has[k] = get_number(L, o, keys[k], OPTIONAL, false, SCALED_MIN, SCALED_MAX, &r->score[k]);
 }
 
 /* Years must not repeat within one list; each entry's year is read with
@@ -3805,6 +3843,16 @@ static void json_string(struct sb *b, const char *s)
 {
     sb_addc(b, '"');
     for (; *s; s++) {
+        /* Runs of bytes that need no escape are copied whole: a national
+         * JSON report holds millions of them. */
+        size_t run = 0;
+        while ((unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\' && s[run] != 0x7F)
+            run++;
+        if (run) {
+            sb_addn(b, s, run);
+            s += run - 1;
+            continue;
+        }
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
             sb_printf(b, "\\%c", c);
@@ -3824,6 +3872,20 @@ static void json_number(struct sb *b, double x)
     char tmp[40];
     if (!isfinite(x)) {  /* JSON has no infinity; value() keeps them out */
         sb_add(b, "null");
+        return;
+    }
+    /* A whole number below 1e15 is what "%.15g" writes: its digits. Most
+     * figures are counts, so this spares printf and strtod. */
+    if (x == floor(x) && fabs(x) < 1e15) {
+        long long n = (long long)fabs(x);
+        char *p = tmp + sizeof tmp;
+        *--p = 0;
+        do
+            *--p = (char)('0' + n % 10);
+        while (n /= 10);
+        if (x < 0)
+            *--p = '-';
+        sb_add(b, p);
         return;
     }
     for (int prec = 15; prec <= 17; prec++) {
@@ -5592,15 +5654,30 @@ static bool json_per_group(const struct report *r, int k)
  * safeguarding. */
 static void json_card_dist(struct sb *b, const struct card_dist *c)
 {
-    sb_printf(b, "{\"schools\": %ld, \"areas\": {", c->schools);
+    /* Written piece by piece, not with sb_printf: a trust breakdown has
+     * one of these per trust. */
+    sb_add(b, "{\"schools\": ");
+    json_number(b, (double)c->schools);
+    sb_add(b, ", \"areas\": {");
     for (int a = 0; a < N_CARD_AREAS; a++) {
-        sb_printf(b, "%s\"%s\": {", a ? ", " : "", card_area_keys[a]);
-        for (int g = 0; g < N_CARD_GRADES; g++)
-            sb_printf(b, "\"%s\": %ld, ", card_grade_names[g], c->grades[a][g]);
-        sb_printf(b, "\"graded\": %ld}", card_graded(c, a));
+        sb_add(b, a ? ", " : "");
+        json_string(b, card_area_keys[a]);
+        sb_add(b, ": {");
+        for (int g = 0; g < N_CARD_GRADES; g++) {
+            json_string(b, card_grade_names[g]);
+            sb_add(b, ": ");
+            json_number(b, (double)c->grades[a][g]);
+            sb_add(b, ", ");
+        }
+        sb_add(b, "\"graded\": ");
+        json_number(b, (double)card_graded(c, a));
+        sb_addc(b, '}');
     }
-    sb_printf(b, "}, \"safeguarding\": {\"met\": %ld, \"not-met\": %ld}}", c->safe_met,
-              c->safe_given - c->safe_met);
+    sb_add(b, "}, \"safeguarding\": {\"met\": ");
+    json_number(b, (double)c->safe_met);
+    sb_add(b, ", \"not-met\": ");
+    json_number(b, (double)(c->safe_given - c->safe_met));
+    sb_add(b, "}}");
 }
 
 static void json_breakdowns(struct sb *b, const struct report *r)

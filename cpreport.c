@@ -98,6 +98,88 @@
  * before anything is written. */
 #define MAX_GROUPS 5000
 
+/* JSON nesting: cJSON's own limit. Deeper input is refused, since
+ * parsing recurses. */
+#define MAX_NESTING 1000
+
+/* A count in a snapshot (pupils, respondents, reviews): a trillion is
+ * beyond any partnership, and a sum of a few thousand of them stays exact
+ * in a double. */
+#define MAX_COUNT 1e12
+
+/* Other figures of a snapshot: money (amounts, reserves) up to ten
+ * trillion, more than any budget in pounds or any currency used; lead
+ * reviewers up to a billion and staff up to a million, beyond any
+ * organisation; a feedback scale up to 1000 points. */
+#define MAX_AMOUNT 1e13
+#define MAX_LEAD_REVIEWERS 1e9
+#define MAX_STAFF_FTE 1e6
+#define MAX_FEEDBACK_SCALE 1000
+
+/* Results years from 2000: the measures the format reads are this
+ * century's, so an earlier year is taken for a typing error. */
+#define MIN_RESULTS_YEAR 2000
+
+/* -o outputs of one run (the group reports of --by do not count): more
+ * than the three formats and an email, to several places. */
+#define MAX_OUTPUTS 16
+
+/* A target's bounds: past a million billion no indicator goes, and the
+ * reports still write such a bound exactly. */
+#define MAX_BOUND 1e15
+
+/* Dates: years 1900 to 2199, the span the date functions are checked on;
+ * SOURCE_DATE_EPOCH (seconds) stops before the first second of 2200. */
+#define MIN_YEAR 1900
+#define MAX_YEAR 2199
+#define MAX_EPOCH_SECONDS 7258118400LL
+
+/* --min-cohort and --change-years: no cohort rule suppresses more than a
+ * thousand pupils, and results go back no further than fifty years. */
+#define MAX_MIN_COHORT 1000
+#define MAX_CHANGE_YEARS 50
+
+/* "Did you mean" compares keys up to this many bytes: any key of the
+ * format fits, and the edit distance's row stays on the stack. */
+#define MAX_HINT_BYTES 63
+
+/* A value quoted in a message ("schools[3].phase: "primery" is not ...")
+ * is cut after this many bytes, so that with its quotes and "..." it fits
+ * the 64-byte buffers of quoted(). */
+#define MAX_QUOTED_BYTES 43
+
+/* The arena takes memory from malloc a mebibyte at a time (more for a
+ * bigger object): few enough calls for a national snapshot, little waste
+ * for a small one. */
+#define ARENA_CHUNK (1u << 20)
+
+/* Columns of a report table, the first included: the cells of a row are a
+ * fixed pool. A breakdown table has the group's name and at most
+ * MAX_COLUMNS - 1 indicators. */
+#define MAX_COLUMNS 8
+
+/* The "over time" tables show the last six snapshots: more columns do not
+ * fit a printed page. */
+#define SERIES_SHOWN 6
+
+/* SVG text does not wrap: chart labels longer than this many characters
+ * are cut with an ellipsis (the chart's text alternative has them whole).
+ * 38 fit the charts' label column. */
+#define LABEL_CHARS 38
+
+/* A group report's file name is at most 60 bytes of its id, well within
+ * every file system's limit of 255 with the hash and extension added. */
+#define MAX_FILE_NAME_BYTES 60
+
+/* When a value and its bound look alike ("40.0%, off track for at least
+ * 40.0%"), check shows up to four more places to tell them apart; past
+ * that the difference is rounding noise. */
+#define MAX_EXTRA_PLACES 4
+
+/* A target's projected reach date is shown up to a century ahead: a nearly
+ * flat trend crosses its bound in no meaningful year. */
+#define MAX_REACH_YEARS 100
+
 /* Counts are long: up to 1e12 each, and sums of them over every school.
  * Where long has 32 bits (32-bit systems, Windows) those sums would wrap
  * into wrong figures, so such a build stops here instead. */
@@ -228,8 +310,6 @@ struct arena {
     struct arena_chunk *head;
 };
 
-#define ARENA_CHUNK (1u << 20)
-
 static void *arena_alloc(struct arena *a, size_t n)
 {
     size_t align = sizeof(max_align_t);
@@ -298,11 +378,11 @@ static int min3(int a, int b, int c)
 static int edit_distance(const char *a, const char *b)
 {
     int la = (int)strlen(a), lb = (int)strlen(b);
-    if (la > 63)
-        la = 63;
-    if (lb > 63)
-        lb = 63;
-    int row[64];
+    if (la > MAX_HINT_BYTES)
+        la = MAX_HINT_BYTES;
+    if (lb > MAX_HINT_BYTES)
+        lb = MAX_HINT_BYTES;
+    int row[MAX_HINT_BYTES + 1];
     for (int j = 0; j <= lb; j++)
         row[j] = j;
     for (int i = 1; i <= la; i++) {
@@ -416,7 +496,7 @@ static char *inert_text(const char *s, char *out, size_t cut, bool quote)
 static const char *quoted(const char *s, char out[64])
 {
     out[0] = '"';
-    size_t n = strlen(inert_text(s, out + 1, 43, true));
+    size_t n = strlen(inert_text(s, out + 1, MAX_QUOTED_BYTES, true));
     memcpy(out + 1 + n, "\"", 2);
     return out;
 }
@@ -642,7 +722,7 @@ static bool parse_date(const char *s, long *days)
         if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
             return false;
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
+    if (y < MIN_YEAR || y > MAX_YEAR || m < 1 || m > 12 || d < 1)
         return false;
     if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
         return false;
@@ -687,7 +767,7 @@ static bool source_date(char out[32])
 {
     const char *env = getenv("SOURCE_DATE_EPOCH");
     long long secs;
-    if (!env || !plain_whole(env, 7258118400LL, &secs))
+    if (!env || !plain_whole(env, MAX_EPOCH_SECONDS, &secs))
         return false;
     int y, m, d;
     civil_from_days((long)(secs / 86400), &y, &m, &d);
@@ -987,9 +1067,6 @@ static size_t number_length(const char *p)
     }
     return isdigit((unsigned char)*q) ? 0 : (size_t)(q - p);
 }
-
-/* cJSON's own limit: deeper input is refused, since parsing recurses. */
-#define MAX_NESTING 1000
 
 /* The code unit of the escape "\uXXXX" at p (p + 6 <= the end), or -1
  * when it is not one. */
@@ -1351,7 +1428,7 @@ static bool get_number(struct loader *L, const cJSON *obj, const char *key, bool
 static bool get_count(struct loader *L, const cJSON *obj, const char *key, bool required, long *out)
 {
     double x;
-    if (!get_number(L, obj, key, required, true, 0, 1e12, &x))
+    if (!get_number(L, obj, key, required, true, 0, MAX_COUNT, &x))
         return false;
     *out = (long)x;
     return true;
@@ -1676,11 +1753,11 @@ static const char *const ks4_keys[] = {"year", "disadvantaged_pupils", "disadvan
 /* A results year: 2000 up to the year of as_of. */
 static bool get_year(struct loader *L, const cJSON *o, int *year)
 {
-    int y0 = 2199, m0, d0;
+    int y0 = MAX_YEAR, m0, d0;
     double y;
     if (L->s->as_of != LONG_MIN)
         civil_from_days(L->s->as_of, &y0, &m0, &d0);
-    if (!get_number(L, o, "year", REQUIRED, true, 2000, y0, &y))
+    if (!get_number(L, o, "year", REQUIRED, true, MIN_RESULTS_YEAR, y0, &y))
         return false;
     *year = (int)y;
     return true;
@@ -1990,7 +2067,7 @@ static void load_money_line(struct loader *L, const cJSON *o, int i, void *ctx)
     bool income = rows == L->s->income;
     check_keys(L, o, income ? income_keys : expenditure_keys);
     get_string(L, o, income ? "source" : "item", REQUIRED, &rows[i].name);
-    get_number(L, o, "amount", REQUIRED, false, 0, 1e13, &rows[i].amount);
+    get_number(L, o, "amount", REQUIRED, false, 0, MAX_AMOUNT, &rows[i].amount);
     if (income)
         get_bool(L, o, "fundraised", OPTIONAL, &rows[i].fundraised);
 }
@@ -2026,7 +2103,7 @@ static void load_finance(struct loader *L, const cJSON *o)
     }
     load_money(L, o, "income", &s->nincome, &s->income);
     load_money(L, o, "expenditure", &s->nexpenditure, &s->expenditure);
-    s->has_reserves = get_number(L, o, "reserves", OPTIONAL, false, 0, 1e13, &s->reserves);
+    s->has_reserves = get_number(L, o, "reserves", OPTIONAL, false, 0, MAX_AMOUNT, &s->reserves);
     path_pop(&L->d, old);
 }
 
@@ -2040,9 +2117,10 @@ static void load_feedback(struct loader *L, const cJSON *o)
     check_keys(L, o, feedback_keys);
     bool ok = get_count(L, o, "responses", REQUIRED, &s->feedback_responses);
     /* Rating scales run from 1 to a whole number. */
-    bool scale = get_number(L, o, "scale", REQUIRED, true, 1, 1000, &s->feedback_scale);
+    bool scale = get_number(L, o, "scale", REQUIRED, true, 1, MAX_FEEDBACK_SCALE, &s->feedback_scale);
     /* The mean is checked against the scale when there is one. */
-    ok &= get_number(L, o, "mean", REQUIRED, false, 0, scale ? s->feedback_scale : 1000, &s->feedback_mean);
+    ok &= get_number(L, o, "mean", REQUIRED, false, 0, scale ? s->feedback_scale : MAX_FEEDBACK_SCALE,
+                     &s->feedback_mean);
     s->has_feedback = ok && scale;
     path_pop(&L->d, old);
 }
@@ -2052,7 +2130,7 @@ static void load_internal(struct loader *L, const cJSON *o)
     struct snapshot *s = L->s;
     size_t old = path_key(&L->d, "internal");
     check_keys(L, o, internal_keys);
-    s->has_fte = get_number(L, o, "staff_fte", OPTIONAL, false, 0, 1e6, &s->staff_fte);
+    s->has_fte = get_number(L, o, "staff_fte", OPTIONAL, false, 0, MAX_STAFF_FTE, &s->staff_fte);
     s->has_turnover = get_pct(L, o, "staff_turnover_pct", &s->staff_turnover);
     path_pop(&L->d, old);
 }
@@ -2145,7 +2223,7 @@ static void load_tree(struct loader *L, const cJSON *root)
         check_urns(L);
     }
     double lr;
-    if ((s->has_lead_reviewers = get_number(L, root, "lead_reviewers", OPTIONAL, true, 0, 1e9, &lr)))
+    if ((s->has_lead_reviewers = get_number(L, root, "lead_reviewers", OPTIONAL, true, 0, MAX_LEAD_REVIEWERS, &lr)))
         s->lead_reviewers = (long)lr;
     if ((v = get_object(L, root, "feedback", OPTIONAL)))
         load_feedback(L, v);
@@ -3209,8 +3287,9 @@ static void load_target(struct loader *L, const cJSON *o, int i, void *ctx)
         diag_error(&L->d, "missing a bound: \"min\", \"max\", \"warn_min\" or \"warn_max\"");
     } else {
         t->is_max = ceiling;
-        t->has_error = get_number(L, o, ceiling ? "max" : "min", OPTIONAL, false, -1e15, 1e15, &t->error);
-        t->has_warn = get_number(L, o, ceiling ? "warn_max" : "warn_min", OPTIONAL, false, -1e15, 1e15, &t->warn);
+        t->has_error = get_number(L, o, ceiling ? "max" : "min", OPTIONAL, false, -MAX_BOUND, MAX_BOUND, &t->error);
+        t->has_warn =
+            get_number(L, o, ceiling ? "warn_max" : "warn_min", OPTIONAL, false, -MAX_BOUND, MAX_BOUND, &t->warn);
         if (t->has_error && t->has_warn && (ceiling ? t->warn > t->error : t->warn < t->error)) {
             error_at(L, ceiling ? "warn_max" : "warn_min",
                      "%.15g is %s than %s (%.15g): the warning bound must be the stricter", t->warn,
@@ -3381,7 +3460,7 @@ static struct eval evaluate(const struct target *t, bool warn, const struct peri
          * may cross the bound in the past while the value is still short,
          * and a nearly flat line crosses it in no meaningful year. */
         double reach = sign * b > 0 ? ceil(t0 + (bound - a) / b) : -1;
-        if (reach >= now && reach <= now + 100 * 365.25) {
+        if (reach >= now && reach <= now + MAX_REACH_YEARS * 365.25) {
             e.reaches = true;
             e.reach = (long)reach;
         }
@@ -4390,8 +4469,8 @@ static void doc_table_end(struct doc *d)
 
 /* Cells own their text through this pool, freed after each row. */
 struct cells {
-    struct cell c[8];
-    struct sb text[8];
+    struct cell c[MAX_COLUMNS];
+    struct sb text[MAX_COLUMNS];
     int n;
 };
 
@@ -4485,7 +4564,7 @@ static void render_breakdown(struct doc *d, const struct report *r, int group, i
     const char *cur = currency_of(r);
     headers[0] = dim_titles[dim];
     align[0] = 'l';
-    for (int k = 0; k < N_KPIS && nc < 7; k++)
+    for (int k = 0; k < N_KPIS && nc < MAX_COLUMNS - 1; k++)
         if ((kpis[k].flags & K_BREAKDOWN) && kpis[k].group == group) {
             cols[nc] = k;
             headers[nc + 1] = kpis[k].label;
@@ -4515,11 +4594,9 @@ static void render_breakdown(struct doc *d, const struct report *r, int group, i
     doc_table_end(d);
 }
 
-/* The series of one area over the last snapshots, oldest first. Only
- * with three or more: with two, the headline table's previous and change
- * columns already are the series. */
-#define SERIES_SHOWN 6
-
+/* The series of one area over the last SERIES_SHOWN snapshots, oldest
+ * first. Only with three or more: with two, the headline table's previous
+ * and change columns already are the series. */
 static void render_series(struct doc *d, const struct report *r, int group)
 {
     if (r->nperiods < 3)
@@ -4947,10 +5024,6 @@ static void svg_close(struct sb *b, const char *legend)
         sb_printf(b, "<figcaption>%s</figcaption>\n", legend);
     sb_add(b, "</figure>\n");
 }
-
-/* SVG text does not wrap: labels longer than this many characters are
- * cut with an ellipsis (the chart's text alternative has them whole). */
-#define LABEL_CHARS 38
 
 /* Text at (x, y); cut to `max` characters when max > 0. */
 static void svg_text_max(struct sb *b, double x, double y, const char *anchor, const char *cls, const char *text,
@@ -5880,12 +5953,12 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
 }
 
 /* A file name from a group's id that any file system takes: lower-case
- * letters, digits and hyphens, at most 60 bytes. */
+ * letters, digits and hyphens, at most MAX_FILE_NAME_BYTES. */
 static char *safe_name(const char *id)
 {
     struct sb b;
     sb_init(&b);
-    for (const char *p = id; *p && b.len < 60; p++) {
+    for (const char *p = id; *p && b.len < MAX_FILE_NAME_BYTES; p++) {
         unsigned char c = (unsigned char)*p;
         if (isalnum(c) && c < 0x80)
             sb_addc(&b, (char)tolower(c));
@@ -6472,7 +6545,7 @@ static void check_message(struct sb *m, const struct report *r, const struct che
     fmt_bound(&limit, bound, unit, currency_of(r));
     /* "40.0%, off track for at least 40.0%" says nothing: show both with
      * the places that differ. */
-    for (int extra = 1; extra <= 4 && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
+    for (int extra = 1; extra <= MAX_EXTRA_PLACES && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
         sb_reset(&shown);
         sb_reset(&limit);
         fmt_figure_places(&shown, v->x, unit, currency_of(r), false, extra);
@@ -7461,7 +7534,7 @@ struct options {
     struct {
         int fmt;
         const char *path;       /* NULL: standard output */
-    } outs[16];                 /* -o, in order */
+    } outs[MAX_OUTPUTS];        /* -o, in order */
     int nouts;
     int stdout_fmt;
     const char *targets_file;
@@ -7726,9 +7799,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         case OPT_CHANGE_YEARS: {
             bool cohort = id == OPT_MIN_COHORT;
             long long n;
-            if (!plain_whole(val, cohort ? 1000 : 50, &n) || n < 1)
+            if (!plain_whole(val, cohort ? MAX_MIN_COHORT : MAX_CHANGE_YEARS, &n) || n < 1)
                 return usage_error("%.*s takes a whole number from 1 to %d, not '%s'", (int)nl, arg,
-                                   cohort ? 1000 : 50, shown(val));
+                                   cohort ? MAX_MIN_COHORT : MAX_CHANGE_YEARS, shown(val));
             *(cohort ? &opt_min_cohort : &opt_change_years) = (int)n;
             break;
         }

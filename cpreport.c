@@ -721,7 +721,11 @@ static bool parse_date(const char *s, long *days)
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
             return false;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    /* The digits are checked above: read them without atoi, as every
+     * school has several dates. */
+#define DIGITS2(p) (((p)[0] - '0') * 10 + ((p)[1] - '0'))
+    int y = DIGITS2(s) * 100 + DIGITS2(s + 2), m = DIGITS2(s + 5), d = DIGITS2(s + 8);
+#undef DIGITS2
     if (y < MIN_YEAR || y > MAX_YEAR || m < 1 || m > 12 || d < 1)
         return false;
     if (d > mdays[m - 1] + (m == 2 && is_leap(y)))

@@ -2299,6 +2299,17 @@ static void snapshot_free(struct snapshot *s)
     free(s);
 }
 
+/* Frees s (NULL: nothing) but its strings, which move into *strings: the
+ * model keeps what it names, never a snapshot. */
+static void snapshot_free_keeping_strings(struct snapshot *s, struct arena *strings)
+{
+    if (!s)
+        return;
+    *strings = s->arena;
+    s->arena.head = NULL;
+    snapshot_free(s);
+}
+
 /* Reads and parses a JSON file strictly; the tree lives in json_arena
  * until the caller frees that. NULL after naming the problem, as
  * NAME:LINE:COL for invalid JSON. `name` is the file as the user knows it. */
@@ -4094,7 +4105,7 @@ struct report {
     int nperiods;
     struct target *targets;
     int ntargets;
-    struct snapshot *targets_owner; /* owns the strings of a targets file (load_targets) */
+    struct arena targets_strings; /* owns the strings of a targets file (load_targets) */
 
     /* Built by build_model from the latest snapshot: */
     long as_of;
@@ -4276,9 +4287,7 @@ static void build_model(struct report *r, struct snapshot *s)
         r->schools[i] = (struct school_row){sc->urn, sc->name, sc->phase, school_active(sc), sc->pupils,
                                             sc->nprogs, pct(sc->fsm, sc->pupils)};
     }
-    r->strings = s->arena;
-    s->arena.head = NULL;
-    snapshot_free(s);
+    snapshot_free_keeping_strings(s, &r->strings);
 }
 
 static void model_free(struct report *r)
@@ -9371,7 +9380,7 @@ static bool load_all(struct report *r, struct snapshot **latest, const struct op
 static void report_free(struct report *r)
 {
     model_free(r);
-    snapshot_free(r->targets_owner);
+    arena_free(&r->targets_strings);
     for (int i = 0; i < r->nperiods; i++) {
         for (int k = 0; k < r->periods[i].nsurveys; k++)
             free(r->periods[i].surveys[k].id);
@@ -9559,10 +9568,13 @@ int main(int argc, char **argv)
         problem_sink = &problems;
     rc = EXIT_BAD_INPUT;
     bool targets_ok = true;
-    if (o.targets_file)
-        targets_ok = load_targets(o.targets_file, &r.targets, &r.ntargets, &r.targets_owner);
-    else
+    if (o.targets_file) {
+        struct snapshot *owner = NULL;
+        targets_ok = load_targets(o.targets_file, &r.targets, &r.ntargets, &owner);
+        snapshot_free_keeping_strings(owner, &r.targets_strings);
+    } else {
         targets_default(&r);
+    }
     struct snapshot *latest = NULL;
     bool loaded = load_all(&r, &latest, &o);
     if (loaded && targets_ok && o.mode != MODE_VALIDATE)

@@ -5,8 +5,8 @@
 # clean, distclean.
 # Variables you may set: CC, CFLAGS, CPPFLAGS, LDFLAGS, CJSON_DIR,
 # CPREPORT_SRC, ASAN_CC, MUSL_CC, MUSL_CFLAGS, CLANG, CLANG_CFLAGS, REPORT_INPUTS, REPORT_ARGS,
-# TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_RUNS, BENCH_ARGS, FUZZ_TIME, DIST_DIR,
-# AARCH64_CC, MINGW_CC, MUSL_ARM64_DIR.
+# TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_SIZES, BENCH_YEARS, BENCH_RUNS, BENCH_ARGS, FUZZ_TIME,
+# DIST_DIR, AARCH64_CC, MINGW_CC, MUSL_ARM64_DIR.
 
 CPREPORT_SRC ?= cpreport.c
 # cJSON is never committed; tests/setup.sh fetches Debian's source package
@@ -44,7 +44,12 @@ CLANG_CFLAGS ?= -O2
 
 REPORT_ARGS ?=
 TEST_ARGS ?=
-BENCH_SCHOOLS ?= 24000
+BENCH_SCHOOLS ?= 25000
+# The sizes of the table against the parse alone (tests/bench.sh), each
+# with BENCH_YEARS snapshots: a quarter, half, all and twice the schools of
+# a national partnership.
+BENCH_SIZES ?= 6250 12500 25000 50000
+BENCH_YEARS ?= 5
 BENCH_RUNS ?= 5
 BENCH_ARGS ?=
 
@@ -217,15 +222,24 @@ BENCH_DATA := .bench/data-$(BENCH_SCHOOLS)
 
 # Generated once per school count (and again when the generator changes);
 # the stamp marks a complete run, so an interrupted one is redone.
-$(BENCH_DATA)/.complete: $(GEN_TESTDATA)
-	rm -rf $(BENCH_DATA)
-	@mkdir -p $(BENCH_DATA)
-	$(GEN_TESTDATA) --schools $(BENCH_SCHOOLS) --out $(BENCH_DATA)
+.bench/data-%/.complete: $(GEN_TESTDATA)
+	rm -rf $(@D)
+	@mkdir -p $(@D)
+	$(GEN_TESTDATA) --schools $* --years $(BENCH_YEARS) --out $(@D)
 	@touch $@
 
-# Times both builds on the same input; outputs go to separate folders so the
-# glibc and musl results can be compared byte for byte afterwards.
-bench: cpreport cpreport-static $(BENCH_DATA)/.complete bench-import
+# The baseline: cpreport.c with its main renamed, parsing only (see the
+# file); the same flags and cJSON object as ./cpreport.
+tests/bench_parse: tests/bench_parse.c $(CPREPORT_SRC) $(B)/plain/cJSON.o $(CJSON_H) $(B)/plain.flags
+	$(CC) $(STD) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -I$(CJSON_DIR) -o $@ tests/bench_parse.c $(B)/plain/cJSON.o $(LDLIBS)
+
+# First cpreport against the parse alone at each of BENCH_SIZES (ratios of
+# CPU time and peak memory, tests/bench.sh); then both builds on the same
+# input, with outputs in separate folders so the glibc and musl results can
+# be compared byte for byte afterwards.
+bench: cpreport cpreport-static tests/bench_parse $(foreach n,$(BENCH_SIZES),.bench/data-$(n)/.complete) \
+       $(BENCH_DATA)/.complete bench-import
+	@bash tests/bench.sh $(BENCH_RUNS) $(foreach n,$(BENCH_SIZES),.bench/data-$(n))
 	@set -e; \
 	files=$$(find $(BENCH_DATA) -name '*.json' -type f | LC_ALL=C sort | tr '\n' ' '); \
 	[ -n "$$files" ] || { echo "bench: the generator wrote no .json files into $(BENCH_DATA)" >&2; exit 1; }; \
@@ -357,7 +371,8 @@ $(DIST_DIR)/SHA256SUMS: $(DIST_BINS)
 
 # --- clean -------------------------------------------------------------------
 clean:
-	rm -rf $(B) out .bench .fuzz tests/.work dist cpreport cpreport-asan cpreport-static tests/gen_testdata
+	rm -rf $(B) out .bench .fuzz tests/.work dist cpreport cpreport-asan cpreport-static tests/gen_testdata \
+	  tests/bench_parse
 
 # Also drops the fetched cJSON (next build fetches it again, ~2 s).
 distclean: clean

@@ -25,7 +25,7 @@
  *   limits; utilities (allocation, string builder, arena); diagnostics;
  *   dates; the data model; loading and validation; indicators; targets,
  *   trends and projections; breakdowns; number formatting; plausibility;
- *   escaping; the report; Markdown and HTML (one layout, two backends;
+ *   escaping; the model; Markdown and HTML (one layout, two backends;
  *   summary, charts); JSON; group reports; email; the CI gate; writing
  *   outputs; command line; import (CSV reading, the known file layouts,
  *   the member list, DfE's files, the snapshot, the command); main.
@@ -97,6 +97,88 @@
  * a folder people can still browse. A bigger grouping is refused (exit 2)
  * before anything is written. */
 #define MAX_GROUPS 5000
+
+/* JSON nesting: cJSON's own limit. Deeper input is refused, since
+ * parsing recurses. */
+#define MAX_NESTING 1000
+
+/* A count in a snapshot (pupils, respondents, reviews): a trillion is
+ * beyond any partnership, and a sum of a few thousand of them stays exact
+ * in a double. */
+#define MAX_COUNT 1e12
+
+/* Other figures of a snapshot: money (amounts, reserves) up to ten
+ * trillion, more than any budget in pounds or any currency used; lead
+ * reviewers up to a billion and staff up to a million, beyond any
+ * organisation; a feedback scale up to 1000 points. */
+#define MAX_AMOUNT 1e13
+#define MAX_LEAD_REVIEWERS 1e9
+#define MAX_STAFF_FTE 1e6
+#define MAX_FEEDBACK_SCALE 1000
+
+/* Results years from 2000: the measures the format reads are this
+ * century's, so an earlier year is taken for a typing error. */
+#define MIN_RESULTS_YEAR 2000
+
+/* -o outputs of one run (the group reports of --by do not count): more
+ * than the three formats and an email, to several places. */
+#define MAX_OUTPUTS 16
+
+/* A target's bounds: past a million billion no indicator goes, and the
+ * reports still write such a bound exactly. */
+#define MAX_BOUND 1e15
+
+/* Dates: years 1900 to 2199, the span the date functions are checked on;
+ * SOURCE_DATE_EPOCH (seconds) stops before the first second of 2200. */
+#define MIN_YEAR 1900
+#define MAX_YEAR 2199
+#define MAX_EPOCH_SECONDS 7258118400LL
+
+/* --min-cohort and --change-years: no cohort rule suppresses more than a
+ * thousand pupils, and results go back no further than fifty years. */
+#define MAX_MIN_COHORT 1000
+#define MAX_CHANGE_YEARS 50
+
+/* "Did you mean" compares keys up to this many bytes: any key of the
+ * format fits, and the edit distance's row stays on the stack. */
+#define MAX_HINT_BYTES 63
+
+/* A value quoted in a message ("schools[3].phase: "primery" is not ...")
+ * is cut after this many bytes, so that with its quotes and "..." it fits
+ * the 64-byte buffers of quoted(). */
+#define MAX_QUOTED_BYTES 43
+
+/* The arena takes memory from malloc a mebibyte at a time (more for a
+ * bigger object): few enough calls for a national snapshot, little waste
+ * for a small one. */
+#define ARENA_CHUNK (1u << 20)
+
+/* Columns of a report table, the first included: the cells of a row are a
+ * fixed pool. A breakdown table has the group's name and at most
+ * MAX_COLUMNS - 1 indicators. */
+#define MAX_COLUMNS 8
+
+/* The "over time" tables show the last six snapshots: more columns do not
+ * fit a printed page. */
+#define SERIES_SHOWN 6
+
+/* SVG text does not wrap: chart labels longer than this many characters
+ * are cut with an ellipsis (the chart's text alternative has them whole).
+ * 38 fit the charts' label column. */
+#define LABEL_CHARS 38
+
+/* A group report's file name is at most 60 bytes of its id, well within
+ * every file system's limit of 255 with the hash and extension added. */
+#define MAX_FILE_NAME_BYTES 60
+
+/* When a value and its bound look alike ("40.0%, off track for at least
+ * 40.0%"), check shows up to four more places to tell them apart; past
+ * that the difference is rounding noise. */
+#define MAX_EXTRA_PLACES 4
+
+/* A target's projected reach date is shown up to a century ahead: a nearly
+ * flat trend crosses its bound in no meaningful year. */
+#define MAX_REACH_YEARS 100
 
 /* Counts, days and file offsets are long long: counts go up to 1e12
  * each, and sums of them over every school, which 32 bits (Windows' long)
@@ -702,8 +784,6 @@ struct arena {
     struct arena_chunk *head;
 };
 
-#define ARENA_CHUNK (1u << 20)
-
 static void *arena_alloc(struct arena *a, size_t n)
 {
     size_t align = sizeof(max_align_t);
@@ -772,11 +852,11 @@ static int min3(int a, int b, int c)
 static int edit_distance(const char *a, const char *b)
 {
     int la = (int)strlen(a), lb = (int)strlen(b);
-    if (la > 63)
-        la = 63;
-    if (lb > 63)
-        lb = 63;
-    int row[64];
+    if (la > MAX_HINT_BYTES)
+        la = MAX_HINT_BYTES;
+    if (lb > MAX_HINT_BYTES)
+        lb = MAX_HINT_BYTES;
+    int row[MAX_HINT_BYTES + 1];
     for (int j = 0; j <= lb; j++)
         row[j] = j;
     for (int i = 1; i <= la; i++) {
@@ -929,7 +1009,7 @@ static char *inert_text(const char *s, char *out, size_t cut, bool quote)
 static const char *quoted(const char *s, char out[64])
 {
     out[0] = '"';
-    size_t n = strlen(inert_text(s, out + 1, 43, true));
+    size_t n = strlen(inert_text(s, out + 1, MAX_QUOTED_BYTES, true));
     memcpy(out + 1 + n, "\"", 2);
     return out;
 }
@@ -1037,12 +1117,36 @@ static size_t path_push(struct diag *d, const char *fmt, ...)
     return old;
 }
 
+/* path_key and path_index are called for every key and element loaded,
+ * so they append by hand rather than through vsnprintf. */
 static size_t path_key(struct diag *d, const char *key)
 {
-    return path_push(d, d->len ? ".%s" : "%s", key);
+    size_t old = d->len, room = sizeof d->path - 1;
+    if (d->len && d->len < room)
+        d->path[d->len++] = '.';
+    while (*key && d->len < room)
+        d->path[d->len++] = *key++;
+    d->path[d->len] = 0;
+    return old;
 }
 
-static size_t path_index(struct diag *d, int i) { return path_push(d, "[%d]", i); }
+static size_t path_index(struct diag *d, int i)
+{
+    char digits[16], *p = digits + sizeof digits;
+    size_t old = d->len, room = sizeof d->path - 1;
+    *--p = 0;
+    do
+        *--p = (char)('0' + i % 10);
+    while (i /= 10);
+    if (d->len < room)
+        d->path[d->len++] = '[';
+    while (*p && d->len < room)
+        d->path[d->len++] = *p++;
+    if (d->len < room)
+        d->path[d->len++] = ']';
+    d->path[d->len] = 0;
+    return old;
+}
 
 static void path_pop(struct diag *d, size_t old)
 {
@@ -1124,8 +1228,12 @@ static bool parse_date(const char *s, long long *days)
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
             return false;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
+    /* The digits are checked above: read them without atoi, as every
+     * school has several dates. */
+#define DIGITS2(p) (((p)[0] - '0') * 10 + ((p)[1] - '0'))
+    int y = DIGITS2(s) * 100 + DIGITS2(s + 2), m = DIGITS2(s + 5), d = DIGITS2(s + 8);
+#undef DIGITS2
+    if (y < MIN_YEAR || y > MAX_YEAR || m < 1 || m > 12 || d < 1)
         return false;
     if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
         return false;
@@ -1170,7 +1278,7 @@ static bool source_date(char out[32])
 {
     const char *env = getenv("SOURCE_DATE_EPOCH");
     long long secs;
-    if (!env || !plain_whole(env, 7258118400LL, &secs))
+    if (!env || !plain_whole(env, MAX_EPOCH_SECONDS, &secs))
         return false;
     int y, m, d;
     civil_from_days((long long)(secs / 86400), &y, &m, &d);
@@ -1456,9 +1564,6 @@ static size_t number_length(const char *p)
     return isdigit((unsigned char)*q) ? 0 : (size_t)(q - p);
 }
 
-/* cJSON's own limit: deeper input is refused, since parsing recurses. */
-#define MAX_NESTING 1000
-
 /* The code unit of the escape "\uXXXX" at p (p + 6 <= the end), or -1
  * when it is not one. */
 static long long u_escape(const char *p)
@@ -1480,6 +1585,13 @@ static long long u_escape(const char *p)
 static size_t string_length(const char *buf, size_t len, size_t i, const char **why, size_t *at)
 {
     for (size_t j = i + 1; j < len; j++) {
+        /* Printable ASCII other than '"' and '\\' needs no check: skip
+         * it in one go, as most of a snapshot's text is. */
+        while (j < len && (unsigned char)buf[j] >= 0x20 && (unsigned char)buf[j] < 0x80 && buf[j] != '"' &&
+               buf[j] != '\\')
+            j++;
+        if (j == len)
+            break;
         unsigned char c = (unsigned char)buf[j];
         *at = j;
         if (c == '"')
@@ -1539,7 +1651,7 @@ static long long json_check(const char *buf, size_t len, const char **why)
     int depth = 0;
     size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3; /* a byte-order mark */
     for (;;) {
-        while (i < len && strchr(" \t\r\n", buf[i]) && buf[i])
+        while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
             i++;
         if (i == len) {
             if (want == END)
@@ -1673,8 +1785,12 @@ static void report_repeat(struct loader *L, const struct walk_at *at, const char
 static void check_repeats(struct loader *L, const cJSON *v, const struct walk_at *up)
 {
     const cJSON *c;
-    int n = cJSON_IsObject(v) ? cJSON_GetArraySize(v) : 0;
+    int n = 0;
+    /* Counted up to 17 only: past it the keys are sorted anyway. */
+    for (c = cJSON_IsObject(v) ? v->child : NULL; c && n <= 16; c = c->next)
+        n++;
     if (n > 16) {
+        n = cJSON_GetArraySize(v);
         struct key_index *keys = xmalloc(sizeof *keys * (size_t)n);
         n = 0;
         cJSON_ArrayForEach(c, v)
@@ -1691,7 +1807,7 @@ static void check_repeats(struct loader *L, const cJSON *v, const struct walk_at
     } else if (n > 1) {
         for (c = v->child->next; c; c = c->next)
             for (const cJSON *b = v->child; b != c; b = b->next)
-                if (!strcmp(b->string, c->string)) {
+                if (b->string[0] == c->string[0] && !strcmp(b->string, c->string)) {
                     report_repeat(L, up, c->string);
                     break;
                 }
@@ -1719,7 +1835,7 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
     cJSON_ArrayForEach(c, obj)
     {
         int k = 0;
-        while (known[k] && strcmp(known[k], c->string))
+        while (known[k] && (known[k][0] != c->string[0] || strcmp(known[k], c->string)))
             k++;
         if (!known[k]) {
             if (!unknown)
@@ -1748,7 +1864,12 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
  * key is reported against the object's path. */
 static const cJSON *field(struct loader *L, const cJSON *obj, const char *key, bool required)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    /* cJSON_GetObjectItemCaseSensitive, with the first bytes compared
+     * before strcmp: every field of every school is looked up here. As
+     * there, the first of repeated keys (check_repeats reports them). */
+    const cJSON *v = obj ? obj->child : NULL;
+    while (v && !(v->string && v->string[0] == key[0] && !strcmp(v->string, key)))
+        v = v->next;
     if (cJSON_IsNull(v))
         v = NULL;
     if (!v && required)
@@ -1801,7 +1922,7 @@ static bool get_number(struct loader *L, const cJSON *obj, const char *key, bool
 static bool get_count(struct loader *L, const cJSON *obj, const char *key, bool required, long long *out)
 {
     double x;
-    if (!get_number(L, obj, key, required, true, 0, 1e12, &x))
+    if (!get_number(L, obj, key, required, true, 0, MAX_COUNT, &x))
         return false;
     *out = (long long)x;
     return true;
@@ -2126,11 +2247,11 @@ static const char *const ks4_keys[] = {"year", "disadvantaged_pupils", "disadvan
 /* A results year: 2000 up to the year of as_of. */
 static bool get_year(struct loader *L, const cJSON *o, int *year)
 {
-    int y0 = 2199, m0, d0;
+    int y0 = MAX_YEAR, m0, d0;
     double y;
     if (L->s->as_of != LLONG_MIN)
         civil_from_days(L->s->as_of, &y0, &m0, &d0);
-    if (!get_number(L, o, "year", REQUIRED, true, 2000, y0, &y))
+    if (!get_number(L, o, "year", REQUIRED, true, MIN_RESULTS_YEAR, y0, &y))
         return false;
     *year = (int)y;
     return true;
@@ -2149,7 +2270,7 @@ static void load_result(struct loader *L, const cJSON *o, int i, void *ctx)
 {
     struct results_ctx *rc = ctx;
     struct result *r = &rc->rows[i];
-    char key[40];
+    static const char *const keys[N_SUBJECTS] = {"disadvantaged_reading", "disadvantaged_maths", "disadvantaged_gps"};
     r->year = -1;
     check_keys(L, o, rc->ks4 ? ks4_keys : ks2_keys);
     get_year(L, o, &r->year);
@@ -2158,10 +2279,8 @@ static void load_result(struct loader *L, const cJSON *o, int i, void *ctx)
         r->has[0] = get_pct(L, o, "disadvantaged_em4_pct", &r->score[0]);
         return;
     }
-    for (int k = 0; k < N_SUBJECTS; k++) {
-        snprintf(key, sizeof key, "disadvantaged_%s", ks2_subjects[k]);
-        r->has[k] = get_number(L, o, key, OPTIONAL, false, SCALED_MIN, SCALED_MAX, &r->score[k]);
-    }
+    for (int k = 0; k < N_SUBJECTS; k++)  /* in the order of ks2_subjects */
+        r->has[k] = get_number(L, o, keys[k], OPTIONAL, false, SCALED_MIN, SCALED_MAX, &r->score[k]);
 }
 
 /* Years must not repeat within one list; each entry's year is read with
@@ -2442,7 +2561,7 @@ static void load_money_line(struct loader *L, const cJSON *o, int i, void *ctx)
     bool income = rows == L->s->income;
     check_keys(L, o, income ? income_keys : expenditure_keys);
     get_string(L, o, income ? "source" : "item", REQUIRED, &rows[i].name);
-    get_number(L, o, "amount", REQUIRED, false, 0, 1e13, &rows[i].amount);
+    get_number(L, o, "amount", REQUIRED, false, 0, MAX_AMOUNT, &rows[i].amount);
     if (income)
         get_bool(L, o, "fundraised", OPTIONAL, &rows[i].fundraised);
 }
@@ -2478,7 +2597,7 @@ static void load_finance(struct loader *L, const cJSON *o)
     }
     load_money(L, o, "income", &s->nincome, &s->income);
     load_money(L, o, "expenditure", &s->nexpenditure, &s->expenditure);
-    s->has_reserves = get_number(L, o, "reserves", OPTIONAL, false, 0, 1e13, &s->reserves);
+    s->has_reserves = get_number(L, o, "reserves", OPTIONAL, false, 0, MAX_AMOUNT, &s->reserves);
     path_pop(&L->d, old);
 }
 
@@ -2492,9 +2611,10 @@ static void load_feedback(struct loader *L, const cJSON *o)
     check_keys(L, o, feedback_keys);
     bool ok = get_count(L, o, "responses", REQUIRED, &s->feedback_responses);
     /* Rating scales run from 1 to a whole number. */
-    bool scale = get_number(L, o, "scale", REQUIRED, true, 1, 1000, &s->feedback_scale);
+    bool scale = get_number(L, o, "scale", REQUIRED, true, 1, MAX_FEEDBACK_SCALE, &s->feedback_scale);
     /* The mean is checked against the scale when there is one. */
-    ok &= get_number(L, o, "mean", REQUIRED, false, 0, scale ? s->feedback_scale : 1000, &s->feedback_mean);
+    ok &= get_number(L, o, "mean", REQUIRED, false, 0, scale ? s->feedback_scale : MAX_FEEDBACK_SCALE,
+                     &s->feedback_mean);
     s->has_feedback = ok && scale;
     path_pop(&L->d, old);
 }
@@ -2504,7 +2624,7 @@ static void load_internal(struct loader *L, const cJSON *o)
     struct snapshot *s = L->s;
     size_t old = path_key(&L->d, "internal");
     check_keys(L, o, internal_keys);
-    s->has_fte = get_number(L, o, "staff_fte", OPTIONAL, false, 0, 1e6, &s->staff_fte);
+    s->has_fte = get_number(L, o, "staff_fte", OPTIONAL, false, 0, MAX_STAFF_FTE, &s->staff_fte);
     s->has_turnover = get_pct(L, o, "staff_turnover_pct", &s->staff_turnover);
     path_pop(&L->d, old);
 }
@@ -2597,7 +2717,7 @@ static void load_tree(struct loader *L, const cJSON *root)
         check_urns(L);
     }
     double lr;
-    if ((s->has_lead_reviewers = get_number(L, root, "lead_reviewers", OPTIONAL, true, 0, 1e9, &lr)))
+    if ((s->has_lead_reviewers = get_number(L, root, "lead_reviewers", OPTIONAL, true, 0, MAX_LEAD_REVIEWERS, &lr)))
         s->lead_reviewers = (long long)lr;
     if ((v = get_object(L, root, "feedback", OPTIONAL)))
         load_feedback(L, v);
@@ -2673,6 +2793,17 @@ static void snapshot_free(struct snapshot *s)
     arena_free(&s->arena);
     free(s->progs);
     free(s);
+}
+
+/* Frees s (NULL: nothing) but its strings, which move into *strings: the
+ * model keeps what it names, never a snapshot. */
+static void snapshot_free_keeping_strings(struct snapshot *s, struct arena *strings)
+{
+    if (!s)
+        return;
+    *strings = s->arena;
+    s->arena.head = NULL;
+    snapshot_free(s);
 }
 
 /* Reads and parses a JSON file strictly; the tree lives in json_arena
@@ -3350,6 +3481,47 @@ static struct val k_turnover(const struct agg *a)
     return a->s->has_turnover ? value(a->s->staff_turnover) : na();
 }
 
+/* The indicators, in the order every output lists them: each name is its
+ * id in capitals with '.' as '_' ("breadth.pupils" is KPI_BREADTH_PUPILS),
+ * except the report cards', KPI_CARD_<area>_UP ("..._strong_or_better_pct"),
+ * _DOWN ("..._needs_attention_or_worse_pct"), each with _VS for its
+ * "_vs_national". kpis[] is written with these as designated initialisers,
+ * so a renderer naming an indicator that does not exist does not compile. */
+enum kpi_id {
+    KPI_BREADTH_SCHOOLS, KPI_BREADTH_TRUSTS, KPI_BREADTH_HUBS, KPI_BREADTH_PUPILS, KPI_BREADTH_FSM_PUPILS,
+    KPI_BREADTH_FSM_PCT, KPI_BREADTH_FSM_PCT_VS_NATIONAL, KPI_BREADTH_SEND_PUPILS, KPI_BREADTH_SEND_PCT,
+    KPI_BREADTH_SEND_PCT_VS_NATIONAL, KPI_BREADTH_TARGET_AREA_SCHOOLS_PCT,
+    KPI_BREADTH_HIGH_NEED_PUPILS_PCT, KPI_DEPTH_PROGRAMMES_PER_SCHOOL,
+    KPI_DEPTH_MULTI_PROGRAMME_SCHOOLS_PCT, KPI_DEPTH_TRUST_PROGRAMME_TAKEUP_PCT,
+    KPI_DEPTH_SCHOOL_RENEWAL_PCT, KPI_DEPTH_TRUST_RENEWAL_PCT, KPI_DEPTH_MEAN_TENURE_YEARS,
+    KPI_DEPTH_QAR_REVIEWS, KPI_DEPTH_QAR_FULL_TEAM_PCT, KPI_DEPTH_AREAS_OF_EXCELLENCE,
+    KPI_DEPTH_LEAD_REVIEWERS, KPI_DEPTH_FEEDBACK_MEAN, KPI_IMPACT_KS4_DISADV_EM4_PCT,
+    KPI_IMPACT_KS4_DISADV_EM4_VS_NATIONAL, KPI_IMPACT_KS4_DISADV_EM4_CHANGE,
+    KPI_IMPACT_KS4_DISADV_EM4_CHANGE_NATIONAL, KPI_IMPACT_KS4_DISADV_EM4_GAP_TO_OTHER,
+    KPI_IMPACT_KS2_DISADV_READING, KPI_IMPACT_KS2_DISADV_READING_VS_NATIONAL,
+    KPI_IMPACT_KS2_DISADV_READING_CHANGE, KPI_IMPACT_KS2_DISADV_READING_CHANGE_NATIONAL,
+    KPI_IMPACT_KS2_DISADV_READING_GAP_TO_OTHER, KPI_IMPACT_KS2_DISADV_MATHS,
+    KPI_IMPACT_KS2_DISADV_MATHS_VS_NATIONAL, KPI_IMPACT_KS2_DISADV_MATHS_CHANGE,
+    KPI_IMPACT_KS2_DISADV_MATHS_CHANGE_NATIONAL, KPI_IMPACT_KS2_DISADV_MATHS_GAP_TO_OTHER,
+    KPI_IMPACT_KS2_DISADV_GPS, KPI_IMPACT_KS2_DISADV_GPS_VS_NATIONAL, KPI_IMPACT_KS2_DISADV_GPS_CHANGE,
+    KPI_IMPACT_KS2_DISADV_GPS_CHANGE_NATIONAL, KPI_IMPACT_KS2_DISADV_GPS_GAP_TO_OTHER,
+    KPI_IMPACT_OFSTED_INSPECTED, KPI_IMPACT_OFSTED_OUTSTANDING_KEPT_PCT,
+    KPI_IMPACT_OFSTED_GOOD_TO_OUTSTANDING_PCT, KPI_IMPACT_OFSTED_RI_TO_GOOD_PCT, KPI_IMPACT_REPORT_CARDS,
+    KPI_CARD_INCLUSION_UP, KPI_CARD_INCLUSION_UP_VS, KPI_CARD_INCLUSION_DOWN, KPI_CARD_INCLUSION_DOWN_VS,
+    KPI_CARD_CURRICULUM_UP, KPI_CARD_CURRICULUM_UP_VS, KPI_CARD_CURRICULUM_DOWN,
+    KPI_CARD_CURRICULUM_DOWN_VS, KPI_CARD_ACHIEVEMENT_UP, KPI_CARD_ACHIEVEMENT_UP_VS,
+    KPI_CARD_ACHIEVEMENT_DOWN, KPI_CARD_ACHIEVEMENT_DOWN_VS, KPI_CARD_ATTENDANCE_UP,
+    KPI_CARD_ATTENDANCE_UP_VS, KPI_CARD_ATTENDANCE_DOWN, KPI_CARD_ATTENDANCE_DOWN_VS, KPI_CARD_PERSONAL_UP,
+    KPI_CARD_PERSONAL_UP_VS, KPI_CARD_PERSONAL_DOWN, KPI_CARD_PERSONAL_DOWN_VS, KPI_CARD_LEADERSHIP_UP,
+    KPI_CARD_LEADERSHIP_UP_VS, KPI_CARD_LEADERSHIP_DOWN, KPI_CARD_LEADERSHIP_DOWN_VS,
+    KPI_CARD_EARLY_YEARS_UP, KPI_CARD_EARLY_YEARS_UP_VS, KPI_CARD_EARLY_YEARS_DOWN,
+    KPI_CARD_EARLY_YEARS_DOWN_VS, KPI_CARD_POST_16_UP, KPI_CARD_POST_16_UP_VS, KPI_CARD_POST_16_DOWN,
+    KPI_CARD_POST_16_DOWN_VS, KPI_CARD_SAFEGUARDING, KPI_CARD_SAFEGUARDING_VS, KPI_FINANCE_INCOME,
+    KPI_FINANCE_EXPENDITURE, KPI_FINANCE_SURPLUS, KPI_FINANCE_FUNDRAISED_PCT, KPI_FINANCE_RESERVES_MONTHS,
+    KPI_FINANCE_COST_PER_PUPIL, KPI_INTERNAL_STAFF_FTE, KPI_INTERNAL_STAFF_TURNOVER_PCT,
+    N_KPIS
+};
+
 /* Flags: K_SCHOOL indicators are defined per school, so every group of a
  * breakdown has them; K_BREAKDOWN ones are columns of the reports'
  * breakdown tables; K_CARD ones are shown in the reports' part on report
@@ -3376,106 +3548,151 @@ struct kpi {
 
 #define SB (K_SCHOOL | K_BREAKDOWN)
 #define SC (K_SCHOOL | K_CARD)
-#define CARD_ROWS(name, key, what)                                                                      \
-    {"impact.report_card." key "_strong_or_better_pct", G_IMPACT, what ": strong or better", U_PCT, SC,   \
-     k_##name##_up, n_##name##_up, "%s of %s schools graded"},                                          \
-    {"impact.report_card." key "_strong_or_better_pct_vs_national", G_IMPACT,                            \
+#define CARD_ROWS(name, AREA, key, what)                                                                \
+    [KPI_CARD_##AREA##_UP] = {"impact.report_card." key "_strong_or_better_pct", G_IMPACT,                \
+     what ": strong or better", U_PCT, SC, k_##name##_up, n_##name##_up, "%s of %s schools graded"},      \
+    [KPI_CARD_##AREA##_UP_VS] = {"impact.report_card." key "_strong_or_better_pct_vs_national", G_IMPACT, \
      what ": strong or better against national", U_PP, SC, k_##name##_up_vs, NULL, NULL},               \
-    {"impact.report_card." key "_needs_attention_or_worse_pct", G_IMPACT, what ": needs attention or worse", \
-     U_PCT, SC, k_##name##_down, n_##name##_down, "%s of %s schools graded"},                          \
-    {"impact.report_card." key "_needs_attention_or_worse_pct_vs_national", G_IMPACT,                    \
-     what ": needs attention or worse against national", U_PP, SC, k_##name##_down_vs, NULL, NULL}
-#define MEASURE_ROWS(name, valueid, idname, what, unit, vsunit)                                      \
-    {"impact." valueid, G_IMPACT, "Disadvantaged " what, unit, SB, k_##name, n_##name, NULL},          \
-    {"impact." idname "_vs_national", G_IMPACT, "Disadvantaged " what " against national", vsunit,    \
-     K_SCHOOL, k_##name##_vs, NULL, NULL},                                                            \
-    {"impact." idname "_change", G_IMPACT, "Change in disadvantaged " what " (schools of 4+ years)",  \
-     vsunit, K_SCHOOL, k_##name##_change, k_##name##_change_nat, "resting on %s pupils"},              \
-    {"impact." idname "_change_national", G_IMPACT, "National change in disadvantaged " what, vsunit, \
-     0, k_##name##_change_nat, NULL, NULL},                                                           \
-    {"impact." idname "_gap_to_other", G_IMPACT, "Disadvantaged " what " against national other pupils", \
-     vsunit, K_SCHOOL, k_##name##_gap, NULL, NULL}
+    [KPI_CARD_##AREA##_DOWN] = {"impact.report_card." key "_needs_attention_or_worse_pct", G_IMPACT,      \
+     what ": needs attention or worse", U_PCT, SC, k_##name##_down, n_##name##_down,                     \
+     "%s of %s schools graded"},                                                                       \
+    [KPI_CARD_##AREA##_DOWN_VS] = {"impact.report_card." key "_needs_attention_or_worse_pct_vs_national", \
+     G_IMPACT, what ": needs attention or worse against national", U_PP, SC, k_##name##_down_vs, NULL, NULL}
+#define MEASURE_ROWS(name, VALUE, STEM, valueid, idname, what, unit, vsunit)                         \
+    [VALUE] = {"impact." valueid, G_IMPACT, "Disadvantaged " what, unit, SB, k_##name, n_##name, NULL}, \
+    [STEM##_VS_NATIONAL] = {"impact." idname "_vs_national", G_IMPACT,                                 \
+     "Disadvantaged " what " against national", vsunit, K_SCHOOL, k_##name##_vs, NULL, NULL},          \
+    [STEM##_CHANGE] = {"impact." idname "_change", G_IMPACT,                                           \
+     "Change in disadvantaged " what " (schools of 4+ years)", vsunit, K_SCHOOL, k_##name##_change,     \
+     k_##name##_change_nat, "resting on %s pupils"},                                                   \
+    [STEM##_CHANGE_NATIONAL] = {"impact." idname "_change_national", G_IMPACT,                         \
+     "National change in disadvantaged " what, vsunit, 0, k_##name##_change_nat, NULL, NULL},          \
+    [STEM##_GAP_TO_OTHER] = {"impact." idname "_gap_to_other", G_IMPACT,                               \
+     "Disadvantaged " what " against national other pupils", vsunit, K_SCHOOL, k_##name##_gap, NULL, NULL}
 
-static const struct kpi kpis[] = {
-    {"breadth.schools", G_BREADTH, "Schools reached", U_COUNT, SB, k_schools, NULL, NULL},
-    {"breadth.trusts", G_BREADTH, "Trusts", U_COUNT, 0, k_trusts, NULL, NULL},
-    {"breadth.hubs", G_BREADTH, "Hubs with an active school", U_COUNT, K_SCHOOL, k_hubs, NULL, NULL},
-    {"breadth.pupils", G_BREADTH, "Pupils reached", U_COUNT, SB, k_pupils, NULL, NULL},
-    {"breadth.fsm_pupils", G_BREADTH, "Pupils eligible for free school meals", U_COUNT, K_SCHOOL,
-     k_fsm_pupils, NULL, NULL},
-    {"breadth.fsm_pct", G_BREADTH, "Free school meals share", U_PCT, SB, k_fsm_pct, n_fsm, NULL},
-    {"breadth.fsm_pct_vs_national", G_BREADTH, "Free school meals share against national", U_PP,
-     K_SCHOOL, k_fsm_vs_national, NULL, NULL},
-    {"breadth.send_pupils", G_BREADTH, "Pupils with SEND", U_COUNT, K_SCHOOL, k_send_pupils, NULL, NULL},
-    {"breadth.send_pct", G_BREADTH, "SEND share", U_PCT, SB, k_send_pct, n_send,
-     "over the %s of %s schools that give SEND numbers"},
-    {"breadth.send_pct_vs_national", G_BREADTH, "SEND share against national", U_PP, K_SCHOOL,
-     k_send_vs_national, NULL, NULL},
-    {"breadth.target_area_schools_pct", G_BREADTH, "Schools in high-deprivation target areas", U_PCT,
-     K_SCHOOL, k_target_area, NULL, NULL},
-    {"breadth.high_need_pupils_pct", G_BREADTH, "Pupils in schools above national FSM or SEND share",
-     U_PCT, K_SCHOOL, k_high_need, NULL, NULL},
+static const struct kpi kpis[N_KPIS] = {
+    [KPI_BREADTH_SCHOOLS] =
+        {"breadth.schools", G_BREADTH, "Schools reached", U_COUNT, SB, k_schools, NULL, NULL},
+    [KPI_BREADTH_TRUSTS] = {"breadth.trusts", G_BREADTH, "Trusts", U_COUNT, 0, k_trusts, NULL, NULL},
+    [KPI_BREADTH_HUBS] =
+        {"breadth.hubs", G_BREADTH, "Hubs with an active school", U_COUNT, K_SCHOOL, k_hubs, NULL, NULL},
+    [KPI_BREADTH_PUPILS] = {"breadth.pupils", G_BREADTH, "Pupils reached", U_COUNT, SB, k_pupils, NULL, NULL},
+    [KPI_BREADTH_FSM_PUPILS] =
+        {"breadth.fsm_pupils", G_BREADTH, "Pupils eligible for free school meals", U_COUNT, K_SCHOOL,
+         k_fsm_pupils, NULL, NULL},
+    [KPI_BREADTH_FSM_PCT] =
+        {"breadth.fsm_pct", G_BREADTH, "Free school meals share", U_PCT, SB, k_fsm_pct, n_fsm, NULL},
+    [KPI_BREADTH_FSM_PCT_VS_NATIONAL] =
+        {"breadth.fsm_pct_vs_national", G_BREADTH, "Free school meals share against national", U_PP, K_SCHOOL,
+         k_fsm_vs_national, NULL, NULL},
+    [KPI_BREADTH_SEND_PUPILS] =
+        {"breadth.send_pupils", G_BREADTH, "Pupils with SEND", U_COUNT, K_SCHOOL, k_send_pupils, NULL, NULL},
+    [KPI_BREADTH_SEND_PCT] =
+        {"breadth.send_pct", G_BREADTH, "SEND share", U_PCT, SB, k_send_pct, n_send,
+         "over the %s of %s schools that give SEND numbers"},
+    [KPI_BREADTH_SEND_PCT_VS_NATIONAL] =
+        {"breadth.send_pct_vs_national", G_BREADTH, "SEND share against national", U_PP, K_SCHOOL,
+         k_send_vs_national, NULL, NULL},
+    [KPI_BREADTH_TARGET_AREA_SCHOOLS_PCT] =
+        {"breadth.target_area_schools_pct", G_BREADTH, "Schools in high-deprivation target areas", U_PCT,
+         K_SCHOOL, k_target_area, NULL, NULL},
+    [KPI_BREADTH_HIGH_NEED_PUPILS_PCT] =
+        {"breadth.high_need_pupils_pct", G_BREADTH, "Pupils in schools above national FSM or SEND share",
+         U_PCT, K_SCHOOL, k_high_need, NULL, NULL},
 
-    {"depth.programmes_per_school", G_DEPTH, "Programmes per school", U_NUMBER, K_SCHOOL,
-     k_programmes_per_school, NULL, NULL},
-    {"depth.multi_programme_schools_pct", G_DEPTH, "Schools on two or more programmes", U_PCT, K_SCHOOL,
-     k_multi_programme, NULL, NULL},
-    {"depth.trust_programme_takeup_pct", G_DEPTH, "Trusts taking a trust programme", U_PCT, 0,
-     k_trust_takeup, NULL, NULL},
-    {"depth.school_renewal_pct", G_DEPTH, "School renewals", U_PCT, K_SCHOOL, k_school_renewal, NULL,
-     "%s renewed of %s due"},
-    {"depth.trust_renewal_pct", G_DEPTH, "Trust renewals", U_PCT, 0, k_trust_renewal, NULL,
-     "%s renewed of %s due"},
-    {"depth.mean_tenure_years", G_DEPTH, "Mean tenure of schools", U_YEARS, K_SCHOOL, k_tenure, NULL, NULL},
-    {"depth.qar_reviews", G_DEPTH, "Quality Assurance Reviews", U_COUNT, K_SCHOOL, k_qar_reviews, NULL, NULL},
-    {"depth.qar_full_team_pct", G_DEPTH, "Quality Assurance Reviews with full teams", U_PCT, K_SCHOOL,
-     k_qar_full_team, NULL, "%s of %s reviews"},
-    {"depth.areas_of_excellence", G_DEPTH, "Areas of Excellence", U_COUNT, K_SCHOOL,
-     k_areas_of_excellence, NULL, "from %s of %s reviews that give them"},
-    {"depth.lead_reviewers", G_DEPTH, "Lead reviewers", U_COUNT, 0, k_lead_reviewers, NULL, NULL},
-    {"depth.feedback_mean", G_DEPTH, "Mean feedback score", U_NUMBER, 0, k_feedback, NULL,
-     "from %s responses, on a scale up to %s"},
+    [KPI_DEPTH_PROGRAMMES_PER_SCHOOL] =
+        {"depth.programmes_per_school", G_DEPTH, "Programmes per school", U_NUMBER, K_SCHOOL,
+         k_programmes_per_school, NULL, NULL},
+    [KPI_DEPTH_MULTI_PROGRAMME_SCHOOLS_PCT] =
+        {"depth.multi_programme_schools_pct", G_DEPTH, "Schools on two or more programmes", U_PCT, K_SCHOOL,
+         k_multi_programme, NULL, NULL},
+    [KPI_DEPTH_TRUST_PROGRAMME_TAKEUP_PCT] =
+        {"depth.trust_programme_takeup_pct", G_DEPTH, "Trusts taking a trust programme", U_PCT, 0,
+         k_trust_takeup, NULL, NULL},
+    [KPI_DEPTH_SCHOOL_RENEWAL_PCT] =
+        {"depth.school_renewal_pct", G_DEPTH, "School renewals", U_PCT, K_SCHOOL, k_school_renewal, NULL,
+         "%s renewed of %s due"},
+    [KPI_DEPTH_TRUST_RENEWAL_PCT] =
+        {"depth.trust_renewal_pct", G_DEPTH, "Trust renewals", U_PCT, 0, k_trust_renewal, NULL,
+         "%s renewed of %s due"},
+    [KPI_DEPTH_MEAN_TENURE_YEARS] =
+        {"depth.mean_tenure_years", G_DEPTH, "Mean tenure of schools", U_YEARS, K_SCHOOL, k_tenure, NULL,
+         NULL},
+    [KPI_DEPTH_QAR_REVIEWS] =
+        {"depth.qar_reviews", G_DEPTH, "Quality Assurance Reviews", U_COUNT, K_SCHOOL, k_qar_reviews, NULL,
+         NULL},
+    [KPI_DEPTH_QAR_FULL_TEAM_PCT] =
+        {"depth.qar_full_team_pct", G_DEPTH, "Quality Assurance Reviews with full teams", U_PCT, K_SCHOOL,
+         k_qar_full_team, NULL, "%s of %s reviews"},
+    [KPI_DEPTH_AREAS_OF_EXCELLENCE] =
+        {"depth.areas_of_excellence", G_DEPTH, "Areas of Excellence", U_COUNT, K_SCHOOL, k_areas_of_excellence,
+         NULL, "from %s of %s reviews that give them"},
+    [KPI_DEPTH_LEAD_REVIEWERS] =
+        {"depth.lead_reviewers", G_DEPTH, "Lead reviewers", U_COUNT, 0, k_lead_reviewers, NULL, NULL},
+    [KPI_DEPTH_FEEDBACK_MEAN] =
+        {"depth.feedback_mean", G_DEPTH, "Mean feedback score", U_NUMBER, 0, k_feedback, NULL,
+         "from %s responses, on a scale up to %s"},
 
-    MEASURE_ROWS(em4, "ks4_disadv_em4_pct", "ks4_disadv_em4", "KS4 English and maths grade 4+", U_PCT, U_PP),
-    MEASURE_ROWS(reading, "ks2_disadv_reading", "ks2_disadv_reading", "KS2 reading score", U_SCORE, U_POINTS),
-    MEASURE_ROWS(maths, "ks2_disadv_maths", "ks2_disadv_maths", "KS2 maths score", U_SCORE, U_POINTS),
-    MEASURE_ROWS(gps, "ks2_disadv_gps", "ks2_disadv_gps", "KS2 grammar, punctuation and spelling score", U_SCORE, U_POINTS),
-    {"impact.ofsted_inspected", G_IMPACT, "Schools inspected in the last 12 months", U_COUNT, K_SCHOOL,
-     k_inspected, NULL, "%s of the %s had no four-point grades and are left out of the transitions"},
-    {"impact.ofsted_outstanding_kept_pct", G_IMPACT, "Outstanding schools that stayed outstanding", U_PCT,
-     K_SCHOOL, k_of_kept, n_of_kept, "%s of %s schools"},
-    {"impact.ofsted_good_to_outstanding_pct", G_IMPACT, "Good schools now outstanding", U_PCT, K_SCHOOL,
-     k_of_good_up, n_of_good_up, "%s of %s schools"},
-    {"impact.ofsted_ri_to_good_pct", G_IMPACT, "Schools below good now good or better", U_PCT, K_SCHOOL,
-     k_of_ri_up, n_of_ri_up, "%s of %s schools"},
-    {"impact.report_cards", G_IMPACT, "Schools inspected under report cards in the last 12 months", U_COUNT, SC,
-     k_report_cards, NULL, NULL},
-    CARD_ROWS(inclusion, "inclusion", "Report cards, inclusion"),
-    CARD_ROWS(curriculum, "curriculum_and_teaching", "Report cards, curriculum and teaching"),
-    CARD_ROWS(achievement, "achievement", "Report cards, achievement"),
-    CARD_ROWS(attendance, "attendance_and_behaviour", "Report cards, attendance and behaviour"),
-    CARD_ROWS(personal, "personal_development_and_wellbeing", "Report cards, personal development and well-being"),
-    CARD_ROWS(leadership, "leadership_and_governance", "Report cards, leadership and governance"),
-    CARD_ROWS(early_years, "early_years", "Report cards, early years"),
-    CARD_ROWS(post_16, "post_16", "Report cards, post-16"),
-    {"impact.report_card.safeguarding_met_pct", G_IMPACT, "Report cards, safeguarding met", U_PCT, SC,
-     k_safeguarding, n_safeguarding, "%s of %s schools judged"},
-    {"impact.report_card.safeguarding_met_pct_vs_national", G_IMPACT, "Report cards, safeguarding met against national",
-     U_PP, SC, k_safeguarding_vs, NULL, NULL},
+    MEASURE_ROWS(em4, KPI_IMPACT_KS4_DISADV_EM4_PCT, KPI_IMPACT_KS4_DISADV_EM4, "ks4_disadv_em4_pct",
+                 "ks4_disadv_em4", "KS4 English and maths grade 4+", U_PCT, U_PP),
+    MEASURE_ROWS(reading, KPI_IMPACT_KS2_DISADV_READING, KPI_IMPACT_KS2_DISADV_READING, "ks2_disadv_reading",
+                 "ks2_disadv_reading", "KS2 reading score", U_SCORE, U_POINTS),
+    MEASURE_ROWS(maths, KPI_IMPACT_KS2_DISADV_MATHS, KPI_IMPACT_KS2_DISADV_MATHS, "ks2_disadv_maths",
+                 "ks2_disadv_maths", "KS2 maths score", U_SCORE, U_POINTS),
+    MEASURE_ROWS(gps, KPI_IMPACT_KS2_DISADV_GPS, KPI_IMPACT_KS2_DISADV_GPS, "ks2_disadv_gps", "ks2_disadv_gps",
+                 "KS2 grammar, punctuation and spelling score", U_SCORE, U_POINTS),
+    [KPI_IMPACT_OFSTED_INSPECTED] =
+        {"impact.ofsted_inspected", G_IMPACT, "Schools inspected in the last 12 months", U_COUNT, K_SCHOOL,
+         k_inspected, NULL, "%s of the %s had no four-point grades and are left out of the transitions"},
+    [KPI_IMPACT_OFSTED_OUTSTANDING_KEPT_PCT] =
+        {"impact.ofsted_outstanding_kept_pct", G_IMPACT, "Outstanding schools that stayed outstanding", U_PCT,
+         K_SCHOOL, k_of_kept, n_of_kept, "%s of %s schools"},
+    [KPI_IMPACT_OFSTED_GOOD_TO_OUTSTANDING_PCT] =
+        {"impact.ofsted_good_to_outstanding_pct", G_IMPACT, "Good schools now outstanding", U_PCT, K_SCHOOL,
+         k_of_good_up, n_of_good_up, "%s of %s schools"},
+    [KPI_IMPACT_OFSTED_RI_TO_GOOD_PCT] =
+        {"impact.ofsted_ri_to_good_pct", G_IMPACT, "Schools below good now good or better", U_PCT, K_SCHOOL,
+         k_of_ri_up, n_of_ri_up, "%s of %s schools"},
+    [KPI_IMPACT_REPORT_CARDS] =
+        {"impact.report_cards", G_IMPACT, "Schools inspected under report cards in the last 12 months",
+         U_COUNT, SC, k_report_cards, NULL, NULL},
+    CARD_ROWS(inclusion, INCLUSION, "inclusion", "Report cards, inclusion"),
+    CARD_ROWS(curriculum, CURRICULUM, "curriculum_and_teaching", "Report cards, curriculum and teaching"),
+    CARD_ROWS(achievement, ACHIEVEMENT, "achievement", "Report cards, achievement"),
+    CARD_ROWS(attendance, ATTENDANCE, "attendance_and_behaviour", "Report cards, attendance and behaviour"),
+    CARD_ROWS(personal, PERSONAL, "personal_development_and_wellbeing",
+              "Report cards, personal development and well-being"),
+    CARD_ROWS(leadership, LEADERSHIP, "leadership_and_governance", "Report cards, leadership and governance"),
+    CARD_ROWS(early_years, EARLY_YEARS, "early_years", "Report cards, early years"),
+    CARD_ROWS(post_16, POST_16, "post_16", "Report cards, post-16"),
+    [KPI_CARD_SAFEGUARDING] =
+        {"impact.report_card.safeguarding_met_pct", G_IMPACT, "Report cards, safeguarding met", U_PCT, SC,
+         k_safeguarding, n_safeguarding, "%s of %s schools judged"},
+    [KPI_CARD_SAFEGUARDING_VS] =
+        {"impact.report_card.safeguarding_met_pct_vs_national", G_IMPACT,
+         "Report cards, safeguarding met against national", U_PP, SC, k_safeguarding_vs, NULL, NULL},
 
-    {"finance.income", G_FINANCIAL, "Income", U_MONEY, 0, k_income, NULL, NULL},
-    {"finance.expenditure", G_FINANCIAL, "Expenditure", U_MONEY, 0, k_expenditure, NULL, NULL},
-    {"finance.surplus", G_FINANCIAL, "Surplus", U_MONEY, 0, k_surplus, NULL, NULL},
-    {"finance.fundraised_pct", G_FINANCIAL, "Fundraised share of income", U_PCT, 0, k_fundraised, NULL, NULL},
-    {"finance.reserves_months", G_FINANCIAL, "Reserves", U_MONTHS, 0, k_reserves_months, NULL, NULL},
-    {"finance.cost_per_pupil", G_FINANCIAL, "Cost per pupil reached", U_MONEY, 0, k_cost_per_pupil, NULL, NULL},
-    {"internal.staff_fte", G_FINANCIAL, "Staff (full-time equivalent)", U_NUMBER, 0, k_staff_fte, NULL, NULL},
-    {"internal.staff_turnover_pct", G_FINANCIAL, "Staff turnover", U_PCT, 0, k_turnover, NULL, NULL},
+    [KPI_FINANCE_INCOME] = {"finance.income", G_FINANCIAL, "Income", U_MONEY, 0, k_income, NULL, NULL},
+    [KPI_FINANCE_EXPENDITURE] =
+        {"finance.expenditure", G_FINANCIAL, "Expenditure", U_MONEY, 0, k_expenditure, NULL, NULL},
+    [KPI_FINANCE_SURPLUS] = {"finance.surplus", G_FINANCIAL, "Surplus", U_MONEY, 0, k_surplus, NULL, NULL},
+    [KPI_FINANCE_FUNDRAISED_PCT] =
+        {"finance.fundraised_pct", G_FINANCIAL, "Fundraised share of income", U_PCT, 0, k_fundraised, NULL,
+         NULL},
+    [KPI_FINANCE_RESERVES_MONTHS] =
+        {"finance.reserves_months", G_FINANCIAL, "Reserves", U_MONTHS, 0, k_reserves_months, NULL, NULL},
+    [KPI_FINANCE_COST_PER_PUPIL] =
+        {"finance.cost_per_pupil", G_FINANCIAL, "Cost per pupil reached", U_MONEY, 0, k_cost_per_pupil, NULL,
+         NULL},
+    [KPI_INTERNAL_STAFF_FTE] =
+        {"internal.staff_fte", G_FINANCIAL, "Staff (full-time equivalent)", U_NUMBER, 0, k_staff_fte, NULL,
+         NULL},
+    [KPI_INTERNAL_STAFF_TURNOVER_PCT] =
+        {"internal.staff_turnover_pct", G_FINANCIAL, "Staff turnover", U_PCT, 0, k_turnover, NULL, NULL},
 };
 #undef SB
 #undef SC
 
-enum { N_KPIS = sizeof kpis / sizeof kpis[0] };
 
 static int kpi_lookup(const char *id)
 {
@@ -3487,13 +3704,17 @@ static int kpi_lookup(const char *id)
 
 /* All indicators of one view, into out[N_KPIS], and the report cards'
  * distribution behind them into *cards. Only K_SCHOOL ones when the view
- * is a group. */
-static void compute_view(const struct view *v, struct val *out, struct card_dist *cards)
+ * is a group. national, when not NULL, gets each indicator's national
+ * figure (not available where kpis[k].national is NULL). */
+static void compute_view(const struct view *v, struct val *out, struct val *national, struct card_dist *cards)
 {
     struct agg a;
     aggregate(&a, v);
-    for (int k = 0; k < N_KPIS; k++)
+    for (int k = 0; k < N_KPIS; k++) {
         out[k] = !v->idx || (kpis[k].flags & K_SCHOOL) ? kpis[k].fn(&a) : na();
+        if (national)
+            national[k] = kpis[k].national ? kpis[k].national(&a) : na();
+    }
     *cards = a.cards;
 }
 
@@ -3516,26 +3737,26 @@ struct target {
 /* The strategy's targets, built in. "By 2027" is read as the end of the
  * 2026/27 school year. */
 static const struct {
-    const char *kpi;
+    int kpi;
     const char *bound;           /* "min" or "max" */
     double value;
     const char *by;              /* NULL: must hold now */
     const char *source;
 } default_targets[] = {
-    {"breadth.pupils", "min", 500000, "2027-08-31",
+    {KPI_BREADTH_PUPILS, "min", 500000, "2027-08-31",
      "2023 strategy: benefit half a million pupils a year by 2027"},
-    {"breadth.fsm_pct_vs_national", "min", 0, NULL,
+    {KPI_BREADTH_FSM_PCT_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: a greater proportion of pupils from schools with above-average disadvantage"},
-    {"depth.lead_reviewers", "min", 100, "2027-08-31", "2023 strategy: a pool of at least 100 Lead Reviewers by 2027"},
-    {"finance.fundraised_pct", "min", 20, "2030-08-31",
+    {KPI_DEPTH_LEAD_REVIEWERS, "min", 100, "2027-08-31", "2023 strategy: a pool of at least 100 Lead Reviewers by 2027"},
+    {KPI_FINANCE_FUNDRAISED_PCT, "min", 20, "2030-08-31",
      "2030 strategy: fundraised income towards 20% of total income"},
-    {"impact.ks4_disadv_em4_vs_national", "min", 0, NULL,
+    {KPI_IMPACT_KS4_DISADV_EM4_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: disadvantaged pupils outperform national averages"},
-    {"impact.ks2_disadv_reading_vs_national", "min", 0, NULL,
+    {KPI_IMPACT_KS2_DISADV_READING_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: disadvantaged pupils outperform national averages"},
-    {"impact.ks2_disadv_maths_vs_national", "min", 0, NULL,
+    {KPI_IMPACT_KS2_DISADV_MATHS_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: disadvantaged pupils outperform national averages"},
-    {"impact.ks2_disadv_gps_vs_national", "min", 0, NULL,
+    {KPI_IMPACT_KS2_DISADV_GPS_VS_NATIONAL, "min", 0, NULL,
      "2030 strategy: disadvantaged pupils outperform national averages"},
 };
 
@@ -3580,8 +3801,9 @@ static void load_target(struct loader *L, const cJSON *o, int i, void *ctx)
         diag_error(&L->d, "missing a bound: \"min\", \"max\", \"warn_min\" or \"warn_max\"");
     } else {
         t->is_max = ceiling;
-        t->has_error = get_number(L, o, ceiling ? "max" : "min", OPTIONAL, false, -1e15, 1e15, &t->error);
-        t->has_warn = get_number(L, o, ceiling ? "warn_max" : "warn_min", OPTIONAL, false, -1e15, 1e15, &t->warn);
+        t->has_error = get_number(L, o, ceiling ? "max" : "min", OPTIONAL, false, -MAX_BOUND, MAX_BOUND, &t->error);
+        t->has_warn =
+            get_number(L, o, ceiling ? "warn_max" : "warn_min", OPTIONAL, false, -MAX_BOUND, MAX_BOUND, &t->warn);
         if (t->has_error && t->has_warn && (ceiling ? t->warn > t->error : t->warn < t->error)) {
             error_at(L, ceiling ? "warn_max" : "warn_min",
                      "%.15g is %s than %s (%.15g): the warning bound must be the stricter", t->warn,
@@ -3663,6 +3885,7 @@ struct period {
     long long as_of;
     char currency[4];            /* of its money figures */
     struct val vals[N_KPIS];
+    struct val national[N_KPIS]; /* England's figure beside each, where there is one */
     struct card_dist cards;      /* the report cards behind vals */
     struct survey_val *surveys;  /* agreed / respondents, by survey id */
     int nsurveys;
@@ -3752,7 +3975,7 @@ static struct eval evaluate(const struct target *t, bool warn, const struct peri
          * may cross the bound in the past while the value is still short,
          * and a nearly flat line crosses it in no meaningful year. */
         double reach = sign * b > 0 ? ceil(t0 + (bound - a) / b) : -1;
-        if (reach >= now && reach <= now + 100 * 365.25) {
+        if (reach >= now && reach <= now + MAX_REACH_YEARS * 365.25) {
             e.reaches = true;
             e.reach = (long long)reach;
         }
@@ -3774,6 +3997,52 @@ static struct eval evaluate(const struct target *t, bool warn, const struct peri
     if (e.due)
         e.has_proj = e.reaches = false;
     return e;
+}
+
+/* check's verdict on a target. */
+enum verdict { VD_PASS, VD_WARN, VD_FAIL, VD_NA };
+
+/* A target judged against both its bounds: the one judgement the
+ * reports, the email and check all show. */
+struct judgement {
+    const struct target *t;
+    struct eval err, warn;       /* against each bound, when it has one */
+    int verdict;                 /* enum verdict */
+    bool warn_decides;           /* the warning bound explains the verdict */
+};
+
+/* The judgement the reports show as a target's status: against its error
+ * bound, or its warning bound when it has only that (see headline_bound). */
+static const struct eval *headline_eval(const struct judgement *j)
+{
+    return j->t->has_error ? &j->err : &j->warn;
+}
+
+/* Judges target t over the periods (sorted by as_of, latest last). */
+static struct judgement judge(const struct target *t, const struct period *p, int n)
+{
+    struct judgement j;
+    memset(&j, 0, sizeof j);
+    const struct val *v = &p[n - 1].vals[t->kpi];
+    j.t = t;
+    if (t->has_error)
+        j.err = evaluate(t, false, p, n);
+    if (t->has_warn)
+        j.warn = evaluate(t, true, p, n);
+    /* Off track fails at the error bound; at risk, which only a dated
+     * target can be, warns, as does the warning bound broken. */
+    bool err_off = t->has_error && j.err.status == ST_OFF_TRACK;
+    bool err_at_risk = t->has_error && j.err.status == ST_AT_RISK;
+    bool warn_broken = t->has_warn && (j.warn.status == ST_OFF_TRACK || j.warn.status == ST_AT_RISK);
+    if (v->st != V_OK)
+        j.verdict = t->required ? VD_FAIL : VD_NA;
+    else
+        j.verdict = err_off ? VD_FAIL : err_at_risk || warn_broken ? VD_WARN : VD_PASS;
+    /* The bound that explains it: the error bound, unless only the
+     * warning bound is broken, or all pass and there is a warning bound. */
+    j.warn_decides = t->has_warn && (!t->has_error || (j.verdict == VD_WARN && !err_at_risk) ||
+                                     j.verdict == VD_PASS);
+    return j;
 }
 
 /* ===================================================================== *
@@ -3872,7 +4141,7 @@ static struct breakdown compute_breakdown(const struct snapshot *s, int d)
         r->idx = idx + start[g];
         r->n = start[g + 1] - start[g];
         struct view v = {s, r->idx, r->n};
-        compute_view(&v, r->vals, &r->cards);
+        compute_view(&v, r->vals, NULL, &r->cards);
     }
     if (has_none)
         qsort(bd.rows, (size_t)(bd.n - none_added), sizeof *bd.rows, cmp_group_name);
@@ -4367,26 +4636,26 @@ static void plaus_schools(struct diag *d, const struct snapshot *s)
         size_t old = path_push(d, "%sschools[%d]", d->len ? "." : "", i);
         int big = PR_PUPILS_PRIMARY + sc->phase;
         if (sc->pupils > plaus_rules[big].hi)
-            plaus_say(d, big, "pupils", "%ld is unusually many for %s (more than %s); a typing slip?", sc->pupils,
+            plaus_say(d, big, "pupils", "%lld is unusually many for %s (more than %s); a typing slip?", sc->pupils,
                       phase_schools[sc->phase], plaus_num(plaus_rules[big].hi, a));
         if (sc->pupils < plaus_rules[PR_PUPILS_FEW].lo)
-            plaus_say(d, PR_PUPILS_FEW, "pupils", "%ld is unusually few for any school (fewer than %s); a typing slip?",
+            plaus_say(d, PR_PUPILS_FEW, "pupils", "%lld is unusually few for any school (fewer than %s); a typing slip?",
                       sc->pupils, plaus_num(plaus_rules[PR_PUPILS_FEW].lo, a));
         if (sc->pupils > floor_pupils && sc->fsm == sc->pupils && !wholesale[0])
             plaus_say(d, PR_FSM_ALL, "fsm_pupils",
-                      "%ld is every pupil of a school of more than %s; a column pasted twice?",
+                      "%lld is every pupil of a school of more than %s; a column pasted twice?",
                       sc->fsm, plaus_num(floor_pupils, a));
         if (sc->pupils > floor_pupils && sc->has_send && sc->send == sc->pupils && !send_may_be_all(sc) &&
             !wholesale[1])
             plaus_say(d, PR_SEND_ALL, "send_pupils",
-                      "%ld is every pupil of a school of more than %s; a column pasted twice?",
+                      "%lld is every pupil of a school of more than %s; a column pasted twice?",
                       sc->send, plaus_num(floor_pupils, a));
         for (int ks = 0; ks < 2; ks++)
             for (int j = 0; j < (ks ? sc->nks4 : sc->nks2); j++) {
                 const struct result *r = ks ? &sc->ks4[j] : &sc->ks2[j];
                 snprintf(key, sizeof key, "%s[%d].disadvantaged_pupils", ks ? "ks4" : "ks2", j);
                 if (r->pupils > sc->pupils)
-                    plaus_say(d, PR_RESULTS_COHORT, key, "%ld is more than the school's pupils (%ld); a typing slip?",
+                    plaus_say(d, PR_RESULTS_COHORT, key, "%lld is more than the school's pupils (%lld); a typing slip?",
                               r->pupils, sc->pupils);
             }
         path_pop(d, old);
@@ -4443,7 +4712,7 @@ static int plaus_snapshot(struct snapshot *s, const struct val *vals)
         struct view all = {s, NULL, 0};
         for (int m = 0; m < N_MEASURES; m++)
             s->year[m] = results_year(s, m);
-        compute_view(&all, own, &cards);
+        compute_view(&all, own, NULL, &cards);
         vals = own;
     }
     struct diag d;
@@ -4458,13 +4727,13 @@ static int plaus_snapshot(struct snapshot *s, const struct val *vals)
 /* What the rules across two snapshots need of the earlier one, kept after
  * it is freed: its schools by URN, and the pupils reached. */
 struct plaus_school {
-    long urn, pupils, fsm;
+    long long urn, pupils, fsm;
     int phase, region, idx;
 };
 
 struct plaus_digest {
     const char *file;
-    long as_of;
+    long long as_of;
     struct val reached;
     struct plaus_school *schools;  /* sorted by URN */
     int n;
@@ -4524,7 +4793,7 @@ static int plaus_changes(const struct plaus_digest *was, const struct plaus_dige
         if (old->pupils > 0 && sc->pupils > 0 &&
             (sc->pupils > factor * old->pupils || old->pupils > factor * sc->pupils))
             plaus_say(&d, PR_CHANGE_PUPILS, "pupils",
-                      "%ld was %ld in %s (as of %s), a change by more than a factor of %s; a typing slip?", sc->pupils,
+                      "%lld was %lld in %s (as of %s), a change by more than a factor of %s; a typing slip?", sc->pupils,
                       old->pupils, then, date, plaus_num(factor, a));
         /* An FSM column pasted over pupils is named by fsm-all already. */
         if (old->pupils > floor_pupils && sc->pupils > floor_pupils && old->fsm >= 0 && sc->fsm >= 0 &&
@@ -4592,10 +4861,10 @@ static void plaus_read_allow(struct loader *L, const cJSON *root)
 
 /* The "Data checks" note of a report that had findings: one sentence, or
  * nothing when there were none. */
-static void plaus_note(struct sb *b, long found)
+static void plaus_note(struct sb *b, long long found)
 {
     if (found)
-        sb_printf(b, "Data checks: these snapshots gave %ld plausibility warning%s (%s valid but look%s like a "
+        sb_printf(b, "Data checks: these snapshots gave %lld plausibility warning%s (%s valid but look%s like a "
                      "slip); 'cpreport validate' with the same snapshots names %s.",
                   found, found == 1 ? "" : "s", found == 1 ? "a figure that is" : "figures that are",
                   found == 1 ? "s" : "", found == 1 ? "it" : "them");
@@ -4683,6 +4952,16 @@ static void json_string(struct sb *b, const char *s)
 {
     sb_addc(b, '"');
     for (; *s; s++) {
+        /* Runs of bytes that need no escape are copied whole: a national
+         * JSON report holds millions of them. */
+        size_t run = 0;
+        while ((unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\' && s[run] != 0x7F)
+            run++;
+        if (run) {
+            sb_addn(b, s, run);
+            s += run - 1;
+            continue;
+        }
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
             sb_printf(b, "\\%c", c);
@@ -4704,6 +4983,20 @@ static void json_number(struct sb *b, double x)
         sb_add(b, "null");
         return;
     }
+    /* A whole number below 1e15 is what "%.15g" writes: its digits. Most
+     * figures are counts, so this spares printf and strtod. */
+    if (x == floor(x) && fabs(x) < 1e15) {
+        long long n = (long long)fabs(x);
+        char *p = tmp + sizeof tmp;
+        *--p = 0;
+        do
+            *--p = (char)('0' + n % 10);
+        while (n /= 10);
+        if (x < 0)
+            *--p = '-';
+        sb_add(b, p);
+        return;
+    }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, x);
         if (strtod(tmp, NULL) == x)
@@ -4713,7 +5006,7 @@ static void json_number(struct sb *b, double x)
 }
 
 /* ===================================================================== *
- *  The report: what was loaded and computed, shared by every renderer    *
+ *  The model: everything the outputs show, computed once                *
  * ===================================================================== */
 
 /* One output: planned (see plan_outputs), rendered into text, then
@@ -4752,38 +5045,281 @@ static struct output output_to(int fmt, const char *path)
     return o;
 }
 
+/* The model: everything the outputs show, built once from the loaded
+ * snapshots by build_model. Every renderer below (Markdown, HTML, JSON,
+ * group reports, email, check) reads this and nothing else: none sees a
+ * struct snapshot or calls a compute function, so a figure shown in two
+ * outputs is computed in one place. New report content is a field here,
+ * filled in build_model, and a few lines in each renderer. */
+
+/* One indicator of the latest snapshot, as every output shows it. */
+struct indicator_row {
+    struct val value, previous, national; /* previous: not available with one snapshot */
+    bool has_previous;           /* there is an earlier snapshot */
+    bool comparable;             /* previous is in the same currency as value */
+    bool has_change;             /* both available and comparable */
+    double change;               /* value - previous, when has_change */
+    const struct judgement *judged; /* its target judged, or NULL when it has none */
+};
+
+/* A survey of the latest snapshot: its share agreeing now and before. */
+struct survey_row {
+    char *id;                    /* as the JSON output names it: "impact.survey.ID_pct" */
+    const char *question;
+    long long respondents, agreed;
+    struct val *series;          /* the share agreeing in each period, oldest first */
+    struct val share, previous;
+    bool has_change;
+    double change;
+};
+
+/* A line of the income or expenditure table. */
+struct money_row {
+    const char *name;
+    double amount;
+    struct val share;            /* of the table's total */
+    bool fundraised;
+};
+
+struct money_table {
+    struct money_row *rows;      /* NULL when the snapshot gives no such list */
+    int n;
+};
+
+/* A programme's take-up among active schools and active trusts. */
+struct programme_row {
+    const char *name;
+    int audience;                /* index in audience_names, -1 when not said */
+    long long schools, trusts;
+    struct val school_share, trust_share;
+};
+
+/* The level of engagement; shown only when the snapshot has programme
+ * data (else it is not available, not "none"). */
+struct engagement {
+    bool shown;
+    long long by_count[4];            /* active schools on 0, 1, 2, 3 or more programmes */
+    struct val by_count_share[4];
+    struct programme_row *progs;
+    int nprogs;
+};
+
+/* One school of the latest snapshot, as the group reports list it. */
+struct school_row {
+    long long urn;
+    const char *name;
+    int phase;
+    bool active;
+    long long pupils, programmes;
+    struct val fsm_share;
+};
+
 struct report {
     struct period *periods;      /* sorted by as_of; the latest is last */
     int nperiods;
-    struct snapshot *latest;     /* the only snapshot kept whole */
     struct target *targets;
     int ntargets;
-    struct snapshot *targets_owner; /* owns the strings of a targets file */
-    const struct target *target[N_KPIS]; /* each indicator's target, or NULL (reports only) */
-    struct eval evals[N_KPIS];
+    struct arena targets_strings; /* owns the strings of a targets file (load_targets) */
+
+    /* Built by build_model from the latest snapshot: */
+    long long as_of;
+    const char *label;           /* NULL when not given */
+    struct judgement *judged;    /* one per target, in the targets' order */
+    struct indicator_row rows[N_KPIS];
+    struct survey_row *surveys;
+    int nsurveys;
+    struct engagement engagement;
+    const char *finance_period;  /* NULL when not given */
+    struct money_table income, expenditure;
+    int results_year[N_MEASURES]; /* -1 when none */
+    struct val pupils_change_pct; /* pupils reached against the previous snapshot */
+    bool has_cards;              /* some school gives a report card */
+    bool dim_shown[N_DIMS];      /* whether the reports show the breakdown by each */
     struct breakdown dims[N_DIMS];
-    long plaus_found;            /* plausibility findings in the inputs (see plaus_note) */
+    long long plaus_found;            /* plausibility findings in the inputs (see plaus_note) */
+    struct school_row *schools;  /* indexed as the breakdowns' idx */
+    int nschools;
+    struct arena strings;        /* owns every name above: the latest snapshot's */
 };
 
 static const struct period *latest_period(const struct report *r) { return &r->periods[r->nperiods - 1]; }
-
-static const struct val *previous_val(const struct report *r, int k)
-{
-    return r->nperiods > 1 ? &r->periods[r->nperiods - 2].vals[k] : NULL;
-}
 
 static const char *currency_of(const struct report *r)
 {
     return latest_period(r)->currency;
 }
 
-
 /* Whether the reports show the breakdown by dim: by hub only when the
  * snapshot lists hubs, as breadth.hubs is otherwise not available (a lone
  * "No hub" row would only repeat the partnership). */
 static bool dim_reported(const struct report *r, int dim)
 {
-    return dim != D_HUB || r->latest->has_hubs;
+    return r->dim_shown[dim];
+}
+
+/* The status of a figure without a target. */
+static const struct eval no_target = {ST_NO_TARGET, false, false, false, 0, 0};
+
+/* An indicator's status as the reports show it: its target's judgement on
+ * the headline bound, or "no target". */
+static const struct eval *row_eval(const struct indicator_row *row)
+{
+    return row->judged ? headline_eval(row->judged) : &no_target;
+}
+
+/* An indicator's target, or NULL. */
+static const struct target *row_target(const struct indicator_row *row)
+{
+    return row->judged ? row->judged->t : NULL;
+}
+
+/* v - prev into *change, when both are available and comparable. */
+static bool change_of(const struct val *v, const struct val *prev, bool comparable, double *change)
+{
+    if (v->st != V_OK || prev->st != V_OK || !comparable)
+        return false;
+    *change = v->x - prev->x;
+    return true;
+}
+
+static void build_indicators(struct report *r)
+{
+    const struct period *now = latest_period(r), *before = r->nperiods > 1 ? &r->periods[r->nperiods - 2] : NULL;
+    r->judged = xcalloc((size_t)r->ntargets + 1, sizeof *r->judged);
+    for (int i = 0; i < r->ntargets; i++) {
+        r->judged[i] = judge(&r->targets[i], r->periods, r->nperiods);
+        r->rows[r->targets[i].kpi].judged = &r->judged[i];
+    }
+    for (int k = 0; k < N_KPIS; k++) {
+        struct indicator_row *row = &r->rows[k];
+        row->value = now->vals[k];
+        row->national = now->national[k];
+        row->previous = before ? before->vals[k] : na();
+        row->has_previous = before != NULL;
+        row->comparable = !before || comparable(r->periods, r->nperiods, r->nperiods - 2, k);
+        row->has_change = before && change_of(&row->value, &row->previous, row->comparable, &row->change);
+    }
+    const struct indicator_row *pupils = &r->rows[KPI_BREADTH_PUPILS];
+    r->pupils_change_pct = pupils->previous.st == V_OK && pupils->previous.x > 0 && pupils->value.st == V_OK
+                               ? value(100 * (pupils->value.x - pupils->previous.x) / pupils->previous.x)
+                               : na();
+}
+
+static void build_surveys(struct report *r, const struct snapshot *s)
+{
+    r->surveys = xcalloc((size_t)s->nsurveys + 1, sizeof *r->surveys);
+    r->nsurveys = s->nsurveys;
+    for (int i = 0; i < s->nsurveys; i++) {
+        const struct survey *sv = &s->surveys[i];
+        struct survey_row *row = &r->surveys[i];
+        struct sb id;
+        sb_init(&id);
+        sb_printf(&id, "impact.survey.%s_pct", sv->id);
+        row->id = id.buf;
+        row->question = sv->question;
+        row->respondents = sv->respondents;
+        row->agreed = sv->agreed;
+        row->series = xcalloc((size_t)r->nperiods, sizeof *row->series);
+        for (int p = 0; p < r->nperiods; p++)
+            row->series[p] = survey_val(&r->periods[p], sv->id);
+        row->share = row->series[r->nperiods - 1];
+        row->previous = r->nperiods > 1 ? row->series[r->nperiods - 2] : na();
+        row->has_change = change_of(&row->share, &row->previous, true, &row->change);
+    }
+}
+
+static struct money_table build_money(const struct money_line *lines, int n)
+{
+    struct money_table t = {NULL, 0};
+    if (!lines)
+        return t;
+    double total = money_total(lines, n, false).x;
+    t.rows = xcalloc((size_t)n + 1, sizeof *t.rows);
+    t.n = n;
+    for (int i = 0; i < n; i++)
+        t.rows[i] = (struct money_row){lines[i].name, lines[i].amount, share_of(lines[i].amount, total),
+                                       lines[i].fundraised};
+    return t;
+}
+
+static void build_engagement(struct engagement *e, const struct snapshot *s)
+{
+    long long active = 0, active_trusts = 0;
+    e->shown = has_programmes(s);
+    e->progs = xcalloc((size_t)s->nprogs + 1, sizeof *e->progs);
+    e->nprogs = s->nprogs;
+    for (int p = 0; p < s->nprogs; p++)
+        e->progs[p] = (struct programme_row){s->progs[p].name ? s->progs[p].name : s->progs[p].id,
+                                             s->progs[p].audience, 0, 0, na(), na()};
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        if (!school_active(sc))
+            continue;
+        active++;
+        e->by_count[sc->nprogs < 3 ? sc->nprogs : 3]++;
+        for (int j = 0; j < sc->nprogs; j++)
+            e->progs[sc->progs[j]].schools++;
+    }
+    for (int i = 0; i < s->ntrusts; i++) {
+        if (!trust_active(&s->trusts[i]))
+            continue;
+        active_trusts++;
+        for (int j = 0; j < s->trusts[i].nprogs; j++)
+            e->progs[s->trusts[i].progs[j]].trusts++;
+    }
+    for (int c = 0; c < 4; c++)
+        e->by_count_share[c] = pct(e->by_count[c], active);
+    for (int p = 0; p < s->nprogs; p++) {
+        e->progs[p].school_share = pct(e->progs[p].schools, active);
+        e->progs[p].trust_share = pct(e->progs[p].trusts, active_trusts);
+    }
+}
+
+/* Builds everything but the periods (load_all's) from the latest
+ * snapshot s, and takes s: its strings move into r->strings and the rest
+ * is freed. */
+static void build_model(struct report *r, struct snapshot *s)
+{
+    r->as_of = s->as_of;
+    r->label = s->label;
+    build_indicators(r);
+    build_surveys(r, s);
+    build_engagement(&r->engagement, s);
+    r->finance_period = s->period;
+    r->income = build_money(s->income, s->nincome);
+    r->expenditure = build_money(s->expenditure, s->nexpenditure);
+    for (int m = 0; m < N_MEASURES; m++)
+        r->results_year[m] = s->year[m];
+    r->has_cards = s->has_cards;
+    for (int d = 0; d < N_DIMS; d++) {
+        r->dim_shown[d] = d != D_HUB || s->has_hubs;
+        r->dims[d] = compute_breakdown(s, d);
+    }
+    r->schools = xcalloc((size_t)s->nschools + 1, sizeof *r->schools);
+    r->nschools = s->nschools;
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        r->schools[i] = (struct school_row){sc->urn, sc->name, sc->phase, school_active(sc), sc->pupils,
+                                            sc->nprogs, pct(sc->fsm, sc->pupils)};
+    }
+    snapshot_free_keeping_strings(s, &r->strings);
+}
+
+static void model_free(struct report *r)
+{
+    for (int d = 0; d < N_DIMS; d++)
+        breakdown_free(&r->dims[d]);
+    for (int i = 0; i < r->nsurveys; i++) {
+        free(r->surveys[i].id);
+        free(r->surveys[i].series);
+    }
+    free(r->surveys);
+    free(r->engagement.progs);
+    free(r->income.rows);
+    free(r->expenditure.rows);
+    free(r->schools);
+    free(r->judged);
+    arena_free(&r->strings);
 }
 
 /* ===================================================================== *
@@ -4961,8 +5497,8 @@ static void doc_table_end(struct doc *d)
 
 /* Cells own their text through this pool, freed after each row. */
 struct cells {
-    struct cell c[8];
-    struct sb text[8];
+    struct cell c[MAX_COLUMNS];
+    struct sb text[MAX_COLUMNS];
     int n;
 };
 
@@ -4996,13 +5532,6 @@ static void cells_emit(struct doc *d, struct cells *cs)
     cs->n = 0;
 }
 
-/* The national figure beside indicator k in the latest snapshot. */
-static struct val national_val(const struct report *r, int k)
-{
-    struct agg a = {.s = r->latest};
-    return kpis[k].national ? kpis[k].national(&a) : na();
-}
-
 /* The headline table of one area: indicator, value, national, previous,
  * change, target, status. */
 static void render_headline(struct doc *d, const struct report *r, int group)
@@ -5015,30 +5544,26 @@ static void render_headline(struct doc *d, const struct report *r, int group)
     for (int k = 0; k < N_KPIS; k++) {
         if (kpis[k].group != group || (kpis[k].flags & K_CARD))
             continue;
-        const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
-        const struct target *t = r->target[k];
+        const struct indicator_row *row = &r->rows[k];
         cells_add(&cs, kpis[k].label, false);
-        fmt_val(cells_next(&cs, -1, false), v, kpis[k].unit, cur);
+        fmt_val(cells_next(&cs, -1, false), &row->value, kpis[k].unit, cur);
         struct sb *nat = cells_next(&cs, -1, false);
-        if (kpis[k].national) {
-            struct val nv = national_val(r, k);
-            fmt_val(nat, &nv, kpis[k].unit, cur);
-        }
+        if (kpis[k].national)
+            fmt_val(nat, &row->national, kpis[k].unit, cur);
         struct sb *p = cells_next(&cs, -1, false), *ch = cells_next(&cs, -1, false);
-        if (prev) {
-            fmt_val(p, prev, kpis[k].unit, r->periods[r->nperiods - 2].currency);
-            if (v->st == V_OK && prev->st == V_OK && comparable(r->periods, r->nperiods, r->nperiods - 2, k))
-                fmt_figure(ch, v->x - prev->x, kpis[k].unit, cur, true);
-        }
+        if (row->has_previous)
+            fmt_val(p, &row->previous, kpis[k].unit, r->periods[r->nperiods - 2].currency);
+        if (row->has_change)
+            fmt_figure(ch, row->change, kpis[k].unit, cur, true);
         struct sb *tt = cells_next(&cs, -1, false);
-        if (t)
-            fmt_target(tt, t, kpis[k].unit, cur);
-        fmt_status(cells_next(&cs, r->evals[k].status, false), &r->evals[k], t);
+        if (row->judged)
+            fmt_target(tt, row->judged->t, kpis[k].unit, cur);
+        fmt_status(cells_next(&cs, row_eval(row)->status, false), row_eval(row), row_target(row));
         cells_emit(d, &cs);
     }
     doc_table_end(d);
     for (int k = 0; k < N_KPIS; k++) {
-        const struct val *v = &latest_period(r)->vals[k];
+        const struct val *v = &r->rows[k].value;
         if (kpis[k].group != group || (kpis[k].flags & K_CARD) || !kpis[k].note || v->st != V_OK)
             continue;
         struct sb note, num, den;
@@ -5067,7 +5592,7 @@ static void render_breakdown(struct doc *d, const struct report *r, int group, i
     const char *cur = currency_of(r);
     headers[0] = dim_titles[dim];
     align[0] = 'l';
-    for (int k = 0; k < N_KPIS && nc < 7; k++)
+    for (int k = 0; k < N_KPIS && nc < MAX_COLUMNS - 1; k++)
         if ((kpis[k].flags & K_BREAKDOWN) && kpis[k].group == group) {
             cols[nc] = k;
             headers[nc + 1] = kpis[k].label;
@@ -5090,19 +5615,16 @@ static void render_breakdown(struct doc *d, const struct report *r, int group, i
     cells_add(&cs, "National", false);
     for (int c = 0; c < nc; c++) {
         struct sb *t = cells_next(&cs, -1, false);
-        struct val nv = national_val(r, cols[c]);
         if (kpis[cols[c]].national)
-            fmt_val(t, &nv, kpis[cols[c]].unit, cur);
+            fmt_val(t, &r->rows[cols[c]].national, kpis[cols[c]].unit, cur);
     }
     cells_emit(d, &cs);
     doc_table_end(d);
 }
 
-/* The series of one area over the last snapshots, oldest first. Only
- * with three or more: with two, the headline table's previous and change
- * columns already are the series. */
-#define SERIES_SHOWN 6
-
+/* The series of one area over the last SERIES_SHOWN snapshots, oldest
+ * first. Only with three or more: with two, the headline table's previous
+ * and change columns already are the series. */
 static void render_series(struct doc *d, const struct report *r, int group)
 {
     if (r->nperiods < 3)
@@ -5133,11 +5655,10 @@ static void render_series(struct doc *d, const struct report *r, int group)
 }
 
 /* A count and its share of a whole, as two cells. */
-static void cells_count_share(struct cells *cs, long long n, long long of)
+static void cells_count_share(struct cells *cs, long long n, const struct val *share)
 {
-    struct val share = pct(n, of);
     fmt_number(cells_next(cs, -1, false), (double)n, 0, false);
-    fmt_val(cells_next(cs, -1, false), &share, U_PCT, NULL);
+    fmt_val(cells_next(cs, -1, false), share, U_PCT, NULL);
 }
 
 /* Level of engagement: active schools by number of programmes and by
@@ -5148,42 +5669,23 @@ static void render_engagement(struct doc *d, const struct report *r)
     static const char *const by_prog[] = {"Programme", "Schools", "Share of schools"};
     static const char *const by_trust_prog[] = {"Programme", "Trusts", "Share of trusts"};
     static const char *const count_names[] = {"None", "One", "Two", "Three or more"};
-    const struct snapshot *s = r->latest;
-    if (!has_programmes(s))
+    const struct engagement *e = &r->engagement;
+    if (!e->shown)
         return;                 /* not available, not "none" */
-    long long counts[4] = {0, 0, 0, 0}, active = 0, active_trusts = 0;
-    long long *schools = xcalloc((size_t)s->nprogs + 1, sizeof *schools);
-    long long *trusts = xcalloc((size_t)s->nprogs + 1, sizeof *trusts);
-    for (int i = 0; i < s->nschools; i++) {
-        const struct school *sc = &s->schools[i];
-        if (!school_active(sc))
-            continue;
-        active++;
-        counts[sc->nprogs < 3 ? sc->nprogs : 3]++;
-        for (int j = 0; j < sc->nprogs; j++)
-            schools[sc->progs[j]]++;
-    }
-    for (int i = 0; i < s->ntrusts; i++) {
-        if (!trust_active(&s->trusts[i]))
-            continue;
-        active_trusts++;
-        for (int j = 0; j < s->trusts[i].nprogs; j++)
-            trusts[s->trusts[i].progs[j]]++;
-    }
     struct cells cs = {.n = 0};
     doc_heading(d, 3, "Schools by number of programmes");
     doc_table_begin(d, NULL, by_count, "lrr");
     for (int c = 0; c < 4; c++) {
         cells_add(&cs, count_names[c], false);
-        cells_count_share(&cs, counts[c], active);
+        cells_count_share(&cs, e->by_count[c], &e->by_count_share[c]);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
     for (int audience = 0; audience < 2; audience++) {
         bool any = false;
-        for (int p = 0; p < s->nprogs; p++) {
-            const struct programme *pg = &s->progs[p];
-            long long n = audience ? trusts[p] : schools[p];
+        for (int p = 0; p < e->nprogs; p++) {
+            const struct programme_row *pg = &e->progs[p];
+            long long n = audience ? pg->trusts : pg->schools;
             /* A programme shows where it is for this audience, or where it is
              * taken up by it. */
             if (pg->audience != audience && !n)
@@ -5193,15 +5695,13 @@ static void render_engagement(struct doc *d, const struct report *r)
                 doc_table_begin(d, NULL, audience ? by_trust_prog : by_prog, "lrr");
                 any = true;
             }
-            cells_add(&cs, pg->name ? pg->name : pg->id, false);
-            cells_count_share(&cs, n, audience ? active_trusts : active);
+            cells_add(&cs, pg->name, false);
+            cells_count_share(&cs, n, audience ? &pg->trust_share : &pg->school_share);
             cells_emit(d, &cs);
         }
         if (any)
             doc_table_end(d);
     }
-    free(schools);
-    free(trusts);
 }
 
 /* The results years behind the impact figures, and the surveys. */
@@ -5209,44 +5709,40 @@ static void render_impact_notes(struct doc *d, const struct report *r)
 {
     static const char *const headers[] = {"Survey question", "Respondents", "Agreed", "Share agreeing",
                                           "Previous", "Change"};
-    const struct snapshot *s = r->latest;
     struct sb t;
     sb_init(&t);
     sb_add(&t, "Results years: KS4 ");
-    if (s->year[M_KS4_EM4] < 0)
+    if (r->results_year[M_KS4_EM4] < 0)
         sb_add(&t, "none");
     else
-        sb_printf(&t, "%d", s->year[M_KS4_EM4]);
+        sb_printf(&t, "%d", r->results_year[M_KS4_EM4]);
     sb_add(&t, ", KS2 ");
-    if (s->year[M_KS2_READING] < 0)
+    if (r->results_year[M_KS2_READING] < 0)
         sb_add(&t, "none");
     else
-        sb_printf(&t, "%d", s->year[M_KS2_READING]);
+        sb_printf(&t, "%d", r->results_year[M_KS2_READING]);
     sb_printf(&t, ". Changes compare with %d year%s earlier, over schools in the partnership for 4 years or "
                   "more; averages are weighted by disadvantaged pupils, and a figure resting on fewer than %d "
                   "pupil%s is suppressed.",
               opt_change_years, opt_change_years == 1 ? "" : "s", opt_min_cohort, opt_min_cohort == 1 ? "" : "s");
     doc_para(d, t.buf);
     sb_free(&t);
-    if (!s->nsurveys)
+    if (!r->nsurveys)
         return;
     struct cells cs = {.n = 0};
     doc_heading(d, 3, "What leaders say");
     doc_table_begin(d, NULL, headers, "lrrrrr");
-    for (int i = 0; i < s->nsurveys; i++) {
-        const struct survey *sv = &s->surveys[i];
-        struct val share = pct(sv->agreed, sv->respondents);
+    for (int i = 0; i < r->nsurveys; i++) {
+        const struct survey_row *sv = &r->surveys[i];
         cells_add(&cs, sv->question, false);
         fmt_number(cells_next(&cs, -1, false), (double)sv->respondents, 0, false);
         fmt_number(cells_next(&cs, -1, false), (double)sv->agreed, 0, false);
-        fmt_val(cells_next(&cs, -1, false), &share, U_PCT, NULL);
+        fmt_val(cells_next(&cs, -1, false), &sv->share, U_PCT, NULL);
         struct sb *prev = cells_next(&cs, -1, false), *change = cells_next(&cs, -1, false);
-        if (r->nperiods > 1) {
-            struct val p = survey_val(&r->periods[r->nperiods - 2], sv->id);
-            fmt_val(prev, &p, U_PCT, NULL);
-            if (p.st == V_OK && share.st == V_OK)
-                fmt_figure(change, share.x - p.x, U_PCT, NULL, true);
-        }
+        if (r->nperiods > 1)
+            fmt_val(prev, &sv->previous, U_PCT, NULL);
+        if (sv->has_change)
+            fmt_figure(change, sv->change, U_PCT, NULL, true);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -5257,22 +5753,19 @@ static void render_finance(struct doc *d, const struct report *r)
 {
     static const char *const in_headers[] = {"Income source", "Amount", "Share", "Fundraised"};
     static const char *const out_headers[] = {"Expenditure item", "Amount", "Share"};
-    const struct snapshot *s = r->latest;
     const char *cur = currency_of(r);
     struct cells cs = {.n = 0};
     for (int pass = 0; pass < 2; pass++) {
-        const struct money_line *rows = pass ? s->expenditure : s->income;
-        int n = pass ? s->nexpenditure : s->nincome;
+        const struct money_row *rows = pass ? r->expenditure.rows : r->income.rows;
+        int n = pass ? r->expenditure.n : r->income.n;
         if (!rows || !n)
             continue;
-        double total = money_total(rows, n, false).x;
         doc_heading(d, 3, pass ? "Expenditure by item" : "Income by source");
-        doc_table_begin(d, s->period, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
+        doc_table_begin(d, r->finance_period, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
         for (int i = 0; i < n; i++) {
-            struct val share = share_of(rows[i].amount, total);
             cells_add(&cs, rows[i].name, false);
             fmt_money(cells_next(&cs, -1, false), rows[i].amount, cur, false, 0);
-            fmt_val(cells_next(&cs, -1, false), &share, U_PCT, NULL);
+            fmt_val(cells_next(&cs, -1, false), &rows[i].share, U_PCT, NULL);
             if (!pass)
                 cells_add(&cs, rows[i].fundraised ? "yes" : "no", false);
             cells_emit(d, &cs);
@@ -5285,7 +5778,7 @@ static void render_finance(struct doc *d, const struct report *r)
 static void add_period(struct sb *b, const struct report *r)
 {
     char d[32];
-    sb_add(b, r->latest->label ? r->latest->label : long_date(r->latest->as_of, d));
+    sb_add(b, r->label ? r->label : long_date(r->as_of, d));
 }
 
 static void report_title(struct sb *b, const struct report *r)
@@ -5315,7 +5808,7 @@ static void render_intro(struct doc *d, const struct report *r)
     sb_init(&as_of);
     sb_init(&compared);
     add_period(&period, r);
-    sb_add(&as_of, long_date(r->latest->as_of, date));
+    sb_add(&as_of, long_date(r->as_of, date));
     for (int i = 0; i < r->nperiods; i++)
         sb_printf(&compared, "%s%s", i == 0 ? "" : i + 1 < r->nperiods ? ", " : " and ",
                   long_date(r->periods[i].as_of, date));
@@ -5346,17 +5839,16 @@ static void render_intro(struct doc *d, const struct report *r)
 
 /* ---- The executive summary: sentences made from the figures ---- */
 
-static const struct val *kpi_now(const struct report *r, const char *id)
+static const struct val *kpi_now(const struct report *r, enum kpi_id k)
 {
-    return &latest_period(r)->vals[kpi_lookup(id)];
+    return &r->rows[k].value;
 }
 
 /* "on track for 500,000 by 31 August 2027", from a target's evaluation. */
-static void summary_target(struct sb *b, const struct report *r, const char *id)
+static void summary_target(struct sb *b, const struct report *r, enum kpi_id k)
 {
-    int k = kpi_lookup(id);
-    const struct target *t = r->target[k];
-    const struct eval *e = &r->evals[k];
+    const struct target *t = row_target(&r->rows[k]);
+    const struct eval *e = row_eval(&r->rows[k]);
     if (!t)
         return;
     char d[32];
@@ -5392,9 +5884,9 @@ static void sentence(struct sb *s)
 static void summary_sentences(struct sb *s, const struct report *r)
 {
     const char *cur = currency_of(r);
-    const struct val *pupils = kpi_now(r, "breadth.pupils"), *prev = previous_val(r, kpi_lookup("breadth.pupils"));
-    if (prev && prev->st == V_OK && prev->x > 0) {
-        double change = 100 * (pupils->x - prev->x) / prev->x;
+    const struct val *pupils = kpi_now(r, KPI_BREADTH_PUPILS);
+    if (r->pupils_change_pct.st == V_OK) {
+        double change = r->pupils_change_pct.x;
         bool steady = shows_as_zero(change, 1);
         sb_add(s, steady ? "Pupils reached held steady at " : change > 0 ? "Pupils reached rose " : "Pupils reached fell ");
         if (!steady) {
@@ -5405,11 +5897,11 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, "Pupils reached: ");
     }
     fmt_number(s, pupils->x, 0, false);
-    summary_target(s, r, "breadth.pupils");
+    summary_target(s, r, KPI_BREADTH_PUPILS);
     sb_add(s, ".");
 
-    const struct val *schools = kpi_now(r, "breadth.schools"), *trusts = kpi_now(r, "breadth.trusts"),
-                     *hubs = kpi_now(r, "breadth.hubs"), *target = kpi_now(r, "breadth.target_area_schools_pct");
+    const struct val *schools = kpi_now(r, KPI_BREADTH_SCHOOLS), *trusts = kpi_now(r, KPI_BREADTH_TRUSTS),
+                     *hubs = kpi_now(r, KPI_BREADTH_HUBS), *target = kpi_now(r, KPI_BREADTH_TARGET_AREA_SCHOOLS_PCT);
     sentence(s);
     sb_add(s, "They are in ");
     fmt_number(s, schools->x, 0, false);
@@ -5431,30 +5923,31 @@ static void summary_sentences(struct sb *s, const struct report *r)
     }
     sb_add(s, ".");
 
-    const struct val *fsm = kpi_now(r, "breadth.fsm_pct");
+    const struct val *fsm = kpi_now(r, KPI_BREADTH_FSM_PCT), *fsm_nat = &r->rows[KPI_BREADTH_FSM_PCT].national,
+                     *fsm_gap = kpi_now(r, KPI_BREADTH_FSM_PCT_VS_NATIONAL);
     if (fsm->st == V_OK) {
         sentence(s);
         fmt_figure(s, fsm->x, U_PCT, cur, false);
         sb_add(s, " of these pupils are eligible for free school meals");
-        if (r->latest->has_nat_fsm) {
+        if (fsm_gap->st == V_OK) {
             sb_add(s, ", ");
-            summary_vs(s, fsm->x - r->latest->nat_fsm, "points");
+            summary_vs(s, fsm_gap->x, "points");
             sb_add(s, " the national ");
-            fmt_figure(s, r->latest->nat_fsm, U_PCT, cur, false);
+            fmt_figure(s, fsm_nat->x, U_PCT, cur, false);
         }
         sb_add(s, ".");
     }
 
-    const struct val *em4 = kpi_now(r, "impact.ks4_disadv_em4_pct"),
-                     *vs = kpi_now(r, "impact.ks4_disadv_em4_vs_national"),
-                     *ch = kpi_now(r, "impact.ks4_disadv_em4_change"),
-                     *chn = kpi_now(r, "impact.ks4_disadv_em4_change_national");
+    const struct val *em4 = kpi_now(r, KPI_IMPACT_KS4_DISADV_EM4_PCT),
+                     *vs = kpi_now(r, KPI_IMPACT_KS4_DISADV_EM4_VS_NATIONAL),
+                     *ch = kpi_now(r, KPI_IMPACT_KS4_DISADV_EM4_CHANGE),
+                     *chn = kpi_now(r, KPI_IMPACT_KS4_DISADV_EM4_CHANGE_NATIONAL);
     if (em4->st == V_OK) {
         sentence(s);
         sb_add(s, "At KS4, ");
         fmt_figure(s, em4->x, U_PCT, cur, false);
         sb_printf(s, " of disadvantaged pupils achieved grade 4 or above in English and maths in %d",
-                  r->latest->year[M_KS4_EM4]);
+                  r->results_year[M_KS4_EM4]);
         if (vs->st == V_OK) {
             sb_add(s, ", ");
             summary_vs(s, vs->x, "points");
@@ -5463,7 +5956,7 @@ static void summary_sentences(struct sb *s, const struct report *r)
         if (ch->st == V_OK) {
             sb_add(s, "; in schools of four or more years it changed by ");
             fmt_figure(s, ch->x, U_PP, cur, true);
-            sb_printf(s, " since %d", r->latest->year[M_KS4_EM4] - opt_change_years);
+            sb_printf(s, " since %d", r->results_year[M_KS4_EM4] - opt_change_years);
             if (chn->st == V_OK) {
                 sb_add(s, ", against ");
                 fmt_figure(s, chn->x, U_PP, cur, true);
@@ -5473,8 +5966,8 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, ".");
     }
 
-    const struct val *cards = kpi_now(r, "impact.report_cards"),
-                     *ach = kpi_now(r, "impact.report_card.achievement_strong_or_better_pct");
+    const struct val *cards = kpi_now(r, KPI_IMPACT_REPORT_CARDS),
+                     *ach = kpi_now(r, KPI_CARD_ACHIEVEMENT_UP);
     if (cards->st == V_OK && cards->x > 0) {
         const char *what = cards->x == 1 ? " school" : " schools";
         sentence(s);
@@ -5484,9 +5977,10 @@ static void summary_sentences(struct sb *s, const struct report *r)
             sb_printf(s, "%s inspected under report cards in the last 12 months, ", what);
             fmt_card_share(s, ach);
             sb_add(s, " were strong or better in achievement");
-            if (r->latest->has_nat_card[CA_ACHIEVEMENT][0]) {
+            const struct val *nat = &r->rows[KPI_CARD_ACHIEVEMENT_UP].national;
+            if (nat->st == V_OK) {
                 sb_add(s, ", against ");
-                fmt_figure(s, r->latest->nat_card[CA_ACHIEVEMENT][0], U_PCT, cur, false);
+                fmt_figure(s, nat->x, U_PCT, cur, false);
                 sb_add(s, " nationally");
             }
         } else {
@@ -5497,8 +5991,8 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, ".");
     }
 
-    const struct val *renew = kpi_now(r, "depth.school_renewal_pct"), *full = kpi_now(r, "depth.qar_full_team_pct"),
-                     *qar = kpi_now(r, "depth.qar_reviews");
+    const struct val *renew = kpi_now(r, KPI_DEPTH_SCHOOL_RENEWAL_PCT), *full = kpi_now(r, KPI_DEPTH_QAR_FULL_TEAM_PCT),
+                     *qar = kpi_now(r, KPI_DEPTH_QAR_REVIEWS);
     if (renew->st == V_OK || full->st == V_OK) {
         sentence(s);
         if (renew->st == V_OK) {
@@ -5515,13 +6009,13 @@ static void summary_sentences(struct sb *s, const struct report *r)
         sb_add(s, ".");
     }
 
-    const struct val *raised = kpi_now(r, "finance.fundraised_pct");
+    const struct val *raised = kpi_now(r, KPI_FINANCE_FUNDRAISED_PCT);
     if (raised->st == V_OK) {
         sentence(s);
         sb_add(s, "Fundraised income was ");
         fmt_figure(s, raised->x, U_PCT, cur, false);
         sb_add(s, " of the total");
-        summary_target(s, r, "finance.fundraised_pct");
+        summary_target(s, r, KPI_FINANCE_FUNDRAISED_PCT);
         sb_add(s, ".");
     }
 }
@@ -5570,10 +6064,6 @@ static void svg_close(struct sb *b, const char *legend)
         sb_printf(b, "<figcaption>%s</figcaption>\n", legend);
     sb_add(b, "</figure>\n");
 }
-
-/* SVG text does not wrap: labels longer than this many characters are
- * cut with an ellipsis (the chart's text alternative has them whole). */
-#define LABEL_CHARS 38
 
 /* Text at (x, y); cut to `max` characters when max > 0. */
 static void svg_text_max(struct sb *b, double x, double y, const char *anchor, const char *cls, const char *text,
@@ -5665,9 +6155,9 @@ static void svg_bars(struct sb *b, const char *title, const char *axis, const st
 static void svg_pupils(struct sb *b, const struct report *r)
 {
     enum { W = 640, H = 280, L = 80, R = 20, T = 36, B = 56 };
-    int k = kpi_lookup("breadth.pupils");
-    const struct target *t = r->target[k];
-    const struct eval *e = &r->evals[k];
+    int k = KPI_BREADTH_PUPILS;
+    const struct target *t = row_target(&r->rows[k]);
+    const struct eval *e = row_eval(&r->rows[k]);
     double t0 = (double)r->periods[0].as_of, t1 = (double)latest_period(r)->as_of, ymax = 0;
     bool proj = e->has_proj;
     if (t && t->has_by && (double)t->by > t1)
@@ -5746,15 +6236,14 @@ static void svg_pupils(struct sb *b, const struct report *r)
  * region and by hub. */
 static void render_breadth_charts(struct doc *d, const struct report *r)
 {
-    const struct snapshot *s = r->latest;
     svg_pupils(d->b, r);
-    struct bar shares[4] = {{"Free school meals: partnership", *kpi_now(r, "breadth.fsm_pct"), 0},
-                            {"Free school meals: national", s->has_nat_fsm ? value(s->nat_fsm) : na(), 1},
-                            {"SEND: partnership", *kpi_now(r, "breadth.send_pct"), 0},
-                            {"SEND: national", s->has_nat_send ? value(s->nat_send) : na(), 1}};
+    struct bar shares[4] = {{"Free school meals: partnership", r->rows[KPI_BREADTH_FSM_PCT].value, 0},
+                            {"Free school meals: national", r->rows[KPI_BREADTH_FSM_PCT].national, 1},
+                            {"SEND: partnership", r->rows[KPI_BREADTH_SEND_PCT].value, 0},
+                            {"SEND: national", r->rows[KPI_BREADTH_SEND_PCT].national, 1}};
     svg_bars(d->b, "Free school meals and SEND shares against national", "Share of pupils", shares, 4, U_PCT, NULL,
              "Dark bars: the partnership. Light bars: England.");
-    int pupils = kpi_lookup("breadth.pupils"), schools = kpi_lookup("breadth.schools");
+    int pupils = KPI_BREADTH_PUPILS, schools = KPI_BREADTH_SCHOOLS;
     for (int dim = D_REGION; dim <= D_HUB; dim++) {
         const struct breakdown *bd = &r->dims[dim];
         if (!dim_reported(r, dim))
@@ -5781,17 +6270,20 @@ static void render_breadth_charts(struct doc *d, const struct report *r)
 /* Changes over the window for disadvantaged pupils, against national. */
 static void render_impact_chart(struct doc *d, const struct report *r)
 {
-    static const char *const ids[][3] = {
-        {"impact.ks4_disadv_em4_change", "impact.ks4_disadv_em4_change_national", "KS4 grade 4+ (points)"},
-        {"impact.ks2_disadv_reading_change", "impact.ks2_disadv_reading_change_national", "KS2 reading"},
-        {"impact.ks2_disadv_maths_change", "impact.ks2_disadv_maths_change_national", "KS2 maths"},
-        {"impact.ks2_disadv_gps_change", "impact.ks2_disadv_gps_change_national", "KS2 GPS"}};
+    static const struct {
+        enum kpi_id change, national;
+        const char *label;
+    } ids[] = {
+        {KPI_IMPACT_KS4_DISADV_EM4_CHANGE, KPI_IMPACT_KS4_DISADV_EM4_CHANGE_NATIONAL, "KS4 grade 4+ (points)"},
+        {KPI_IMPACT_KS2_DISADV_READING_CHANGE, KPI_IMPACT_KS2_DISADV_READING_CHANGE_NATIONAL, "KS2 reading"},
+        {KPI_IMPACT_KS2_DISADV_MATHS_CHANGE, KPI_IMPACT_KS2_DISADV_MATHS_CHANGE_NATIONAL, "KS2 maths"},
+        {KPI_IMPACT_KS2_DISADV_GPS_CHANGE, KPI_IMPACT_KS2_DISADV_GPS_CHANGE_NATIONAL, "KS2 GPS"}};
     struct bar bars[8];
     struct sb labels[8];
     for (int i = 0; i < 8; i++) {
         sb_init(&labels[i]);
-        sb_printf(&labels[i], "%s: %s", ids[i / 2][2], i % 2 ? "national" : "partnership");
-        bars[i] = (struct bar){labels[i].buf, *kpi_now(r, ids[i / 2][i % 2]), i % 2};
+        sb_printf(&labels[i], "%s: %s", ids[i / 2].label, i % 2 ? "national" : "partnership");
+        bars[i] = (struct bar){labels[i].buf, *kpi_now(r, i % 2 ? ids[i / 2].national : ids[i / 2].change), i % 2};
     }
     char title[96];
     snprintf(title, sizeof title, "Change for disadvantaged pupils over %d year%s, against national change",
@@ -5805,14 +6297,13 @@ static void render_impact_chart(struct doc *d, const struct report *r)
 /* The income mix, each source's share of income. */
 static void render_finance_chart(struct doc *d, const struct report *r)
 {
-    const struct snapshot *s = r->latest;
-    if (s->nincome <= 0)
+    const struct money_table *in = &r->income;
+    if (!in->n)
         return;
-    double total = money_total(s->income, s->nincome, false).x;
-    struct bar *bars = xcalloc((size_t)s->nincome, sizeof *bars);
-    for (int i = 0; i < s->nincome; i++)
-        bars[i] = (struct bar){s->income[i].name, share_of(s->income[i].amount, total), s->income[i].fundraised};
-    svg_bars(d->b, "Income by source", "Share of income", bars, s->nincome, U_PCT, NULL,
+    struct bar *bars = xcalloc((size_t)in->n, sizeof *bars);
+    for (int i = 0; i < in->n; i++)
+        bars[i] = (struct bar){in->rows[i].name, in->rows[i].share, in->rows[i].fundraised};
+    svg_bars(d->b, "Income by source", "Share of income", bars, in->n, U_PCT, NULL,
              "Light bars: fundraised income. Dark bars: other income.");
     free(bars);
 }
@@ -5824,14 +6315,18 @@ static void render_finance_chart(struct doc *d, const struct report *r)
  * (these are not pupil data, so nothing is suppressed). */
 #define CARD_FEW_SCHOOLS 5
 
-/* The index in kpis[] of a report-card indicator: "impact.report_card."
- * then the area's key, then `stat` (for example "_strong_or_better_pct"). */
-static int card_kpi(int area, const char *stat)
-{
-    char id[96];
-    snprintf(id, sizeof id, "impact.report_card.%s%s", card_area_keys[area], stat);
-    return kpi_lookup(id);
-}
+/* The report-card indicators of each area, in the columns of the shares
+ * table: strong or better, against national, needs attention or worse,
+ * against national. */
+static const enum kpi_id card_kpis[N_CARD_AREAS][4] = {
+    {KPI_CARD_INCLUSION_UP, KPI_CARD_INCLUSION_UP_VS, KPI_CARD_INCLUSION_DOWN, KPI_CARD_INCLUSION_DOWN_VS},
+    {KPI_CARD_CURRICULUM_UP, KPI_CARD_CURRICULUM_UP_VS, KPI_CARD_CURRICULUM_DOWN, KPI_CARD_CURRICULUM_DOWN_VS},
+    {KPI_CARD_ACHIEVEMENT_UP, KPI_CARD_ACHIEVEMENT_UP_VS, KPI_CARD_ACHIEVEMENT_DOWN, KPI_CARD_ACHIEVEMENT_DOWN_VS},
+    {KPI_CARD_ATTENDANCE_UP, KPI_CARD_ATTENDANCE_UP_VS, KPI_CARD_ATTENDANCE_DOWN, KPI_CARD_ATTENDANCE_DOWN_VS},
+    {KPI_CARD_PERSONAL_UP, KPI_CARD_PERSONAL_UP_VS, KPI_CARD_PERSONAL_DOWN, KPI_CARD_PERSONAL_DOWN_VS},
+    {KPI_CARD_LEADERSHIP_UP, KPI_CARD_LEADERSHIP_UP_VS, KPI_CARD_LEADERSHIP_DOWN, KPI_CARD_LEADERSHIP_DOWN_VS},
+    {KPI_CARD_EARLY_YEARS_UP, KPI_CARD_EARLY_YEARS_UP_VS, KPI_CARD_EARLY_YEARS_DOWN, KPI_CARD_EARLY_YEARS_DOWN_VS},
+    {KPI_CARD_POST_16_UP, KPI_CARD_POST_16_UP_VS, KPI_CARD_POST_16_DOWN, KPI_CARD_POST_16_DOWN_VS}};
 
 /* Patterns of the five grades, best first, so that they differ without
  * colour: solid, diagonal stripes, horizontal lines, dots, cross-hatch. */
@@ -5945,10 +6440,7 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
                                                 "Needs attention or worse",
                                                 "National",
                                                 "Against national"};
-    static const char *const stats[] = {"_strong_or_better_pct", "_strong_or_better_pct_vs_national",
-                                        "_needs_attention_or_worse_pct", "_needs_attention_or_worse_pct_vs_national"};
-    const struct snapshot *s = r->latest;
-    if (!s->has_cards)
+    if (!r->has_cards)
         return;
     char date[32];
     struct sb t;
@@ -5959,7 +6451,7 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
         fmt_number(&t, (double)c->schools, 0, false);
     sb_printf(&t, "%s had a report card in the 12 months up to %s, having joined at least a year before it.",
               !c->schools ? "No active school" : c->schools == 1 ? " active school" : " active schools",
-              long_date(s->as_of, date));
+              long_date(r->as_of, date));
     if (c->schools)
         sb_printf(&t, " Each share is of the schools graded in the area, whose number follows it: early years and "
                       "post-16 apply to some schools only. A share of fewer than %d schools is too few to read as a "
@@ -5985,25 +6477,24 @@ static void render_report_cards(struct doc *d, const struct report *r, const str
     for (int a = 0; a < N_CARD_AREAS; a++) {
         cells_add(&cs, card_area_titles[a], false);
         for (int i = 0; i < 4; i += 2) {
-            int k = card_kpi(a, stats[i]), vs = card_kpi(a, stats[i + 1]);
-            struct val nat = national_val(r, k);
+            int k = card_kpis[a][i], vs = card_kpis[a][i + 1];
             fmt_card_share(cells_next(&cs, -1, false), &vals[k]);
-            fmt_val(cells_next(&cs, -1, false), &nat, U_PCT, NULL);
+            fmt_val(cells_next(&cs, -1, false), &r->rows[k].national, U_PCT, NULL);
             fmt_val(cells_next(&cs, -1, false), &vals[vs], U_PP, NULL);
         }
         cells_emit(d, &cs);
     }
     doc_table_end(d);
-    int k = kpi_lookup("impact.report_card.safeguarding_met_pct");
-    struct val nat = national_val(r, k);
+    int k = KPI_CARD_SAFEGUARDING;
+    const struct val *nat = &r->rows[k].national;
     sb_reset(&t);
     sb_add(&t, "Safeguarding met: ");
     fmt_card_share(&t, &vals[k]);
-    if (vals[k].st == V_OK && nat.st == V_OK) {
+    if (vals[k].st == V_OK && nat->st == V_OK) {
         sb_add(&t, ", against ");
-        fmt_val(&t, &nat, U_PCT, NULL);
+        fmt_val(&t, nat, U_PCT, NULL);
         sb_add(&t, " nationally (");
-        fmt_val(&t, &vals[kpi_lookup("impact.report_card.safeguarding_met_pct_vs_national")], U_PP, NULL);
+        fmt_val(&t, &vals[KPI_CARD_SAFEGUARDING_VS], U_PP, NULL);
         sb_addc(&t, ')');
     }
     if (vals[k].st == V_OK && c->safe_given < c->schools) {
@@ -6171,7 +6662,8 @@ struct indicator {
     const struct val *national;  /* NULL when there is no comparator */
     const struct target *target; /* NULL when none */
     const struct eval *eval;
-    bool comparable;             /* the previous value is in the same currency */
+    bool has_change;
+    double change;               /* against the previous value, when has_change */
 };
 
 static void json_indicator(struct sb *b, const struct report *r, const struct indicator *in)
@@ -6203,8 +6695,8 @@ static void json_indicator(struct sb *b, const struct report *r, const struct in
     else
         sb_add(b, "null");
     sb_add(b, ", \"change\": ");
-    if (prev && prev->st == V_OK && v->st == V_OK && in->comparable)
-        json_number(b, v->x - prev->x);
+    if (in->has_change)
+        json_number(b, in->change);
     else
         sb_add(b, "null");
     sb_add(b, ",\n     \"series\": [");
@@ -6242,30 +6734,22 @@ static void json_indicator(struct sb *b, const struct report *r, const struct in
 static void json_indicators(struct sb *b, const struct report *r)
 {
     struct val *series = xcalloc((size_t)r->nperiods, sizeof *series);
-    static const struct eval no_target = {ST_NO_TARGET, false, false, false, 0, 0};
-    const struct snapshot *s = r->latest;
-    char id[MAX_TEXT_BYTES + 32];
-    for (int k = 0; k < N_KPIS + s->nsurveys; k++) {
-        struct indicator in = {NULL, NULL, G_IMPACT, U_PCT, true, series, NULL, NULL, &no_target, true};
-        struct val nat;
+    for (int k = 0; k < N_KPIS + r->nsurveys; k++) {
+        struct indicator in;
         if (k < N_KPIS) {
+            const struct indicator_row *row = &r->rows[k];
             for (int i = 0; i < r->nperiods; i++)
                 series[i] = r->periods[i].vals[k];
-            nat = national_val(r, k);
             in = (struct indicator){kpis[k].id, kpis[k].label, kpis[k].group, kpis[k].unit,
-                                    kpis[k].note != NULL, series, kpis[k].national ? &nat : NULL,
-                                    r->target[k], &r->evals[k],
-                                    r->nperiods < 2 || comparable(r->periods, r->nperiods, r->nperiods - 2, k)};
+                                    kpis[k].note != NULL, series, kpis[k].national ? &row->national : NULL,
+                                    row_target(row), row_eval(row), row->has_change, row->change};
         } else {
-            const struct survey *sv = &s->surveys[k - N_KPIS];
-            snprintf(id, sizeof id, "impact.survey.%s_pct", sv->id);
-            for (int i = 0; i < r->nperiods; i++)
-                series[i] = survey_val(&r->periods[i], sv->id);
-            in.id = id;
-            in.label = sv->question;
+            const struct survey_row *sv = &r->surveys[k - N_KPIS];
+            in = (struct indicator){sv->id, sv->question, G_IMPACT, U_PCT, true, sv->series, NULL, NULL,
+                                    &no_target, sv->has_change, sv->change};
         }
         json_indicator(b, r, &in);
-        sb_add(b, k + 1 < N_KPIS + s->nsurveys ? ",\n" : "\n");
+        sb_add(b, k + 1 < N_KPIS + r->nsurveys ? ",\n" : "\n");
     }
     free(series);
 }
@@ -6275,7 +6759,7 @@ static void json_indicators(struct sb *b, const struct report *r)
  * report cards (else every group would carry a column of nulls). */
 static bool json_per_group(const struct report *r, int k)
 {
-    return (kpis[k].flags & K_SCHOOL) && (!(kpis[k].flags & K_CARD) || r->latest->has_cards);
+    return (kpis[k].flags & K_SCHOOL) && (!(kpis[k].flags & K_CARD) || r->has_cards);
 }
 
 /* The report cards' distribution, on one line: the schools counted, each
@@ -6283,15 +6767,30 @@ static bool json_per_group(const struct report *r, int k)
  * safeguarding. */
 static void json_card_dist(struct sb *b, const struct card_dist *c)
 {
-    sb_printf(b, "{\"schools\": %lld, \"areas\": {", c->schools);
+    /* Written piece by piece, not with sb_printf: a trust breakdown has
+     * one of these per trust. */
+    sb_add(b, "{\"schools\": ");
+    json_number(b, (double)c->schools);
+    sb_add(b, ", \"areas\": {");
     for (int a = 0; a < N_CARD_AREAS; a++) {
-        sb_printf(b, "%s\"%s\": {", a ? ", " : "", card_area_keys[a]);
-        for (int g = 0; g < N_CARD_GRADES; g++)
-            sb_printf(b, "\"%s\": %lld, ", card_grade_names[g], c->grades[a][g]);
-        sb_printf(b, "\"graded\": %lld}", card_graded(c, a));
+        sb_add(b, a ? ", " : "");
+        json_string(b, card_area_keys[a]);
+        sb_add(b, ": {");
+        for (int g = 0; g < N_CARD_GRADES; g++) {
+            json_string(b, card_grade_names[g]);
+            sb_add(b, ": ");
+            json_number(b, (double)c->grades[a][g]);
+            sb_add(b, ", ");
+        }
+        sb_add(b, "\"graded\": ");
+        json_number(b, (double)card_graded(c, a));
+        sb_addc(b, '}');
     }
-    sb_printf(b, "}, \"safeguarding\": {\"met\": %lld, \"not-met\": %lld}}", c->safe_met,
-              c->safe_given - c->safe_met);
+    sb_add(b, "}, \"safeguarding\": {\"met\": ");
+    json_number(b, (double)c->safe_met);
+    sb_add(b, ", \"not-met\": ");
+    json_number(b, (double)(c->safe_given - c->safe_met));
+    sb_add(b, "}}");
 }
 
 static void json_breakdowns(struct sb *b, const struct report *r)
@@ -6330,7 +6829,7 @@ static void json_breakdowns(struct sb *b, const struct report *r)
                     }
                 sb_addc(b, ']');
             }
-            if (r->latest->has_cards) {
+            if (r->has_cards) {
                 sb_add(b, ", \"report_cards\": ");
                 json_card_dist(b, &g->cards);
             }
@@ -6338,7 +6837,7 @@ static void json_breakdowns(struct sb *b, const struct report *r)
         }
         sb_add(b, bd->n ? "\n    ]" : "]");
     }
-    if (r->latest->has_cards) {
+    if (r->has_cards) {
         sb_add(b, ",\n    \"report_cards\": ");
         json_card_dist(b, &latest_period(r)->cards);
     }
@@ -6350,16 +6849,16 @@ static void json_breakdowns(struct sb *b, const struct report *r)
 static void json_data_checks(struct sb *b, const struct report *r)
 {
     if (r->plaus_found)
-        sb_printf(b, ",\n  \"data_checks\": {\"plausibility_warnings\": %ld}", r->plaus_found);
+        sb_printf(b, ",\n  \"data_checks\": {\"plausibility_warnings\": %lld}", r->plaus_found);
 }
 
 static void render_json(struct sb *b, const struct report *r)
 {
     sb_add(b, "{\n  \"format\": \"cpreport-indicators/1\",\n  \"as_of\": ");
-    json_date(b, r->latest->as_of);
+    json_date(b, r->as_of);
     sb_add(b, ",\n  \"label\": ");
-    if (r->latest->label)
-        json_string(b, r->latest->label);
+    if (r->label)
+        json_string(b, r->label);
     else
         sb_add(b, "null");
     sb_add(b, ",\n  \"snapshots\": [");
@@ -6400,12 +6899,11 @@ static void group_body(struct doc *d, const void *ctx)
 {
     const struct group_ctx *c = ctx;
     const struct report *r = c->r;
-    const struct snapshot *s = r->latest;
-    double schools = c->g->vals[kpi_lookup("breadth.schools")].x, pupils = c->g->vals[kpi_lookup("breadth.pupils")].x;
+    double schools = c->g->vals[KPI_BREADTH_SCHOOLS].x, pupils = c->g->vals[KPI_BREADTH_PUPILS].x;
     char date[32];
     struct sb t;
     sb_init(&t);
-    sb_printf(&t, "As of %s: ", long_date(s->as_of, date));
+    sb_printf(&t, "As of %s: ", long_date(r->as_of, date));
     fmt_number(&t, schools, 0, false);
     sb_add(&t, schools == 1 ? " active school and " : " active schools and ");
     fmt_number(&t, pupils, 0, false);
@@ -6422,12 +6920,11 @@ static void group_body(struct doc *d, const void *ctx)
         for (int k = 0; k < N_KPIS; k++) {
             if (kpis[k].group != group || (kpis[k].flags & (K_SCHOOL | K_CARD)) != K_SCHOOL)
                 continue;
-            struct val nat = national_val(r, k);
             cells_add(&cs, kpis[k].label, false);
             fmt_val(cells_next(&cs, -1, false), &c->g->vals[k], kpis[k].unit, currency_of(r));
-            fmt_val(cells_next(&cs, -1, false), &latest_period(r)->vals[k], kpis[k].unit, currency_of(r));
+            fmt_val(cells_next(&cs, -1, false), &r->rows[k].value, kpis[k].unit, currency_of(r));
             if (kpis[k].national)
-                fmt_val(cells_next(&cs, -1, false), &nat, kpis[k].unit, currency_of(r));
+                fmt_val(cells_next(&cs, -1, false), &r->rows[k].national, kpis[k].unit, currency_of(r));
             else
                 cells_add(&cs, "", false);
             cells_emit(d, &cs);
@@ -6439,16 +6936,15 @@ static void group_body(struct doc *d, const void *ctx)
     doc_heading(d, 2, "Schools");
     doc_table_begin(d, NULL, school_headers, "lrlrrr");
     for (int i = 0; i < c->g->n; i++) {
-        const struct school *sc = &s->schools[c->g->idx[i]];
-        if (!school_active(sc))
+        const struct school_row *sc = &r->schools[c->g->idx[i]];
+        if (!sc->active)
             continue;
-        struct val fsm = pct(sc->fsm, sc->pupils);
         cells_add(&cs, sc->name, false);
         sb_printf(cells_next(&cs, -1, false), "%lld", sc->urn);
         cells_add(&cs, phase_names[sc->phase], false);
         fmt_number(cells_next(&cs, -1, false), (double)sc->pupils, 0, false);
-        fmt_val(cells_next(&cs, -1, false), &fsm, U_PCT, NULL);
-        fmt_number(cells_next(&cs, -1, false), sc->nprogs, 0, false);
+        fmt_val(cells_next(&cs, -1, false), &sc->fsm_share, U_PCT, NULL);
+        fmt_number(cells_next(&cs, -1, false), (double)sc->programmes, 0, false);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -6464,14 +6960,13 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
     sb_add(b, ",\n  \"name\": ");
     json_string(b, c->g->name);
     sb_add(b, ",\n  \"as_of\": ");
-    json_date(b, r->latest->as_of);
+    json_date(b, r->as_of);
     json_data_checks(b, r);
     sb_add(b, ",\n  \"indicators\": [");
     bool first = true;
     for (int k = 0; k < N_KPIS; k++) {
         if (!json_per_group(r, k))
             continue;
-        struct val nat = national_val(r, k);
         sb_add(b, first ? "\n    {\"id\": " : ",\n    {\"id\": ");
         first = false;
         json_string(b, kpis[k].id);
@@ -6482,13 +6977,13 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
         if (c->g->vals[k].st == V_SUPPRESSED)
             sb_add(b, ", \"suppressed\": true");
         sb_add(b, ", \"partnership\": ");
-        json_val(b, &latest_period(r)->vals[k]);
+        json_val(b, &r->rows[k].value);
         sb_add(b, ", \"national\": ");
-        json_val(b, &nat);
+        json_val(b, &r->rows[k].national);
         sb_addc(b, '}');
     }
     sb_add(b, "\n  ],\n");
-    if (r->latest->has_cards) {
+    if (r->has_cards) {
         sb_add(b, "  \"report_cards\": ");
         json_card_dist(b, &c->g->cards);
         sb_add(b, ",\n");
@@ -6496,24 +6991,26 @@ static void render_group_json(struct sb *b, const struct group_ctx *c)
     sb_add(b, "  \"schools\": [");
     first = true;
     for (int i = 0; i < c->g->n; i++) {
-        const struct school *sc = &r->latest->schools[c->g->idx[i]];
-        if (!school_active(sc))
+        const struct school_row *sc = &r->schools[c->g->idx[i]];
+        if (!sc->active)
             continue;
         sb_printf(b, "%s\n    {\"urn\": %lld, \"name\": ", first ? "" : ",", sc->urn);
         first = false;
         json_string(b, sc->name);
-        sb_addc(b, '}');
+        sb_printf(b, ", \"phase\": \"%s\", \"pupils\": %lld, \"fsm_pct\": ", phase_names[sc->phase], sc->pupils);
+        json_val(b, &sc->fsm_share);
+        sb_printf(b, ", \"programmes\": %lld}", sc->programmes);
     }
     sb_add(b, "\n  ]\n}\n");
 }
 
 /* A file name from a group's id that any file system takes: lower-case
- * letters, digits and hyphens, at most 60 bytes. */
+ * letters, digits and hyphens, at most MAX_FILE_NAME_BYTES. */
 static char *safe_name(const char *id)
 {
     struct sb b;
     sb_init(&b);
-    for (const char *p = id; *p && b.len < 60; p++) {
+    for (const char *p = id; *p && b.len < MAX_FILE_NAME_BYTES; p++) {
         unsigned char c = (unsigned char)*p;
         if (isalnum(c) && c < 0x80)
             sb_addc(&b, (char)tolower(c));
@@ -6620,11 +7117,11 @@ static void index_body(struct doc *d, const void *ctx)
     sb_init(&t);
     sb_printf(&t, "As of %s: a report for every %s with an active school, comparing it with the whole "
                   "partnership and with national figures.",
-              long_date(x->r->latest->as_of, date), dim_ids[x->dim]);
+              long_date(x->r->as_of, date), dim_ids[x->dim]);
     doc_para(d, t.buf);
     doc_table_begin(d, NULL, headers, align);
     struct cells cs = {.n = 0};
-    static const char *const columns[] = {"breadth.schools", "breadth.pupils", "breadth.fsm_pct"};
+    static const enum kpi_id columns[] = {KPI_BREADTH_SCHOOLS, KPI_BREADTH_PUPILS, KPI_BREADTH_FSM_PCT};
     for (int i = 0; i < bd->n; i++) {
         const struct group_row *g = &bd->rows[i];
         struct sb href[3]; /* the links must last until the row is emitted */
@@ -6634,7 +7131,7 @@ static void index_body(struct doc *d, const void *ctx)
         }
         cells_link(&cs, g->name, href[first_fmt].buf);
         for (int c = 0; c < 3; c++) {
-            int k = kpi_lookup(columns[c]);
+            int k = columns[c];
             fmt_val(cells_next(&cs, -1, false), &g->vals[k], kpis[k].unit, NULL);
         }
         for (int f = 0; f < 3; f++)
@@ -6853,13 +7350,13 @@ static void mail_summary_body(struct doc *d, const void *ctx)
     doc_table_begin(d, NULL, headers, "lrll");
     struct cells cs = {.n = 0};
     for (int k = 0; k < N_KPIS; k++) {
-        const struct target *t = r->target[k];
-        if (!t)
+        const struct indicator_row *row = &r->rows[k];
+        if (!row->judged)
             continue;
         cells_add(&cs, kpis[k].label, false);
-        fmt_val(cells_next(&cs, -1, false), &latest_period(r)->vals[k], kpis[k].unit, currency_of(r));
-        fmt_target(cells_next(&cs, -1, false), t, kpis[k].unit, currency_of(r));
-        fmt_status(cells_next(&cs, r->evals[k].status, false), &r->evals[k], t);
+        fmt_val(cells_next(&cs, -1, false), &row->value, kpis[k].unit, currency_of(r));
+        fmt_target(cells_next(&cs, -1, false), row_target(row), kpis[k].unit, currency_of(r));
+        fmt_status(cells_next(&cs, row_eval(row)->status, false), row_eval(row), row_target(row));
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -7053,19 +7550,17 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
  *  The CI gate: `cpreport check`                                         *
  * ===================================================================== */
 
-enum verdict { VD_PASS, VD_WARN, VD_FAIL, VD_NA };
 static const char *const verdict_words[] = {"PASS", "WARN", "FAIL", "N/A"};
 static const char *const verdict_ids[] = {"pass", "warn", "fail", "not available"};
 
 enum fail_on { FAIL_ON_ERROR, FAIL_ON_WARN, FAIL_ON_NEVER };
 static const char *const fail_on_names[] = {"error", "warn", "never", NULL};
 
-/* One target's verdict and the sentence that explains it. */
+/* One target's judgement (the model's) and the sentence that explains it. */
 struct check_row {
     const struct target *t;
     int verdict;
-    struct eval err, warn;       /* against each bound, when it has one */
-    bool warn_decides;           /* the warning bound explains the verdict */
+    const struct judgement *j;
     struct sb msg;
 };
 
@@ -7092,8 +7587,8 @@ static void check_message(struct sb *m, const struct report *r, const struct che
             sb_add(m, ", and the target is required");
         return;
     }
-    bool use_warn = c->warn_decides;
-    const struct eval *e = use_warn ? &c->warn : &c->err;
+    bool use_warn = c->j->warn_decides;
+    const struct eval *e = use_warn ? &c->j->warn : &c->j->err;
     double bound = use_warn ? t->warn : t->error;
     struct sb shown, limit;
     sb_init(&shown);
@@ -7102,7 +7597,7 @@ static void check_message(struct sb *m, const struct report *r, const struct che
     fmt_bound(&limit, bound, unit, currency_of(r));
     /* "40.0%, off track for at least 40.0%" says nothing: show both with
      * the places that differ. */
-    for (int extra = 1; extra <= 4 && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
+    for (int extra = 1; extra <= MAX_EXTRA_PLACES && v->x != bound && !strcmp(shown.buf + (*shown.buf == '+'), limit.buf); extra++) {
         sb_reset(&shown);
         sb_reset(&limit);
         fmt_figure_places(&shown, v->x, unit, currency_of(r), false, extra);
@@ -7131,26 +7626,9 @@ static void run_check(struct check *ck, const struct report *r)
     ck->n = r->ntargets;
     for (int i = 0; i < r->ntargets; i++) {
         struct check_row *c = &ck->rows[i];
-        const struct target *t = &r->targets[i];
-        const struct val *v = &latest_period(r)->vals[t->kpi];
-        c->t = t;
-        if (t->has_error)
-            c->err = evaluate(t, false, r->periods, r->nperiods);
-        if (t->has_warn)
-            c->warn = evaluate(t, true, r->periods, r->nperiods);
-        /* Off track fails at the error bound; at risk, which only a dated
-         * target can be, warns, as does the warning bound broken. */
-        bool err_off = t->has_error && c->err.status == ST_OFF_TRACK;
-        bool err_at_risk = t->has_error && c->err.status == ST_AT_RISK;
-        bool warn_broken = t->has_warn && (c->warn.status == ST_OFF_TRACK || c->warn.status == ST_AT_RISK);
-        if (v->st != V_OK)
-            c->verdict = t->required ? VD_FAIL : VD_NA;
-        else
-            c->verdict = err_off ? VD_FAIL : err_at_risk || warn_broken ? VD_WARN : VD_PASS;
-        /* The bound that explains it: the error bound, unless only the
-         * warning bound is broken, or all pass and there is a warning bound. */
-        c->warn_decides = t->has_warn && (!t->has_error || (c->verdict == VD_WARN && !err_at_risk) ||
-                                          c->verdict == VD_PASS);
+        c->j = &r->judged[i];
+        c->t = c->j->t;
+        c->verdict = c->j->verdict;
         ck->counts[c->verdict]++;
         sb_init(&c->msg);
         check_message(&c->msg, r, c);
@@ -7287,7 +7765,8 @@ static void render_junit(struct sb *b, const struct check *ck, int fail_on)
         if (failure) {
             sb_add(b, "\" type=\"");
             html_escape(b, c->verdict == VD_WARN ? "warning"
-                                                 : status_names[c->warn_decides ? c->warn.status : c->err.status]);
+                                                 : status_names[c->j->warn_decides ? c->j->warn.status
+                                                                                    : c->j->err.status]);
             sb_add(b, "\">");
             html_escape(b, c->msg.buf);
             sb_add(b, "</failure>\n");
@@ -7306,7 +7785,7 @@ static void check_json_head(struct sb *b, const struct report *r, const struct c
     char ts[32];
     sb_add(b, "{\n  \"format\": \"cpreport-check/1\",\n  \"as_of\": ");
     if (r)
-        json_date(b, r->latest->as_of);
+        json_date(b, r->as_of);
     else
         sb_add(b, "null");
     if (source_date(ts)) {
@@ -7337,9 +7816,9 @@ static void render_check_json(struct sb *b, const struct report *r, const struct
         sb_add(b, ",\n     \"target\": ");
         json_target(b, c->t);
         sb_add(b, ",\n     \"status\": ");
-        json_string(b, c->t->has_error ? status_names[c->err.status] : "no target");
+        json_string(b, c->t->has_error ? status_names[c->j->err.status] : "no target");
         sb_add(b, ", \"warning_status\": ");
-        json_string(b, c->t->has_warn ? status_names[c->warn.status] : "no target");
+        json_string(b, c->t->has_warn ? status_names[c->j->warn.status] : "no target");
         sb_add(b, ", \"verdict\": ");
         json_string(b, c->verdict == VD_NA && v->st == V_SUPPRESSED ? "suppressed" : verdict_ids[c->verdict]);
         sb_add(b, ", \"message\": ");
@@ -8082,7 +8561,7 @@ struct options {
     struct {
         int fmt;
         const char *path;       /* NULL: standard output */
-    } outs[16];                 /* -o, in order */
+    } outs[MAX_OUTPUTS];        /* -o, in order */
     int nouts;
     int stdout_fmt;
     const char *targets_file;
@@ -8359,9 +8838,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         case OPT_CHANGE_YEARS: {
             bool cohort = id == OPT_MIN_COHORT;
             long long n;
-            if (!plain_whole(val, cohort ? 1000 : 50, &n) || n < 1)
+            if (!plain_whole(val, cohort ? MAX_MIN_COHORT : MAX_CHANGE_YEARS, &n) || n < 1)
                 return usage_error("%.*s takes a whole number from 1 to %d, not '%s'", (int)nl, arg,
-                                   cohort ? 1000 : 50, shown(val));
+                                   cohort ? MAX_MIN_COHORT : MAX_CHANGE_YEARS, shown(val));
             *(cohort ? &opt_min_cohort : &opt_change_years) = (int)n;
             break;
         }
@@ -10752,7 +11231,7 @@ static void targets_default(struct report *r)
     r->targets = xcalloc((size_t)n, sizeof *r->targets);
     for (int i = 0; i < n; i++) {
         struct target *t = &r->targets[r->ntargets++];
-        t->kpi = kpi_lookup(default_targets[i].kpi);
+        t->kpi = default_targets[i].kpi;
         t->is_max = !strcmp(default_targets[i].bound, "max");
         t->has_error = true;
         t->error = default_targets[i].value;
@@ -10789,9 +11268,10 @@ static int print_targets(void)
 }
 
 /* Loads every snapshot, keeping each one's values and only the latest
- * whole, so memory is bounded by the largest file. Returns false when any
- * could not be loaded (all are tried, so all problems are named). */
-static bool load_all(struct report *r, const struct options *o)
+ * whole (in *latest, the caller's), so memory is bounded by the largest
+ * file. Returns false when any could not be loaded (all are tried, so all
+ * problems are named). */
+static bool load_all(struct report *r, struct snapshot **latest, const struct options *o)
 {
     bool ok = true;
     r->periods = xcalloc((size_t)o->nfiles, sizeof *r->periods);
@@ -10810,7 +11290,7 @@ static bool load_all(struct report *r, const struct options *o)
         p->file = name;
         p->as_of = s->as_of;
         snprintf(p->currency, sizeof p->currency, "%s", s->currency ? s->currency : "GBP");
-        compute_view(&all, p->vals, &p->cards);
+        compute_view(&all, p->vals, p->national, &p->cards);
         r->plaus_found += plaus_snapshot(s, p->vals);
         digests[r->nperiods - 1] = plaus_digest(s, p->vals);
         p->surveys = xcalloc((size_t)s->nsurveys + 1, sizeof *p->surveys);
@@ -10818,9 +11298,9 @@ static bool load_all(struct report *r, const struct options *o)
             p->surveys[p->nsurveys++] = (struct survey_val){
                 xstrdup(s->surveys[k].id), pct(s->surveys[k].agreed, s->surveys[k].respondents)};
         qsort(p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string);
-        if (!r->latest || s->as_of > r->latest->as_of) {
-            snapshot_free(r->latest);
-            r->latest = s;
+        if (!*latest || s->as_of > (*latest)->as_of) {
+            snapshot_free(*latest);
+            *latest = s;
         } else {
             snapshot_free(s);
         }
@@ -10843,10 +11323,8 @@ static bool load_all(struct report *r, const struct options *o)
 
 static void report_free(struct report *r)
 {
-    for (int d = 0; d < N_DIMS; d++)
-        breakdown_free(&r->dims[d]);
-    snapshot_free(r->latest);
-    snapshot_free(r->targets_owner);
+    model_free(r);
+    arena_free(&r->targets_strings);
     for (int i = 0; i < r->nperiods; i++) {
         for (int k = 0; k < r->periods[i].nsurveys; k++)
             free(r->periods[i].surveys[k].id);
@@ -11006,19 +11484,6 @@ static int validate_outputs(const struct report *r)
     return finish_stdout();
 }
 
-/* What only the reports show: each indicator's target, judged on its error
- * bound or, when it has none, its warning bound; and the breakdowns. */
-static void prepare_report(struct report *r)
-{
-    for (int i = 0; i < r->ntargets; i++) {
-        const struct target *t = &r->targets[i];
-        r->target[t->kpi] = t;
-        r->evals[t->kpi] = evaluate(t, !t->has_error, r->periods, r->nperiods);
-    }
-    for (int d = 0; d < N_DIMS; d++)
-        r->dims[d] = compute_breakdown(r->latest, d);
-}
-
 int main(int argc, char **argv)
 {
     os_init(&argc, &argv);
@@ -11048,13 +11513,20 @@ int main(int argc, char **argv)
         problem_sink = &problems;
     rc = EXIT_BAD_INPUT;
     bool targets_ok = true;
-    if (o.targets_file)
-        targets_ok = load_targets(o.targets_file, &r.targets, &r.ntargets, &r.targets_owner);
-    else
+    if (o.targets_file) {
+        struct snapshot *owner = NULL;
+        targets_ok = load_targets(o.targets_file, &r.targets, &r.ntargets, &owner);
+        snapshot_free_keeping_strings(owner, &r.targets_strings);
+    } else {
         targets_default(&r);
-    if (load_all(&r, &o) && targets_ok) {
-        if (o.mode == MODE_REPORT) /* check judges its targets itself */
-            prepare_report(&r);
+    }
+    struct snapshot *latest = NULL;
+    bool loaded = load_all(&r, &latest, &o);
+    if (loaded && targets_ok && o.mode != MODE_VALIDATE)
+        build_model(&r, latest);  /* takes latest */
+    else
+        snapshot_free(latest);
+    if (loaded && targets_ok) {
         rc = o.mode == MODE_CHECK      ? check_outputs(&o, &r)
              : o.mode == MODE_VALIDATE ? validate_outputs(&r)
                                        : report_outputs(&o, &r);

@@ -1,12 +1,14 @@
 /*
  * gen_testdata.c - deterministic synthetic snapshot generator for cpreport.
  *
- * Usage:  tests/gen_testdata [--schools N] [--seed S] --out DIR
+ * Usage:  tests/gen_testdata [--schools N] [--seed S] [--years N] --out DIR
  * Build:  cc -O2 -std=c11 -Wall -Wextra -Wpedantic -o tests/gen_testdata \
  *             tests/gen_testdata.c -lm
  *
  * Writes DIR/snapshot-2022.json to DIR/snapshot-2025.json (format
- * "cpreport/1", as_of 31 December of each year) describing a synthetic
+ * "cpreport/1", as_of 31 December of each year; --years 5 adds
+ * snapshot-2021.json, for `make bench`'s five snapshots, and --years 1 to 3
+ * writes only the latest ones) describing a synthetic
  * national partnership of schools in England:
  * N member schools (default 600) in the latest snapshot, about 130 trusts
  * and 30 hubs per 600 schools, across the nine regions.  DIR must exist.
@@ -51,7 +53,8 @@
 #define DEFAULT_SEED 20241231u
 #define MAX_SCHOOLS 200000
 #define FIRST_JOIN_YEAR 2011
-#define SNAP_FIRST 2022
+#define SNAP_EARLIEST 2021              /* the first year --years 5 writes */
+#define SNAP_FIRST 2022                 /* the first year written by default */
 #define SNAP_LAST 2025                  /* report cards began in November 2025 */
 #define HORIZON_YEAR SNAP_LAST          /* nothing is simulated beyond this */
 #define MAX_INSP 24
@@ -2008,7 +2011,9 @@ typedef struct {
     double staff_fte, staff_turnover;
 } YearFacts;
 
+/* From SNAP_EARLIEST on, one row a year. */
 static const YearFacts YEAR_FACTS[] = {
+    {2021, 21.6, 15.9, {16, 4, 66}, 62, 2450, 475, 5200000, 0.085, 0.970, 3.1, 39.0, 17.0},
     {2022, 22.5, 16.5, {17, 4, 68}, 70, 2700, 478, 5550000, 0.100, 0.975, 3.3, 42.0, 16.2},
     {2023, 23.6, 17.3, {19, 5, 70}, 78, 2940, 480, 5950000, 0.120, 0.985, 3.5, 45.5, 15.1},
     {2024, 24.0, 18.4, {21, 6, 72}, 84, 3120, 482, 6350000, 0.140, 0.990, 3.7, 48.5, 14.0},
@@ -2237,7 +2242,7 @@ static void write_money_item(FILE *f, const char *key, const char *label, long a
 
 static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
 {
-    const YearFacts *yf = &YEAR_FACTS[y - SNAP_FIRST];
+    const YearFacts *yf = &YEAR_FACTS[y - SNAP_EARLIEST];
     double scale = (double)nschools / DEFAULT_SCHOOLS;
     long asof = days_from_civil(y, 12, 31);
     QarState qs;
@@ -2395,11 +2400,12 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
             "The QA Review left our school in a better place",
             "The programme developed our leaders' capacity to lead improvement",
             "Being part of the partnership helps us close the disadvantage gap"};
-        static const double AGREE[SNAP_LAST - SNAP_FIRST + 1][3] = {{0.970, 0.905, 0.0},
+        static const double AGREE[SNAP_LAST - SNAP_EARLIEST + 1][3] = {{0.965, 0.900, 0.0},
+                                                                   {0.970, 0.905, 0.0},
                                                                    {0.975, 0.915, 0.885},
                                                                    {0.980, 0.920, 0.905},
                                                                    {0.982, 0.925, 0.910}};
-        int nsurv = y == SNAP_FIRST ? 2 : 3;
+        int nsurv = y <= SNAP_FIRST ? 2 : 3;
         long resp[3];
         resp[0] = qs.count * 61 / 100;
         resp[1] = scaled(150.0 + 20.0 * (y - SNAP_FIRST), scale);
@@ -2411,7 +2417,7 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
             fprintf(f, "    {\"id\":\"%s\",\"question\":", SID[i]);
             jstr(f, SQ[i]);
             fprintf(f, ",\"respondents\":%ld,\"agreed\":%ld}%s\n", resp[i],
-                    iround((double)resp[i] * AGREE[y - SNAP_FIRST][i]),
+                    iround((double)resp[i] * AGREE[y - SNAP_EARLIEST][i]),
                     i + 1 < nsurv ? "," : "");
         }
         fputs("  ],\n", f);
@@ -2472,8 +2478,9 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
 
 static void usage(FILE *f)
 {
-    fputs("usage: gen_testdata [--schools N] [--seed S] --out DIR\n"
+    fputs("usage: gen_testdata [--schools N] [--seed S] [--years N] --out DIR\n"
           "  Writes DIR/snapshot-2022.json to DIR/snapshot-2025.json:\n"
+          "  --years 1 to 5 writes that many, the latest last (5 adds 2021);\n"
           "  a synthetic partnership of N schools\n"
           "  (default 600) in the latest snapshot. DIR must exist.\n"
           "  The same arguments always give byte-identical files.\n",
@@ -2500,7 +2507,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 int main(int argc, char **argv)
 {
-    int nschools = DEFAULT_SCHOOLS, i, y;
+    int nschools = DEFAULT_SCHOOLS, first = SNAP_FIRST, i, y;
     uint64_t seed = DEFAULT_SEED, v;
     const char *outdir = NULL;
 
@@ -2520,6 +2527,12 @@ int main(int argc, char **argv)
                 fputs("gen_testdata: --seed must be a non-negative integer\n", stderr);
                 return 2;
             }
+        } else if (strcmp(a, "--years") == 0 && i + 1 < argc) {
+            if (!parse_u64(argv[++i], &v) || v < 1 || v > SNAP_LAST - SNAP_EARLIEST + 1) {
+                fprintf(stderr, "gen_testdata: --years must be 1..%d\n", SNAP_LAST - SNAP_EARLIEST + 1);
+                return 2;
+            }
+            first = SNAP_LAST - (int)v + 1;
         } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
             outdir = argv[++i];
         } else {
@@ -2537,7 +2550,7 @@ int main(int argc, char **argv)
     g_sorted_schools = xmalloc((g_nschools ? g_nschools : 1) * sizeof(*g_sorted_schools));
     g_sorted_trusts = xmalloc((g_ntrusts ? g_ntrusts : 1) * sizeof(*g_sorted_trusts));
 
-    for (y = SNAP_FIRST; y <= SNAP_LAST; y++) {
+    for (y = first; y <= SNAP_LAST; y++) {
         char path[4096], tmp[4112];
         FILE *f;
         int n = snprintf(path, sizeof path, "%s/snapshot-%d.json", outdir, y);

@@ -4367,26 +4367,26 @@ static void plaus_schools(struct diag *d, const struct snapshot *s)
         size_t old = path_push(d, "%sschools[%d]", d->len ? "." : "", i);
         int big = PR_PUPILS_PRIMARY + sc->phase;
         if (sc->pupils > plaus_rules[big].hi)
-            plaus_say(d, big, "pupils", "%ld is unusually many for %s (more than %s); a typing slip?", sc->pupils,
+            plaus_say(d, big, "pupils", "%lld is unusually many for %s (more than %s); a typing slip?", sc->pupils,
                       phase_schools[sc->phase], plaus_num(plaus_rules[big].hi, a));
         if (sc->pupils < plaus_rules[PR_PUPILS_FEW].lo)
-            plaus_say(d, PR_PUPILS_FEW, "pupils", "%ld is unusually few for any school (fewer than %s); a typing slip?",
+            plaus_say(d, PR_PUPILS_FEW, "pupils", "%lld is unusually few for any school (fewer than %s); a typing slip?",
                       sc->pupils, plaus_num(plaus_rules[PR_PUPILS_FEW].lo, a));
         if (sc->pupils > floor_pupils && sc->fsm == sc->pupils && !wholesale[0])
             plaus_say(d, PR_FSM_ALL, "fsm_pupils",
-                      "%ld is every pupil of a school of more than %s; a column pasted twice?",
+                      "%lld is every pupil of a school of more than %s; a column pasted twice?",
                       sc->fsm, plaus_num(floor_pupils, a));
         if (sc->pupils > floor_pupils && sc->has_send && sc->send == sc->pupils && !send_may_be_all(sc) &&
             !wholesale[1])
             plaus_say(d, PR_SEND_ALL, "send_pupils",
-                      "%ld is every pupil of a school of more than %s; a column pasted twice?",
+                      "%lld is every pupil of a school of more than %s; a column pasted twice?",
                       sc->send, plaus_num(floor_pupils, a));
         for (int ks = 0; ks < 2; ks++)
             for (int j = 0; j < (ks ? sc->nks4 : sc->nks2); j++) {
                 const struct result *r = ks ? &sc->ks4[j] : &sc->ks2[j];
                 snprintf(key, sizeof key, "%s[%d].disadvantaged_pupils", ks ? "ks4" : "ks2", j);
                 if (r->pupils > sc->pupils)
-                    plaus_say(d, PR_RESULTS_COHORT, key, "%ld is more than the school's pupils (%ld); a typing slip?",
+                    plaus_say(d, PR_RESULTS_COHORT, key, "%lld is more than the school's pupils (%lld); a typing slip?",
                               r->pupils, sc->pupils);
             }
         path_pop(d, old);
@@ -4458,13 +4458,13 @@ static int plaus_snapshot(struct snapshot *s, const struct val *vals)
 /* What the rules across two snapshots need of the earlier one, kept after
  * it is freed: its schools by URN, and the pupils reached. */
 struct plaus_school {
-    long urn, pupils, fsm;
+    long long urn, pupils, fsm;
     int phase, region, idx;
 };
 
 struct plaus_digest {
     const char *file;
-    long as_of;
+    long long as_of;
     struct val reached;
     struct plaus_school *schools;  /* sorted by URN */
     int n;
@@ -4524,7 +4524,7 @@ static int plaus_changes(const struct plaus_digest *was, const struct plaus_dige
         if (old->pupils > 0 && sc->pupils > 0 &&
             (sc->pupils > factor * old->pupils || old->pupils > factor * sc->pupils))
             plaus_say(&d, PR_CHANGE_PUPILS, "pupils",
-                      "%ld was %ld in %s (as of %s), a change by more than a factor of %s; a typing slip?", sc->pupils,
+                      "%lld was %lld in %s (as of %s), a change by more than a factor of %s; a typing slip?", sc->pupils,
                       old->pupils, then, date, plaus_num(factor, a));
         /* An FSM column pasted over pupils is named by fsm-all already. */
         if (old->pupils > floor_pupils && sc->pupils > floor_pupils && old->fsm >= 0 && sc->fsm >= 0 &&
@@ -4592,10 +4592,10 @@ static void plaus_read_allow(struct loader *L, const cJSON *root)
 
 /* The "Data checks" note of a report that had findings: one sentence, or
  * nothing when there were none. */
-static void plaus_note(struct sb *b, long found)
+static void plaus_note(struct sb *b, long long found)
 {
     if (found)
-        sb_printf(b, "Data checks: these snapshots gave %ld plausibility warning%s (%s valid but look%s like a "
+        sb_printf(b, "Data checks: these snapshots gave %lld plausibility warning%s (%s valid but look%s like a "
                      "slip); 'cpreport validate' with the same snapshots names %s.",
                   found, found == 1 ? "" : "s", found == 1 ? "a figure that is" : "figures that are",
                   found == 1 ? "s" : "", found == 1 ? "it" : "them");
@@ -4762,7 +4762,7 @@ struct report {
     const struct target *target[N_KPIS]; /* each indicator's target, or NULL (reports only) */
     struct eval evals[N_KPIS];
     struct breakdown dims[N_DIMS];
-    long plaus_found;            /* plausibility findings in the inputs (see plaus_note) */
+    long long plaus_found;            /* plausibility findings in the inputs (see plaus_note) */
 };
 
 static const struct period *latest_period(const struct report *r) { return &r->periods[r->nperiods - 1]; }
@@ -6350,7 +6350,7 @@ static void json_breakdowns(struct sb *b, const struct report *r)
 static void json_data_checks(struct sb *b, const struct report *r)
 {
     if (r->plaus_found)
-        sb_printf(b, ",\n  \"data_checks\": {\"plausibility_warnings\": %ld}", r->plaus_found);
+        sb_printf(b, ",\n  \"data_checks\": {\"plausibility_warnings\": %lld}", r->plaus_found);
 }
 
 static void render_json(struct sb *b, const struct report *r)

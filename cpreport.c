@@ -5136,7 +5136,7 @@ struct report {
     bool has_cards;              /* some school gives a report card */
     bool dim_shown[N_DIMS];      /* whether the reports show the breakdown by each */
     struct breakdown dims[N_DIMS];
-    long long plaus_found;            /* plausibility findings in the inputs (see plaus_note) */
+    long long plaus_found;       /* plausibility findings in the inputs (see plaus_note) */
     struct school_row *schools;  /* indexed as the breakdowns' idx */
     int nschools;
     struct arena strings;        /* owns every name above: the latest snapshot's */

@@ -101,11 +101,18 @@ fi
 # UTF-8 only in a UTF-8 locale (a Windows program gets it as UTF-16), and
 # keeps its server's files out of the cases' folders.
 wine_home=$(mktemp -d /tmp/cpr-wine.XXXXXX)
-trap 'wineserver -k >/dev/null 2>&1; rm -rf "$wine_home"' EXIT
+trap 'TMPDIR=$wine_home timeout 30 wineserver -k >/dev/null 2>&1; rm -rf "$wine_home"' EXIT
 wrap_env=("export WINEPREFIX=$wine_home/prefix WINEDEBUG=-all LC_ALL=C.UTF-8 TMPDIR=$wine_home")
 export WINEPREFIX=$wine_home/prefix WINEDEBUG=-all
 win=$d1/${names[2]}
-check "windows-x86_64: Wine starts the binary" sh -c "LC_ALL=C.UTF-8 TMPDIR='$wine_home' wine '$win' --version" || exit 0
+check "windows-x86_64: Wine starts the binary" \
+    timeout 120 sh -c "LC_ALL=C.UTF-8 TMPDIR='$wine_home' wine '$win' --version" || exit 0
+# Then one wine server for the whole run: by default it quits a few seconds
+# after its last program, and a program that starts just then can lose it
+# ("wine client error: recvmsg: Connection reset by peer"). Started once the
+# prefix is made (a persistent server before that hangs its making).
+TMPDIR=$wine_home timeout 30 wineserver -w
+TMPDIR=$wine_home timeout 30 wineserver -p
 expect_eq "windows-x86_64: --version names the platform" \
     "$(LC_ALL=C.UTF-8 TMPDIR=$wine_home wine "$win" --version | cut -d' ' -f3-)" "(windows-x86_64; cJSON 1.7.15)"
 run=("${portable[@]}") extra=" ($((${#cases[@]} - ${#portable[@]})) posix-only cases left out)"

@@ -834,6 +834,7 @@ struct money_line {
 struct snapshot {
     const char *file;            /* as named on the command line */
     const char *label;           /* NULL when not given */
+    const char *organisation;    /* whom the report is about; NULL when not given */
     long as_of;
     const char **target_areas;
     int ntarget_areas;
@@ -2064,7 +2065,7 @@ static void load_target_areas(struct loader *L, const cJSON *arr)
 }
 
 static const char *const snapshot_keys[] = {
-    "format", "as_of",  "label",          "target_areas", "national", "hubs",     "trusts",
+    "format", "as_of",  "label", "organisation", "target_areas", "national", "hubs",     "trusts",
     "programmes", "schools", "lead_reviewers", "feedback", "surveys", "finance", "internal", NULL};
 
 #define SNAPSHOT_FORMAT "cpreport/1"
@@ -2092,6 +2093,7 @@ static void load_tree(struct loader *L, const cJSON *root)
     if (!get_date(L, root, "as_of", REQUIRED, true, &s->as_of))
         s->as_of = LONG_MIN;
     get_string(L, root, "label", OPTIONAL, &s->label);
+    get_string(L, root, "organisation", OPTIONAL, &s->organisation);
     if ((v = get_array(L, root, "target_areas", OPTIONAL)))
         load_target_areas(L, v);
     if ((v = get_object(L, root, "national", OPTIONAL)))
@@ -3685,6 +3687,29 @@ static void html_escape(struct sb *b, const char *s)
     }
 }
 
+/* A CSS string, quotes included, for input text in a style sheet (the
+ * printed page's footer): whatever could end the string, the rule or the
+ * <style> element becomes a hexadecimal escape, control characters become
+ * spaces; other UTF-8 passes as it is. */
+static void css_string(struct sb *b, const char *s)
+{
+    sb_addc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (bidi_control(s)) {
+            sb_add(b, "\\FFFD ");
+            s += 2;
+        } else if (c < 0x20 || c == 0x7F) {
+            sb_addc(b, ' ');
+        } else if (strchr("\"\\'<>&", c)) {
+            sb_printf(b, "\\%X ", c);
+        } else {
+            sb_addc(b, (char)c);
+        }
+    }
+    sb_addc(b, '"');
+}
+
 /* A JSON string, quotes included. */
 static void json_string(struct sb *b, const char *s)
 {
@@ -3818,10 +3843,70 @@ struct cell {
     const char *href;            /* a link (a name we made, never input), or NULL */
 };
 
+/* Words a number is never parted from by a line break ("4.6 pp",
+ * "14 schools", "31 Dec 2024"), and month names never parted from the
+ * year after them. */
+static const char *const unit_words[] = {"pp",      "points", "years",  "year",   "months", "month",
+                                         "schools", "school", "pupils", "pupil",  "trusts", "hubs",
+                                         "graded",  NULL};
+
+/* Whether s starts with word, followed by no letter. */
+static bool starts_word(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+    return !strncmp(s, word, n) && !isalpha((unsigned char)s[n]);
+}
+
+/* Whether the space at s[i] should not break a line: between a figure and
+ * its unit or month, or between a month and its year. */
+static bool binding_space(const char *s, size_t i)
+{
+    if (i == 0 || !s[i + 1])
+        return false;
+    unsigned char before = (unsigned char)s[i - 1];
+    if (isdigit(before) || before == '%') {
+        for (int w = 0; unit_words[w]; w++)
+            if (starts_word(s + i + 1, unit_words[w]))
+                return true;
+        for (int m = 0; m < 12; m++)
+            if (!strncmp(s + i + 1, month_names[m], 3))
+                return true;
+        /* another currency's code: "1,234 EUR" */
+        return isupper((unsigned char)s[i + 1]) && isupper((unsigned char)s[i + 2]) &&
+               isupper((unsigned char)s[i + 3]) && !isalpha((unsigned char)s[i + 4]);
+    }
+    if (!isdigit((unsigned char)s[i + 1]))
+        return false;
+    size_t start = i;
+    while (start > 0 && isalpha((unsigned char)s[start - 1]))
+        start--;
+    for (int m = 0; m < 12 && i - start >= 3; m++)
+        if (!strncmp(s + start, month_names[m], i - start))
+            return true;
+    return false;
+}
+
+/* HTML text where a figure, its sign and its unit never wrap apart: the
+ * binding spaces become no-break spaces. */
+static void html_text(struct sb *b, const char *text)
+{
+    char *t = xstrdup(text), *seg = t;
+    for (size_t i = 0; text[i]; i++) {
+        if (text[i] != ' ' || !binding_space(text, i))
+            continue;
+        t[i] = 0;
+        html_escape(b, seg);
+        sb_add(b, "&#160;");
+        seg = t + i + 1;
+    }
+    html_escape(b, seg);
+    free(t);
+}
+
 static void doc_text(struct doc *d, const char *text)
 {
     if (d->fmt == F_HTML)
-        html_escape(d->b, text);
+        html_text(d->b, text);
     else
         md_escape(d->b, text);
 }
@@ -3868,8 +3953,9 @@ static void doc_table_begin(struct doc *d, const char *caption, const char *cons
     d->align = align;
     d->ncols = (int)strlen(align);
     if (d->fmt == F_HTML) {
+        /* On a page, a table wider than the screen scrolls in its own box. */
         sb_add(d->b, d->inline_styles ? "<table style=\"border-collapse:collapse;margin:8px 0 16px\">\n"
-                                      : "<table>\n");
+                                      : "<div class=\"tw\" tabindex=\"0\">\n<table>\n");
         if (caption) {
             sb_add(d->b, "<caption>");
             doc_text(d, caption);
@@ -3963,7 +4049,10 @@ static void doc_row(struct doc *d, const struct cell *cells)
 
 static void doc_table_end(struct doc *d)
 {
-    sb_add(d->b, d->fmt == F_HTML ? "</tbody>\n</table>\n" : "\n");
+    if (d->fmt == F_HTML)
+        sb_add(d->b, d->inline_styles ? "</tbody>\n</table>\n" : "</tbody>\n</table>\n</div>\n");
+    else
+        sb_addc(d->b, '\n');
 }
 
 /* Cells own their text through this pool, freed after each row. */
@@ -4297,7 +4386,8 @@ static void add_period(struct sb *b, const struct report *r)
 
 static void report_title(struct sb *b, const struct report *r)
 {
-    sb_add(b, "Partnership report: ");
+    sb_add(b, r->latest->organisation ? r->latest->organisation : "Partnership");
+    sb_add(b, " report: ");
     add_period(b, r);
 }
 
@@ -5046,41 +5136,69 @@ static void report_body(struct doc *d, const void *ctx)
     render_body(d, ctx);
 }
 
-/* Inline, so the file stands alone; print rules keep tables whole on A4. */
+/* Inline, so the file stands alone. On a phone, tables and charts wider
+ * than the screen scroll in their own box (charts at their drawn size, so
+ * that their text stays legible); on A4, rows and charts are never split,
+ * long tables are, and every page gets its number (the running footer's
+ * text, from the report, is a second style sheet: see print_footer). */
 static const char html_style[] =
     "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;"
-    "max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff;line-height:1.45}\n"
+    "max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff;line-height:1.45;"
+    "overflow-wrap:break-word}\n"
     ".cover{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1.5rem}"
     ".cover dt{font-weight:bold}.cover dd{margin:0}\n"
     "h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1d4f91;padding-bottom:.2rem;"
     "margin-top:2rem}h3{font-size:1.05rem}\n"
-    "table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.92rem}\n"
+    ".tw{overflow-x:auto;margin:.5rem 0 1rem}\n"
+    "table{border-collapse:collapse;width:100%;font-size:.92rem}\n"
     "th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}\n"
-    "thead th{border-bottom:2px solid #555}.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-    ".chip{display:inline-block;padding:0 .45rem;border-radius:.7rem;border:1px solid #777;"
+    "thead th{border-bottom:2px solid #555}.num{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}\n"
+    ".chip{display:inline-block;padding:0 .45rem;border-radius:.7rem;border:1px solid #777}\n"
     ".met{background:#d8f0dc;border-color:#1e6b30}.on-track{background:#e0ecf8;border-color:#1d4f91}\n"
     ".at-risk{background:#fff1c7;border-color:#8a6100}.off-track{background:#fbdcdc;border-color:#9b1c1c;"
     "font-weight:bold}\n"
     ".met::before{content:\"\\2714  \"}.on-track::before{content:\"\\2197  \"}"
     ".at-risk::before{content:\"\\26A0  \"}.off-track::before{content:\"\\2716  \"}\n"
-    "figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto}"
+    "figure.chart{margin:1rem 0;overflow-x:auto}figure.chart svg{max-width:100%;height:auto}"
     "figcaption{font-size:.85rem;color:#444}\n"
     "svg text{fill:currentColor;font-size:12px}svg .ct{font-weight:bold;font-size:14px}\n"
     ".bar0{fill:#1d4f91}.bar1{fill:#c9d6ea;stroke:#1d4f91;stroke-width:1}"
     ".axis{stroke:#555;stroke-width:1}.series{fill:none;stroke:#1d4f91;stroke-width:2.5}"
     ".point{fill:#1d4f91}.target{stroke:#9b1c1c;stroke-width:1.5;stroke-dasharray:6 4}"
     ".projection{stroke:#1d4f91;stroke-width:2;stroke-dasharray:3 3}\n"
+    "@media (max-width:40rem){body{margin:1rem auto;padding:0 .75rem}h1{font-size:1.35rem}"
+    "figure.chart svg{max-width:none;width:auto}.cover{grid-template-columns:1fr;gap:0}"
+    ".cover dd{margin-bottom:.3rem}table{font-size:.85rem}th,td{padding:.25rem .35rem}"
+    "tbody th{min-width:8.5rem}}\n"
     "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}th,td{border-color:#555}"
     ".chip{color:#111}.chip.none,.chip.na{color:#eee}figcaption{color:#bbb}.bar0,.point{fill:#8fb3e8}.series,.projection{stroke:#8fb3e8}"
     ".bar1{fill:#33445e;stroke:#8fb3e8}.axis{stroke:#aaa}.target{stroke:#f08080}}\n"
-    "@media print{@page{size:A4;margin:15mm}body{max-width:none;margin:0;font-size:10pt}"
-    "table,figure{break-inside:avoid}thead{display:table-header-group}h2,h3{break-after:avoid}}\n";
+    "@media print{@page{size:A4;margin:12mm 12mm 16mm;"
+    "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);font:8pt sans-serif;color:#444}}"
+    "body{max-width:none;margin:0;padding:0;font-size:9.5pt;line-height:1.3}"
+    "h1{font-size:15pt;margin-top:0}h2{font-size:12pt;margin:1rem 0 .4rem;break-after:avoid}"
+    "h3{font-size:10pt;margin:.8rem 0 .3rem;break-after:avoid}"
+    ".tw{overflow:visible;margin:.3rem 0 .6rem}table{font-size:8.5pt}th,td{padding:.1rem .3rem}"
+    "thead{display:table-header-group}tr,figure{break-inside:avoid}"
+    "figure.chart{margin:.4rem 0;overflow:visible}figure.chart svg{width:auto;max-width:100%;max-height:95mm}"
+    "figcaption{font-size:7.5pt}p{margin:.3rem 0;orphans:3;widows:3}}\n";
+
+/* The running footer of a printed page: the organisation (when the
+ * snapshot names it), the period and the date the figures are as of. */
+static void print_footer(struct sb *b, const struct report *r)
+{
+    char d[32];
+    if (r->latest->organisation)
+        sb_printf(b, "%s \xC2\xB7 ", r->latest->organisation);
+    add_period(b, r);
+    sb_printf(b, " \xC2\xB7 figures as of %s", short_date(r->latest->as_of, d));
+}
 
 /* A page in Markdown or HTML: the title as its first heading, then what
  * body() lays out. */
 static void render_page(struct sb *b, int fmt, const char *title, void (*body)(struct doc *, const void *),
-                        const void *ctx)
+                        const void *ctx, const char *footer)
 {
     struct doc d = {fmt, b, 0, NULL, false};
     chart_count = 0;
@@ -5090,7 +5208,13 @@ static void render_page(struct sb *b, int fmt, const char *title, void (*body)(s
         html_escape(b, title);
         sb_add(b, "</title>\n<style>\n");
         sb_add(b, html_style);
-        sb_add(b, "</style>\n</head>\n<body>\n<main>\n");
+        sb_add(b, "</style>\n");
+        if (footer) {
+            sb_add(b, "<style media=\"print\">@page{@bottom-left{content:");
+            css_string(b, footer);
+            sb_add(b, ";font:8pt sans-serif;color:#444}}</style>\n");
+        }
+        sb_add(b, "</head>\n<body>\n<main>\n");
     }
     doc_heading(&d, 1, title);
     body(&d, ctx);
@@ -5100,11 +5224,14 @@ static void render_page(struct sb *b, int fmt, const char *title, void (*body)(s
 
 static void render_report(struct sb *b, int fmt, const struct report *r)
 {
-    struct sb title;
+    struct sb title, footer;
     sb_init(&title);
+    sb_init(&footer);
     report_title(&title, r);
-    render_page(b, fmt, title.buf, report_body, r);
+    print_footer(&footer, r);
+    render_page(b, fmt, title.buf, report_body, r, footer.buf);
     sb_free(&title);
+    sb_free(&footer);
 }
 
 /* ===================================================================== *
@@ -5655,21 +5782,24 @@ static void render_group_file(struct sb *b, const struct output *o)
 {
     const struct group_files *gf = o->ctx;
     const struct report *r = gf->r;
-    struct sb title;
+    struct sb title, footer;
     sb_init(&title);
+    sb_init(&footer);
+    print_footer(&footer, r);
     if (o->item >= 0) {
         struct group_ctx c = {r, gf->dim, &r->dims[gf->dim].rows[o->item]};
         group_title(&title, r, gf->dim, c.g->name);
         if (o->fmt == F_JSON)
             render_group_json(b, &c);
         else
-            render_page(b, o->fmt, title.buf, group_body, &c);
+            render_page(b, o->fmt, title.buf, group_body, &c, footer.buf);
     } else {
         struct index_ctx x = {r, gf->dim, gf->names, {gf->formats[0], gf->formats[1], gf->formats[2]}, o->fmt};
         sb_printf(&title, "Reports by %s", dim_ids[gf->dim]);
-        render_page(b, o->fmt, title.buf, index_body, &x);
+        render_page(b, o->fmt, title.buf, index_body, &x, footer.buf);
     }
     sb_free(&title);
+    sb_free(&footer);
 }
 
 static void group_files_free(struct group_files *gf)
@@ -5864,7 +5994,7 @@ static void mail_summary(struct sb *b, int fmt, const struct report *r)
         mail_summary_body(&d, r);
         sb_add(b, "</body>\n</html>\n");
     } else {
-        render_page(b, F_MD, title.buf, mail_summary_body, r);
+        render_page(b, F_MD, title.buf, mail_summary_body, r, NULL);
     }
     sb_free(&title);
 }

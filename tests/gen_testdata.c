@@ -2253,6 +2253,7 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
 
     fprintf(f, "{\n  \"format\":\"cpreport/1\",\n  \"as_of\":\"%04d-12-31\",\n", y);
     fprintf(f, "  \"label\":\"%s %d\",\n", MONTHS[11], y);
+    fputs("  \"organisation\":\"Example Schools Partnership\",\n", f);
     fputs("  \"target_areas\":[", f);
     for (i = 0; i < N_TARGET_AREAS; i++) {
         if (i)

@@ -31,6 +31,7 @@ package_for() {
         chromium) echo chromium ;;
         node) echo nodejs ;;
         npm) echo npm ;;
+        pdftotext | pdftoppm) echo poppler-utils ;;
         *) echo "$1" ;;
     esac
 }

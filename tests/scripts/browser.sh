@@ -23,8 +23,8 @@
 # PDF in tests/.work/run-PID/browser/, then update these. Issue 12 added the
 # 2025 snapshot (a fourth column in the "over time" tables) and the part
 # "Inspections: report cards" with its chart: 17 pages since.
-PAGES_TESTDATA=16-18    # testdata/*.json (four snapshots)
-PAGES_FULL=10-12        # tests/fixtures/kpi/full-2024.json (one snapshot)
+PAGES_TESTDATA=5-7     # testdata/*.json (four snapshots)
+PAGES_FULL=2-4         # tests/fixtures/kpi/full-2024.json (one snapshot)
 
 # Screenshots and PDFs stay in this run's work folder (tests/.work/run-PID/).
 SHOTS=${CPREPORT_WORK:-$TMP}/browser

@@ -4623,8 +4623,10 @@ static void render_summary(struct doc *d, const struct report *r)
 
 /* ---- Charts: inline SVG, drawn here, HTML only ---- */
 
-/* A bar: its label, value and style (0: partnership, dark; 1: comparator,
- * light and outlined, so the two differ in greyscale too). */
+/* A bar: its label, value and style (0: partnership, solid; 1: comparator,
+ * pale and outlined, so the two differ in greyscale too; the dark style
+ * sheet swaps the shades, so captions never name them: the key drawn in
+ * the chart, with the bars' own styles, says which is which). */
 struct bar {
     const char *label;
     struct val v;
@@ -4685,12 +4687,25 @@ static void svg_text(struct sb *b, double x, double y, const char *anchor, const
     svg_text_max(b, x, y, anchor, cls, text, 0);
 }
 
-/* Horizontal bars with a labelled value axis. The text alternative lists
- * every figure. */
-static void svg_bars(struct sb *b, const char *title, const char *axis, const struct bar *bars, int n, int unit,
-                     const char *currency, const char *legend)
+/* The key of a two-series bar chart, under its title: a swatch in each
+ * series' style and its name. */
+static void svg_key(struct sb *b, const char *const keys[2])
 {
-    enum { W = 660, LEFT = 270, RIGHT = 70, ROW = 22, TOP = 30 };
+    for (int i = 0; i < 2; i++) {
+        double x = 270 + 170 * i;
+        sb_printf(b, "<rect class=\"bar%d\" x=\"%.1f\" y=\"26\" width=\"14\" height=\"12\"/>\n", i, x);
+        svg_text(b, x + 19, 37, "start", "cl", keys[i]);
+    }
+}
+
+/* Horizontal bars with a labelled value axis, one unit on it; with keys,
+ * the names of series 0 and 1 in a key under the title. The text
+ * alternative lists every figure. */
+static void svg_bars(struct sb *b, const char *title, const char *axis, const struct bar *bars, int n, int unit,
+                     const char *currency, const char *const keys[2])
+{
+    enum { W = 660, LEFT = 270, RIGHT = 70, ROW = 22 };
+    const int TOP = keys ? 46 : 30;
     double lo = 0, hi = 0;
     for (int i = 0; i < n; i++)
         if (bars[i].v.st == V_OK) {
@@ -4709,6 +4724,8 @@ static void svg_bars(struct sb *b, const char *title, const char *axis, const st
     }
     sb_addc(&desc, '.');
     svg_open(b, W, h, title, desc.buf);
+    if (keys)
+        svg_key(b, keys);
     double span = W - LEFT - RIGHT, zero = LEFT + (0 - lo) / (hi - lo) * span;
     for (int i = 0; i < n; i++) {
         double y = TOP + ROW * i;
@@ -4740,7 +4757,7 @@ static void svg_bars(struct sb *b, const char *title, const char *axis, const st
         svg_text(b, LEFT + (ticks[k] - lo) / (hi - lo) * span, ay + 14, "middle", "cl", t.buf);
     }
     svg_text(b, LEFT + span / 2, ay + 34, "middle", "ca", axis);
-    svg_close(b, legend);
+    svg_close(b, NULL);
     sb_free(&desc);
     sb_free(&t);
 }
@@ -4802,9 +4819,14 @@ static void svg_pupils(struct sb *b, const struct report *r)
         fmt_number(&s, bound, 0, false);
         svg_text(b, W - R, PY(bound) - 5, "end", "cl", s.buf);
     }
-    if (proj)
+    if (proj) {
         sb_printf(b, "<line class=\"projection\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
                   PX(latest_period(r)->as_of), PY(latest_period(r)->vals[k].x), PX(t->by), PY(e->proj_at_by));
+        sb_reset(&s);
+        sb_add(&s, "Trend ");
+        fmt_number(&s, e->proj_at_by, 0, false);
+        svg_text(b, PX(t->by), PY(e->proj_at_by) + 18, "end", "cl", s.buf);
+    }
     sb_add(b, "<polyline class=\"series\" points=\"");
     for (int i = 0; i < r->nperiods; i++)
         sb_printf(b, "%s%.1f,%.1f", i ? " " : "", PX(r->periods[i].as_of), PY(r->periods[i].vals[k].x));
@@ -4837,8 +4859,9 @@ static void render_breadth_charts(struct doc *d, const struct report *r)
                             {"Free school meals: national", s->has_nat_fsm ? value(s->nat_fsm) : na(), 1},
                             {"SEND: partnership", *kpi_now(r, "breadth.send_pct"), 0},
                             {"SEND: national", s->has_nat_send ? value(s->nat_send) : na(), 1}};
+    static const char *const keys[2] = {"Partnership", "National (England)"};
     svg_bars(d->b, "Free school meals and SEND shares against national", "Share of pupils", shares, 4, U_PCT, NULL,
-             "Dark bars: the partnership. Light bars: England.");
+             keys);
     int pupils = kpi_lookup("breadth.pupils"), schools = kpi_lookup("breadth.schools");
     for (int dim = D_REGION; dim <= D_HUB; dim++) {
         const struct breakdown *bd = &r->dims[dim];
@@ -4863,14 +4886,17 @@ static void render_breadth_charts(struct doc *d, const struct report *r)
     }
 }
 
-/* Changes over the window for disadvantaged pupils, against national. */
+/* Changes over the window for disadvantaged pupils, against national:
+ * KS4 in percentage points and KS2 in scaled-score points, each on a
+ * chart of its own, so that an axis has one unit. */
 static void render_impact_chart(struct doc *d, const struct report *r)
 {
     static const char *const ids[][3] = {
-        {"impact.ks4_disadv_em4_change", "impact.ks4_disadv_em4_change_national", "KS4 grade 4+ (points)"},
+        {"impact.ks4_disadv_em4_change", "impact.ks4_disadv_em4_change_national", "KS4 grade 4+"},
         {"impact.ks2_disadv_reading_change", "impact.ks2_disadv_reading_change_national", "KS2 reading"},
         {"impact.ks2_disadv_maths_change", "impact.ks2_disadv_maths_change_national", "KS2 maths"},
         {"impact.ks2_disadv_gps_change", "impact.ks2_disadv_gps_change_national", "KS2 GPS"}};
+    static const char *const keys[2] = {"Partnership (4+ years)", "National (England)"};
     struct bar bars[8];
     struct sb labels[8];
     for (int i = 0; i < 8; i++) {
@@ -4878,11 +4904,12 @@ static void render_impact_chart(struct doc *d, const struct report *r)
         sb_printf(&labels[i], "%s: %s", ids[i / 2][2], i % 2 ? "national" : "partnership");
         bars[i] = (struct bar){labels[i].buf, *kpi_now(r, ids[i / 2][i % 2]), i % 2};
     }
-    char title[96];
-    snprintf(title, sizeof title, "Change for disadvantaged pupils over %d year%s, against national change",
-             opt_change_years, opt_change_years == 1 ? "" : "s");
-    svg_bars(d->b, title, "Change (percentage points for KS4, scaled-score points for KS2)", bars, 8, U_POINTS, NULL,
-             "Dark bars: partnership schools of four or more years. Light bars: England.");
+    char title[128], years[16];
+    snprintf(years, sizeof years, "%d year%s", opt_change_years, opt_change_years == 1 ? "" : "s");
+    snprintf(title, sizeof title, "KS4: change for disadvantaged pupils over %s, against national", years);
+    svg_bars(d->b, title, "Change in percentage points", bars, 2, U_PP, NULL, keys);
+    snprintf(title, sizeof title, "KS2: change for disadvantaged pupils over %s, against national", years);
+    svg_bars(d->b, title, "Change in scaled-score points", bars + 2, 6, U_POINTS, NULL, keys);
     for (int i = 0; i < 8; i++)
         sb_free(&labels[i]);
 }
@@ -4897,8 +4924,8 @@ static void render_finance_chart(struct doc *d, const struct report *r)
     struct bar *bars = xcalloc((size_t)s->nincome, sizeof *bars);
     for (int i = 0; i < s->nincome; i++)
         bars[i] = (struct bar){s->income[i].name, share_of(s->income[i].amount, total), s->income[i].fundraised};
-    svg_bars(d->b, "Income by source", "Share of income", bars, s->nincome, U_PCT, NULL,
-             "Light bars: fundraised income. Dark bars: other income.");
+    static const char *const keys[2] = {"Other income", "Fundraised income"};
+    svg_bars(d->b, "Income by source", "Share of income", bars, s->nincome, U_PCT, NULL, keys);
     free(bars);
 }
 

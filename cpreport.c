@@ -3544,6 +3544,27 @@ static void fmt_figure(struct sb *b, double x, int unit, const char *currency, b
     fmt_figure_places(b, x, unit, currency, change, 0);
 }
 
+/* x as a reader sees it: rounded as fmt_figure rounds it in `unit`. */
+static double as_shown(double x, int unit)
+{
+    char digits[400];
+    int decimals = unit_formats[unit].decimals;
+    if (unit == U_MONEY) {
+        round_digits(x, 2, digits);
+        decimals = strlen(digits) > 4 ? 0 : 2;
+    }
+    round_digits(x, decimals, digits);
+    double v = strtod(digits, NULL) / pow(10, decimals);
+    return x < 0 ? -v : v;
+}
+
+/* The change from prev to now as the two figures are shown, so that a
+ * table's change column is the difference of its own columns. */
+static double shown_change(double now, double prev, int unit)
+{
+    return as_shown(now, unit) - as_shown(prev, unit);
+}
+
 static void fmt_val(struct sb *b, const struct val *v, int unit, const char *currency)
 {
     if (v->st == V_OK)
@@ -4124,7 +4145,7 @@ static void render_headline(struct doc *d, const struct report *r, int group)
         if (prev) {
             fmt_val(p, prev, kpis[k].unit, r->periods[r->nperiods - 2].currency);
             if (v->st == V_OK && prev->st == V_OK && comparable(r->periods, r->nperiods, r->nperiods - 2, k))
-                fmt_figure(ch, v->x - prev->x, kpis[k].unit, cur, true);
+                fmt_figure(ch, shown_change(v->x, prev->x, kpis[k].unit), kpis[k].unit, cur, true);
         }
         struct sb *tt = cells_next(&cs, -1, false);
         if (t)
@@ -4341,7 +4362,7 @@ static void render_impact_notes(struct doc *d, const struct report *r)
             struct val p = survey_val(&r->periods[r->nperiods - 2], sv->id);
             fmt_val(prev, &p, U_PCT, NULL);
             if (p.st == V_OK && share.st == V_OK)
-                fmt_figure(change, share.x - p.x, U_PCT, NULL, true);
+                fmt_figure(change, shown_change(share.x, p.x, U_PCT), U_PCT, NULL, true);
         }
         cells_emit(d, &cs);
     }

@@ -4870,11 +4870,12 @@ static void svg_pupils(struct sb *b, const struct report *r)
     sb_free(&s);
 }
 
-/* The breadth charts: pupils, shares against national, and pupils by
- * region and by hub. */
-static void render_breadth_charts(struct doc *d, const struct report *r)
+/* The overview's charts: pupils against the target with the trend, and
+ * the shares against national, side by side where there is room. */
+static void render_key_charts(struct doc *d, const struct report *r)
 {
     const struct snapshot *s = r->latest;
+    sb_add(d->b, "<div class=\"keycharts\">\n");
     svg_pupils(d->b, r);
     struct bar shares[4] = {{"Free school meals: partnership", *kpi_now(r, "breadth.fsm_pct"), 0},
                             {"Free school meals: national", s->has_nat_fsm ? value(s->nat_fsm) : na(), 1},
@@ -4883,6 +4884,13 @@ static void render_breadth_charts(struct doc *d, const struct report *r)
     static const char *const keys[2] = {"Partnership", "National (England)"};
     svg_bars(d->b, "Free school meals and SEND shares against national", "Share of pupils", shares, 4, U_PCT, NULL,
              keys);
+    sb_add(d->b, "</div>\n");
+}
+
+/* The breadth charts: pupils by region and by hub (the overview has the
+ * others). */
+static void render_breadth_charts(struct doc *d, const struct report *r)
+{
     int pupils = kpi_lookup("breadth.pupils"), schools = kpi_lookup("breadth.schools");
     for (int dim = D_REGION; dim <= D_HUB; dim++) {
         const struct breakdown *bd = &r->dims[dim];
@@ -4927,9 +4935,9 @@ static void render_impact_chart(struct doc *d, const struct report *r)
     }
     char title[128], years[16];
     snprintf(years, sizeof years, "%d year%s", opt_change_years, opt_change_years == 1 ? "" : "s");
-    snprintf(title, sizeof title, "KS4: change for disadvantaged pupils over %s, against national", years);
+    snprintf(title, sizeof title, "Change for disadvantaged pupils over %s, KS4 against national", years);
     svg_bars(d->b, title, "Change in percentage points", bars, 2, U_PP, NULL, keys);
-    snprintf(title, sizeof title, "KS2: change for disadvantaged pupils over %s, against national", years);
+    snprintf(title, sizeof title, "Change for disadvantaged pupils over %s, KS2 against national", years);
     svg_bars(d->b, title, "Change in scaled-score points", bars + 2, 6, U_POINTS, NULL, keys);
     for (int i = 0; i < 8; i++)
         sb_free(&labels[i]);
@@ -5176,11 +5184,135 @@ static void render_body(struct doc *d, const struct report *r)
     }
 }
 
+/* ---- The overview: the first page ---- */
+
+/* At most this many figures in "what moved most". */
+#define MOVES_SHOWN 5
+/* A share of fewer than this many (schools, pupils) is left out of "what
+ * moved most": a few of them move it by many points. */
+#define MOVE_MIN_DEN 20
+
+/* The indicators that moved most between the previous snapshot and the
+ * latest, by their change as shown relative to the previous figure as
+ * shown, biggest first, into out[]; how many (at most MOVES_SHOWN).
+ * Differences (pp, points) are left out: relative to a figure near zero,
+ * they would always lead. */
+static int top_moves(const struct report *r, int out[MOVES_SHOWN])
+{
+    double score[MOVES_SHOWN];
+    int n = 0;
+    for (int k = 0; k < N_KPIS && r->nperiods > 1; k++) {
+        const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
+        int unit = kpis[k].unit;
+        if ((kpis[k].flags & K_CARD) || unit == U_PP || unit == U_POINTS || v->st != V_OK || prev->st != V_OK ||
+            !comparable(r->periods, r->nperiods, r->nperiods - 2, k) || (v->den > 0 && v->den < MOVE_MIN_DEN) ||
+            (prev->den > 0 && prev->den < MOVE_MIN_DEN))
+            continue;
+        double was = as_shown(prev->x, unit), change = shown_change(v->x, prev->x, unit);
+        if (was == 0 || change == 0)
+            continue;
+        double sc = fabs(change / was);
+        int at = n < MOVES_SHOWN ? n++ : MOVES_SHOWN;
+        while (at > 0 && score[at - 1] < sc) {
+            if (at < MOVES_SHOWN) {
+                score[at] = score[at - 1];
+                out[at] = out[at - 1];
+            }
+            at--;
+        }
+        if (at < MOVES_SHOWN) {
+            score[at] = sc;
+            out[at] = k;
+        }
+    }
+    return n;
+}
+
+/* Every target: the indicator, its latest value, the target, the status
+ * (word, and on a page shape and colour) and the trend's value at the
+ * target's date. */
+static void render_scorecard(struct doc *d, const struct report *r)
+{
+    static const char *const headers[] = {"Indicator", "Latest", "Target", "Status", "Trend at target date"};
+    const char *cur = currency_of(r);
+    struct cells cs = {.n = 0};
+    bool any = false;
+    for (int k = 0; k < N_KPIS; k++) {
+        const struct target *t = r->target[k];
+        const struct eval *e = &r->evals[k];
+        if (!t)
+            continue;
+        if (!any) {
+            doc_heading(d, 3, "Targets");
+            doc_table_begin(d, NULL, headers, "lrllr");
+            any = true;
+        }
+        cells_add(&cs, kpis[k].label, false);
+        fmt_val(cells_next(&cs, -1, false), &latest_period(r)->vals[k], kpis[k].unit, cur);
+        fmt_target(cells_next(&cs, -1, false), t, kpis[k].unit, cur);
+        sb_add(cells_next(&cs, e->status, false), status_names[e->status]);
+        struct sb *p = cells_next(&cs, -1, false);
+        if (e->has_proj && t->has_by)
+            fmt_figure(p, e->proj_at_by, kpis[k].unit, cur, false);
+        cells_emit(d, &cs);
+    }
+    if (any)
+        doc_table_end(d);
+}
+
+/* The figures that moved most since the previous snapshot, with both
+ * figures and the change between them as shown. */
+static void render_moves(struct doc *d, const struct report *r)
+{
+    int moved[MOVES_SHOWN], n = top_moves(r, moved);
+    char was[32], now[32];
+    doc_heading(d, 3, "What moved most");
+    if (r->nperiods < 2) {
+        doc_para(d, "One snapshot: nothing to compare with yet.");
+        return;
+    }
+    if (!n) {
+        doc_para(d, "No figure changed since the previous snapshot.");
+        return;
+    }
+    const char *headers[] = {"Indicator", short_date(r->periods[r->nperiods - 2].as_of, was),
+                             short_date(latest_period(r)->as_of, now), "Change"};
+    const char *cur = currency_of(r);
+    struct cells cs = {.n = 0};
+    doc_table_begin(d, NULL, headers, "lrrr");
+    for (int i = 0; i < n; i++) {
+        int k = moved[i], unit = kpis[k].unit;
+        const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
+        cells_add(&cs, kpis[k].label, false);
+        fmt_val(cells_next(&cs, -1, false), prev, unit, cur);
+        fmt_val(cells_next(&cs, -1, false), v, unit, cur);
+        fmt_figure(cells_next(&cs, -1, false), shown_change(v->x, prev->x, unit), unit, cur, true);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+}
+
+/* The first page: every target, what moved most, on a page the key
+ * charts, and the summary. */
+static void render_overview(struct doc *d, const struct report *r)
+{
+    if (d->fmt == F_HTML)
+        sb_add(d->b, "<section class=\"overview\">\n");
+    doc_heading(d, 2, "Overview");
+    render_scorecard(d, r);
+    render_moves(d, r);
+    if (d->fmt == F_HTML)
+        render_key_charts(d, r);
+    render_summary(d, r);
+    if (d->fmt == F_HTML)
+        sb_add(d->b, "</section>\n");
+}
+
 /* The whole report below its title. */
 static void report_body(struct doc *d, const void *ctx)
 {
     render_intro(d, ctx);
-    render_summary(d, ctx);
+    render_overview(d, ctx);
     render_body(d, ctx);
 }
 
@@ -5230,7 +5362,8 @@ static const char html_style[] =
     ".tw{overflow:visible;margin:.3rem 0 .6rem}table{font-size:8.5pt}th,td{padding:.1rem .3rem}"
     "thead{display:table-header-group}tr,figure{break-inside:avoid}"
     "figure.chart{margin:.4rem 0;overflow:visible}figure.chart svg{width:auto;max-width:100%;max-height:95mm}"
-    "figcaption{font-size:7.5pt}p{margin:.3rem 0;orphans:3;widows:3}}\n";
+    "figcaption{font-size:7.5pt}p{margin:.3rem 0;orphans:3;widows:3}.overview{break-after:page}"
+    ".keycharts figure.chart svg{max-height:70mm}}\n";
 
 /* The running footer of a printed page: the organisation (when the
  * snapshot names it), the period and the date the figures are as of. */

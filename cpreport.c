@@ -5681,10 +5681,63 @@ struct group_ctx {
     const struct group_row *g;
 };
 
-static void group_title(struct sb *b, const struct report *r, int dim, const char *name)
+/* "Hub report: North East, December 2025"; the schools in no hub or
+ * trust (id "none", which no hub or trust may take) are "Schools without
+ * a hub: December 2025". */
+static void group_title(struct sb *b, const struct report *r, int dim, const struct group_row *g)
 {
-    sb_printf(b, "%s report: %s, ", dim_titles[dim], name);
+    if (!strcmp(g->id, "none"))
+        sb_printf(b, "Schools without a %s: ", dim_ids[dim]);
+    else
+        sb_printf(b, "%s report: %s, ", dim_titles[dim], g->name);
     add_period(b, r);
+}
+
+/* Whether a group's page shows indicator k: not what one group cannot
+ * vary in (hubs reached, on a hub's page). */
+static bool group_shows(int dim, int k)
+{
+    return !(dim == D_HUB && k == kpi_lookup("breadth.hubs"));
+}
+
+/* The way back to the index of the group reports, beside every one. */
+static void render_group_nav(struct doc *d, int dim)
+{
+    char text[64];
+    snprintf(text, sizeof text, "All reports by %s", dim_ids[dim]);
+    if (d->fmt == F_HTML) {
+        sb_add(d->b, "<nav><p><a href=\"index.html\">");
+        doc_text(d, text);
+        sb_add(d->b, "</a></p></nav>\n");
+    } else {
+        sb_add(d->b, "[");
+        doc_text(d, text);
+        sb_add(d->b, "](index.md)\n\n");
+    }
+}
+
+/* A group's shares of pupils eligible for free school meals and with
+ * SEND, beside the partnership's and England's. */
+static void render_group_charts(struct doc *d, const struct report *r, const struct group_row *g)
+{
+    const struct snapshot *s = r->latest;
+    static const char *const ids[] = {"breadth.fsm_pct", "breadth.send_pct"};
+    static const char *const what[] = {"Free school meals", "SEND"};
+    static const char *const keys[2] = {"This group", "Partnership, national"};
+    struct bar bars[6];
+    struct sb labels[6];
+    for (int i = 0; i < 6; i++) {
+        int k = kpi_lookup(ids[i / 3]);
+        bool fsm = i < 3;
+        sb_init(&labels[i]);
+        sb_printf(&labels[i], "%s: %s", what[i / 3], i % 3 == 0 ? g->name : i % 3 == 1 ? "partnership" : "national");
+        struct val nat = (fsm ? s->has_nat_fsm : s->has_nat_send) ? value(fsm ? s->nat_fsm : s->nat_send) : na();
+        bars[i] = (struct bar){labels[i].buf, i % 3 == 0 ? g->vals[k] : i % 3 == 1 ? latest_period(r)->vals[k] : nat,
+                               i % 3 != 0};
+    }
+    svg_bars(d->b, "Free school meals and SEND shares", "Share of pupils", bars, 6, U_PCT, NULL, keys);
+    for (int i = 0; i < 6; i++)
+        sb_free(&labels[i]);
 }
 
 /* Indicator, the group, the partnership, national: for each per-school
@@ -5698,6 +5751,7 @@ static void group_body(struct doc *d, const void *ctx)
     char date[32];
     struct sb t;
     sb_init(&t);
+    render_group_nav(d, c->dim);
     sb_printf(&t, "As of %s: ", long_date(s->as_of, date));
     fmt_number(&t, schools, 0, false);
     sb_add(&t, schools == 1 ? " active school and " : " active schools and ");
@@ -5712,7 +5766,7 @@ static void group_body(struct doc *d, const void *ctx)
         doc_heading(d, 2, group_titles[group]);
         doc_table_begin(d, NULL, headers, "lrrr");
         for (int k = 0; k < N_KPIS; k++) {
-            if (kpis[k].group != group || (kpis[k].flags & (K_SCHOOL | K_CARD)) != K_SCHOOL)
+            if (kpis[k].group != group || (kpis[k].flags & (K_SCHOOL | K_CARD)) != K_SCHOOL || !group_shows(c->dim, k))
                 continue;
             struct val nat = national_val(r, k);
             cells_add(&cs, kpis[k].label, false);
@@ -5725,6 +5779,8 @@ static void group_body(struct doc *d, const void *ctx)
             cells_emit(d, &cs);
         }
         doc_table_end(d);
+        if (group == G_BREADTH && d->fmt == F_HTML)
+            render_group_charts(d, r, c->g);
     }
     render_report_cards(d, r, c->g->vals, &c->g->cards);
     static const char *const school_headers[] = {"School", "URN", "Phase", "Pupils", "FSM share", "Programmes"};
@@ -5969,7 +6025,7 @@ static void render_group_file(struct sb *b, const struct output *o)
     print_footer(&footer, r);
     if (o->item >= 0) {
         struct group_ctx c = {r, gf->dim, &r->dims[gf->dim].rows[o->item]};
-        group_title(&title, r, gf->dim, c.g->name);
+        group_title(&title, r, gf->dim, c.g);
         if (o->fmt == F_JSON)
             render_group_json(b, &c);
         else

@@ -5327,7 +5327,7 @@ static const char html_style[] =
     "overflow-wrap:break-word}\n"
     ".cover{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1.5rem}"
     ".cover dt{font-weight:bold}.cover dd{margin:0}\n"
-    "h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1d4f91;padding-bottom:.2rem;"
+    "a{color:#1d4f91}h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1d4f91;padding-bottom:.2rem;"
     "margin-top:2rem}h3{font-size:1.05rem}\n"
     ".tw{overflow-x:auto;margin:.5rem 0 1rem}\n"
     "table{border-collapse:collapse;width:100%;font-size:.92rem}\n"
@@ -5335,6 +5335,7 @@ static const char html_style[] =
     "thead th{border-bottom:2px solid #555}.num{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}\n"
     ".chip{display:inline-block;padding:0 .45rem;border-radius:.7rem;border:1px solid #777}\n"
+    "@media screen and (min-width:40rem){.chip{white-space:nowrap}}\n"
     ".met{background:#d8f0dc;border-color:#1e6b30}.on-track{background:#e0ecf8;border-color:#1d4f91}\n"
     ".at-risk{background:#fff1c7;border-color:#8a6100}.off-track{background:#fbdcdc;border-color:#9b1c1c;"
     "font-weight:bold}\n"
@@ -5351,7 +5352,7 @@ static const char html_style[] =
     "figure.chart svg{max-width:none;width:auto}.cover{grid-template-columns:1fr;gap:0}"
     ".cover dd{margin-bottom:.3rem}table{font-size:.85rem}th,td{padding:.25rem .35rem}"
     "tbody th{min-width:8.5rem}}\n"
-    "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}th,td{border-color:#555}"
+    "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}a{color:#8fb3e8}th,td{border-color:#555}"
     ".chip{color:#111}.chip.none,.chip.na{color:#eee}figcaption{color:#bbb}.bar0,.point{fill:#8fb3e8}.series,.projection{stroke:#8fb3e8}"
     ".bar1{fill:#33445e;stroke:#8fb3e8}.axis{stroke:#aaa}.target{stroke:#f08080}}\n"
     "@media print{@page{size:A4;margin:12mm 12mm 16mm;"
@@ -5361,9 +5362,8 @@ static const char html_style[] =
     "h3{font-size:10pt;margin:.8rem 0 .3rem;break-after:avoid}"
     ".tw{overflow:visible;margin:.3rem 0 .6rem}table{font-size:8.5pt}th,td{padding:.1rem .3rem}"
     "thead{display:table-header-group}tr,figure{break-inside:avoid}"
-    "figure.chart{margin:.4rem 0;overflow:visible}figure.chart svg{width:auto;max-width:100%;max-height:95mm}"
-    "figcaption{font-size:7.5pt}p{margin:.3rem 0;orphans:3;widows:3}.overview{break-after:page}"
-    ".keycharts figure.chart svg{max-height:70mm}}\n";
+    "figure.chart{margin:.4rem 0;overflow:visible}"
+    "figcaption{font-size:7.5pt}p{margin:.3rem 0;orphans:3;widows:3}.overview{break-after:page}}\n";
 
 /* The running footer of a printed page: the organisation (when the
  * snapshot names it), the period and the date the figures are as of. */

@@ -4120,6 +4120,23 @@ static struct val national_val(const struct report *r, int k)
     return kpis[k].national ? kpis[k].national(&a) : na();
 }
 
+/* A share of fewer than this many (schools, pupils) shows its count
+ * beside it, "25.0% (1 of 4)", and is left out of "what moved most": a
+ * few of them move it by many points. */
+#define SMALL_GROUP 20
+
+/* Indicator k's value v, with its count when it is a share of a small
+ * group. Not where num and den count something else than the share's
+ * parts: a note "over the N of M schools that give ..." says how many
+ * schools a pupil share covers. */
+static void fmt_share_count(struct sb *b, int k, const struct val *v, const char *currency)
+{
+    fmt_val(b, v, kpis[k].unit, currency);
+    if (kpis[k].unit == U_PCT && v->st == V_OK && v->den > 0 && v->den < SMALL_GROUP &&
+        (!kpis[k].note || strncmp(kpis[k].note, "over ", 5)))
+        sb_printf(b, " (%ld of %ld)", v->num, v->den);
+}
+
 /* The headline table of one area: indicator, value, national, previous,
  * change, target, status. */
 static void render_headline(struct doc *d, const struct report *r, int group)
@@ -4135,7 +4152,7 @@ static void render_headline(struct doc *d, const struct report *r, int group)
         const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
         const struct target *t = r->target[k];
         cells_add(&cs, kpis[k].label, false);
-        fmt_val(cells_next(&cs, -1, false), v, kpis[k].unit, cur);
+        fmt_share_count(cells_next(&cs, -1, false), k, v, cur);
         struct sb *nat = cells_next(&cs, -1, false);
         if (kpis[k].national) {
             struct val nv = national_val(r, k);
@@ -4143,7 +4160,7 @@ static void render_headline(struct doc *d, const struct report *r, int group)
         }
         struct sb *p = cells_next(&cs, -1, false), *ch = cells_next(&cs, -1, false);
         if (prev) {
-            fmt_val(p, prev, kpis[k].unit, r->periods[r->nperiods - 2].currency);
+            fmt_share_count(p, k, prev, r->periods[r->nperiods - 2].currency);
             if (v->st == V_OK && prev->st == V_OK && comparable(r->periods, r->nperiods, r->nperiods - 2, k))
                 fmt_figure(ch, shown_change(v->x, prev->x, kpis[k].unit), kpis[k].unit, cur, true);
         }
@@ -4243,7 +4260,7 @@ static void render_series(struct doc *d, const struct report *r, int group)
             continue;
         cells_add(&cs, kpis[k].label, false);
         for (int i = first; i < r->nperiods; i++)
-            fmt_val(cells_next(&cs, -1, false), &r->periods[i].vals[k], kpis[k].unit, r->periods[i].currency);
+            fmt_share_count(cells_next(&cs, -1, false), k, &r->periods[i].vals[k], r->periods[i].currency);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -5188,10 +5205,6 @@ static void render_body(struct doc *d, const struct report *r)
 
 /* At most this many figures in "what moved most". */
 #define MOVES_SHOWN 5
-/* A share of fewer than this many (schools, pupils) is left out of "what
- * moved most": a few of them move it by many points. */
-#define MOVE_MIN_DEN 20
-
 /* The indicators that moved most between the previous snapshot and the
  * latest, by their change as shown relative to the previous figure as
  * shown, biggest first, into out[]; how many (at most MOVES_SHOWN).
@@ -5205,8 +5218,8 @@ static int top_moves(const struct report *r, int out[MOVES_SHOWN])
         const struct val *v = &latest_period(r)->vals[k], *prev = previous_val(r, k);
         int unit = kpis[k].unit;
         if ((kpis[k].flags & K_CARD) || unit == U_PP || unit == U_POINTS || v->st != V_OK || prev->st != V_OK ||
-            !comparable(r->periods, r->nperiods, r->nperiods - 2, k) || (v->den > 0 && v->den < MOVE_MIN_DEN) ||
-            (prev->den > 0 && prev->den < MOVE_MIN_DEN))
+            !comparable(r->periods, r->nperiods, r->nperiods - 2, k) || (v->den > 0 && v->den < SMALL_GROUP) ||
+            (prev->den > 0 && prev->den < SMALL_GROUP))
             continue;
         double was = as_shown(prev->x, unit), change = shown_change(v->x, prev->x, unit);
         if (was == 0 || change == 0)
@@ -5308,12 +5321,65 @@ static void render_overview(struct doc *d, const struct report *r)
         sb_add(d->b, "</section>\n");
 }
 
+/* ---- The glossary: the last part ---- */
+
+/* Every abbreviation and term the report uses, in plain words. A row
+ * here for each new one. */
+static const char *const glossary[][2] = {
+    {"pp (percentage points)", "The difference between two percentages: from 20% to 25% is +5.0 pp."},
+    {"Points", "The difference between two KS2 scaled scores."},
+    {"National", "The figure for all state-funded schools in England, as the Department for Education "
+                 "publishes it."},
+    {"FSM (free school meals)", "Pupils eligible for free school meals, the usual measure of disadvantage."},
+    {"Disadvantaged pupils", "Pupils eligible for free school meals in the last six years, looked after by a local "
+                             "authority or adopted from care, as the Department for Education counts them."},
+    {"SEND", "Special educational needs and disabilities: pupils with an education, health and care plan or "
+             "SEN support."},
+    {"KS2", "Key stage 2: the end of primary school (year 6), with national tests in reading, maths, and "
+            "grammar, punctuation and spelling (GPS)."},
+    {"KS2 scaled score", "A KS2 test result on a scale from 80 to 120; 100 is the expected standard."},
+    {"KS4", "Key stage 4: GCSEs at the end of year 11. Grade 4+ in English and maths is a standard pass in both."},
+    {"Schools of four or more years", "Schools in the partnership for four years or more, over which changes "
+                                      "in results are measured."},
+    {"Suppressed", "A results figure resting on too few pupils to publish without identifying them."},
+    {"High-deprivation target areas", "The areas the partnership aims to reach most, listed in the snapshot."},
+    {"Hub", "A local group of schools in the partnership that work together."},
+    {"Trust", "A multi-academy trust: one body running several academies."},
+    {"QAR (Quality Assurance Review)", "A peer review of a school by a team of headteachers from other "
+                                       "schools, led by a lead reviewer."},
+    {"Areas of Excellence", "Practice a Quality Assurance Review recognised as excellent, to share with other "
+                            "schools."},
+    {"Report card", "Ofsted's inspection result under its 2025 framework: a grade in each area, from exceptional "
+                    "to urgent improvement, and whether safeguarding is met."},
+    {"Target, status", "Met: the latest figure meets the target. On track: not yet, but the trend meets it by "
+                       "its date. At risk: the trend falls short by no more than a tenth. Off track: by more, or the date has "
+                       "passed."},
+    {"Trend", "The straight line that fits the snapshots' figures best (least squares), carried on to a "
+              "target's date."},
+};
+
+/* The glossary, as a table of term and meaning. */
+static void render_glossary(struct doc *d)
+{
+    static const char *const headers[] = {"Term", "Meaning"};
+    struct cells cs = {.n = 0};
+    doc_heading(d, 2, "Glossary");
+    doc_table_begin(d, NULL, headers, "ll");
+    for (size_t i = 0; i < sizeof glossary / sizeof glossary[0]; i++) {
+        cells_add(&cs, glossary[i][0], false);
+        cells_add(&cs, glossary[i][1], false);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+}
+
 /* The whole report below its title. */
 static void report_body(struct doc *d, const void *ctx)
 {
     render_intro(d, ctx);
     render_overview(d, ctx);
     render_body(d, ctx);
+    render_glossary(d);
 }
 
 /* Inline, so the file stands alone. On a phone, tables and charts wider

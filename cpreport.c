@@ -3182,6 +3182,14 @@ struct survey_val {
     struct val v;
 };
 
+/* An active school or trust as "what changed" lists it. */
+struct member_line {
+    long urn;                    /* a school's; 0 for a trust */
+    char *id, *name, *hub;       /* id: a trust's; hub: a school's, NULL when none */
+    int region;
+    long pupils;
+};
+
 struct period {
     const char *file;
     long as_of;
@@ -3190,7 +3198,65 @@ struct period {
     struct card_dist cards;      /* the report cards behind vals */
     struct survey_val *surveys;  /* agreed / respondents, by survey id */
     int nsurveys;
+    struct member_line *schools, *trusts; /* the active ones, by URN and by id */
+    int nschools, ntrusts;
 };
+
+static int cmp_member_line(const void *pa, const void *pb)
+{
+    const struct member_line *a = pa, *b = pb;
+    if (a->id || b->id)
+        return strcmp(a->id, b->id);
+    return (a->urn > b->urn) - (a->urn < b->urn);
+}
+
+/* Copies s's active schools and trusts into p, sorted, so that what
+ * joined and left can be found once s is freed. */
+static void period_members(struct period *p, const struct snapshot *s)
+{
+    p->schools = xcalloc((size_t)s->nschools + 1, sizeof *p->schools);
+    p->trusts = xcalloc((size_t)s->ntrusts + 1, sizeof *p->trusts);
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        if (!school_active(sc))
+            continue;
+        const struct hub *h = sc->hub >= 0 ? &s->hubs[sc->hub] : NULL;
+        p->schools[p->nschools++] = (struct member_line){
+            sc->urn, NULL, xstrdup(sc->name), h ? xstrdup(h->name ? h->name : h->id) : NULL, sc->region, sc->pupils};
+    }
+    for (int i = 0; i < s->ntrusts; i++) {
+        const struct trust *t = &s->trusts[i];
+        if (trust_active(t))
+            p->trusts[p->ntrusts++] =
+                (struct member_line){0, xstrdup(t->id), xstrdup(t->name ? t->name : t->id), NULL, -1, 0};
+    }
+    qsort(p->schools, (size_t)p->nschools, sizeof *p->schools, cmp_member_line);
+    qsort(p->trusts, (size_t)p->ntrusts, sizeof *p->trusts, cmp_member_line);
+}
+
+static void member_lines_free(struct member_line *m, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(m[i].id);
+        free(m[i].name);
+        free(m[i].hub);
+    }
+    free(m);
+}
+
+/* The members of `now` (n of them) that are not in `was` (m), as indices
+ * into now, in its order; how many. Both lists sorted alike. */
+static int members_not_in(const struct member_line *now, int n, const struct member_line *was, int m, int *out)
+{
+    int k = 0;
+    for (int i = 0, j = 0; i < n; i++) {
+        while (j < m && cmp_member_line(&was[j], &now[i]) < 0)
+            j++;
+        if (j >= m || cmp_member_line(&was[j], &now[i]) != 0)
+            out[k++] = i;
+    }
+    return k;
+}
 
 /* The share agreeing with survey `id` in period p; not available when the
  * survey was not run then. p->surveys is sorted by id (ids are unique), so
@@ -5305,6 +5371,96 @@ static void render_moves(struct doc *d, const struct report *r)
     doc_table_end(d);
 }
 
+/* ---- What changed: who joined and who left ---- */
+
+/* The schools or trusts that joined (the latest snapshot's not in the
+ * previous one) or left (the reverse), as indices into `from`'s list, in
+ * a new array the caller frees; *n is how many. */
+static int *member_changes(const struct report *r, bool trusts, bool left, int *n)
+{
+    const struct period *now = latest_period(r), *was = &r->periods[r->nperiods - 2];
+    const struct period *from = left ? was : now, *other = left ? now : was;
+    const struct member_line *a = trusts ? from->trusts : from->schools, *b = trusts ? other->trusts : other->schools;
+    int na = trusts ? from->ntrusts : from->nschools, nb = trusts ? other->ntrusts : other->nschools;
+    int *idx = xcalloc((size_t)na + 1, sizeof *idx);
+    *n = members_not_in(a, na, b, nb, idx);
+    return idx;
+}
+
+/* "Since 31 December 2024, 12 schools joined and 9 left; 1 trust joined
+ * and none left." */
+static void changes_sentence(struct sb *b, const struct report *r)
+{
+    char d[32];
+    sb_printf(b, "Since %s, ", long_date(r->periods[r->nperiods - 2].as_of, d));
+    for (int trusts = 0; trusts < 2; trusts++) {
+        int joined, left;
+        free(member_changes(r, trusts, false, &joined));
+        free(member_changes(r, trusts, true, &left));
+        const char *what = trusts ? (joined == 1 ? " trust" : " trusts") : (joined == 1 ? " school" : " schools");
+        sb_add(b, trusts ? "; " : "");
+        if (joined)
+            fmt_number(b, joined, 0, false);
+        sb_printf(b, "%s%s joined and ", joined ? "" : "no", what);
+        if (left)
+            fmt_number(b, left, 0, false);
+        sb_add(b, left ? " left" : "none left");
+    }
+    sb_addc(b, '.');
+}
+
+/* One list of "what changed": schools with URN, hub, region and pupils,
+ * or trusts with their id. */
+static void render_change_list(struct doc *d, const struct report *r, bool trusts, bool left)
+{
+    static const char *const school_headers[] = {"School", "URN", "Hub", "Region", "Pupils"};
+    static const char *const trust_headers[] = {"Trust", "Id"};
+    int n, *idx = member_changes(r, trusts, left, &n);
+    const struct period *from = left ? &r->periods[r->nperiods - 2] : latest_period(r);
+    char title[48];
+    snprintf(title, sizeof title, "%s that %s", trusts ? "Trusts" : "Schools", left ? "left" : "joined");
+    struct cells cs = {.n = 0};
+    if (n) {
+        doc_heading(d, 3, title);
+        doc_table_begin(d, NULL, trusts ? trust_headers : school_headers, trusts ? "ll" : "lrllr");
+    }
+    for (int i = 0; i < n; i++) {
+        const struct member_line *m = trusts ? &from->trusts[idx[i]] : &from->schools[idx[i]];
+        cells_add(&cs, m->name, false);
+        if (trusts) {
+            cells_add(&cs, m->id, false);
+        } else {
+            sb_printf(cells_next(&cs, -1, false), "%ld", m->urn);
+            cells_add(&cs, m->hub ? m->hub : "no hub", false);
+            cells_add(&cs, region_names[m->region], false);
+            fmt_number(cells_next(&cs, -1, false), (double)m->pupils, 0, false);
+        }
+        cells_emit(d, &cs);
+    }
+    if (n)
+        doc_table_end(d);
+    free(idx);
+}
+
+/* The schools and trusts that joined and left since the previous
+ * snapshot. */
+static void render_changes(struct doc *d, const struct report *r)
+{
+    doc_heading(d, 2, "What changed");
+    if (r->nperiods < 2) {
+        doc_para(d, "One snapshot: nothing to compare with yet.");
+        return;
+    }
+    struct sb t;
+    sb_init(&t);
+    changes_sentence(&t, r);
+    doc_para(d, t.buf);
+    sb_free(&t);
+    for (int trusts = 0; trusts < 2; trusts++)
+        for (int left = 0; left < 2; left++)
+            render_change_list(d, r, trusts, left);
+}
+
 /* The first page: every target, what moved most, on a page the key
  * charts, and the summary. */
 static void render_overview(struct doc *d, const struct report *r)
@@ -5314,6 +5470,14 @@ static void render_overview(struct doc *d, const struct report *r)
     doc_heading(d, 2, "Overview");
     render_scorecard(d, r);
     render_moves(d, r);
+    if (r->nperiods > 1) {
+        struct sb t;
+        sb_init(&t);
+        changes_sentence(&t, r);
+        sb_add(&t, " The list is under \"What changed\".");
+        doc_para(d, t.buf);
+        sb_free(&t);
+    }
     if (d->fmt == F_HTML)
         render_key_charts(d, r);
     render_summary(d, r);
@@ -5379,6 +5543,7 @@ static void report_body(struct doc *d, const void *ctx)
     render_intro(d, ctx);
     render_overview(d, ctx);
     render_body(d, ctx);
+    render_changes(d, ctx);
     render_glossary(d);
 }
 
@@ -5421,7 +5586,7 @@ static const char html_style[] =
     "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}a{color:#8fb3e8}th,td{border-color:#555}"
     ".chip{color:#111}.chip.none,.chip.na{color:#eee}figcaption{color:#bbb}.bar0,.point{fill:#8fb3e8}.series,.projection{stroke:#8fb3e8}"
     ".bar1{fill:#33445e;stroke:#8fb3e8}.axis{stroke:#aaa}.target{stroke:#f08080}}\n"
-    "@media print{@page{size:A4;margin:12mm 12mm 16mm;"
+    "@media print{@page{size:A4;margin:10mm 11mm 14mm;"
     "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);font:8pt sans-serif;color:#444}}"
     "body{max-width:none;margin:0;padding:0;font-size:9.5pt;line-height:1.3}"
     "h1{font-size:15pt;margin-top:0}h2{font-size:12pt;margin:1rem 0 .4rem;break-after:avoid}"
@@ -9331,6 +9496,7 @@ static bool load_all(struct report *r, const struct options *o)
             p->surveys[p->nsurveys++] = (struct survey_val){
                 xstrdup(s->surveys[k].id), pct(s->surveys[k].agreed, s->surveys[k].respondents)};
         qsort(p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string);
+        period_members(p, s);
         if (!r->latest || s->as_of > r->latest->as_of) {
             snapshot_free(r->latest);
             r->latest = s;
@@ -9362,6 +9528,8 @@ static void report_free(struct report *r)
         for (int k = 0; k < r->periods[i].nsurveys; k++)
             free(r->periods[i].surveys[k].id);
         free(r->periods[i].surveys);
+        member_lines_free(r->periods[i].schools, r->periods[i].nschools);
+        member_lines_free(r->periods[i].trusts, r->periods[i].ntrusts);
     }
     free(r->periods);
     free(r->targets);

@@ -875,6 +875,7 @@ struct snapshot {
 
     bool has_finance, has_reserves;
     const char *period, *currency;
+    int finance_basis;           /* enum basis; BASIS_NONE (0) when not given */
     struct money_line *income, *expenditure;
     int nincome, nexpenditure;
     double reserves;
@@ -1992,7 +1993,13 @@ static struct money_line *load_money(struct loader *L, const cJSON *o, const cha
     return *slot;
 }
 
-static const char *const finance_keys[] = {"period", "currency", "income", "expenditure", "reserves", NULL};
+static const char *const finance_keys[] = {"period", "basis", "currency", "income", "expenditure", "reserves", NULL};
+
+/* What the finance figures are: the year's accounts, a forecast, or the
+ * budget. */
+enum basis { BASIS_NONE, BASIS_ACTUAL, BASIS_FORECAST, BASIS_BUDGET };
+static const char *const basis_names[] = {"actual", "forecast", "budget", NULL}; /* from BASIS_ACTUAL */
+static const char *const basis_titles[] = {"", "actuals", "forecast", "budget"};
 
 static void load_finance(struct loader *L, const cJSON *o)
 {
@@ -2001,6 +2008,9 @@ static void load_finance(struct loader *L, const cJSON *o)
     check_keys(L, o, finance_keys);
     s->has_finance = true;
     get_string(L, o, "period", OPTIONAL, &s->period);
+    int basis;
+    if (get_enum(L, o, "basis", OPTIONAL, basis_names, false, &basis))
+        s->finance_basis = BASIS_ACTUAL + basis;
     if (get_string(L, o, "currency", OPTIONAL, &s->currency)) {
         const char *c = s->currency;
         if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
@@ -4452,6 +4462,16 @@ static void render_impact_notes(struct doc *d, const struct report *r)
     doc_table_end(d);
 }
 
+/* The finance tables' caption: the period and what its figures are,
+ * "2024/25, forecast"; empty when the snapshot says neither. */
+static void finance_caption(struct sb *b, const struct snapshot *s)
+{
+    if (s->period)
+        sb_add(b, s->period);
+    if (s->finance_basis != BASIS_NONE)
+        sb_printf(b, "%s%s", s->period ? ", " : "", basis_titles[s->finance_basis]);
+}
+
 /* Income by source and expenditure by item. */
 static void render_finance(struct doc *d, const struct report *r)
 {
@@ -4466,8 +4486,12 @@ static void render_finance(struct doc *d, const struct report *r)
         if (!rows || !n)
             continue;
         double total = money_total(rows, n, false).x;
+        struct sb caption;
+        sb_init(&caption);
+        finance_caption(&caption, s);
         doc_heading(d, 3, pass ? "Expenditure by item" : "Income by source");
-        doc_table_begin(d, s->period, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
+        doc_table_begin(d, caption.len ? caption.buf : NULL, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
+        sb_free(&caption);
         for (int i = 0; i < n; i++) {
             struct val share = share_of(rows[i].amount, total);
             cells_add(&cs, rows[i].name, false);

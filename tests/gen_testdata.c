@@ -2446,7 +2446,8 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
             acc += items[i];
         }
         items[5] = spend - acc;
-        fprintf(f, "  \"finance\":{\n    \"period\":\"%d/%02d\",\"currency\":\"GBP\",\n", y,
+        /* 31 December is mid-way through the financial year: a forecast */
+        fprintf(f, "  \"finance\":{\n    \"period\":\"%d/%02d\",\"basis\":\"forecast\",\"currency\":\"GBP\",\n", y,
                 (y + 1) % 100);
         fputs("    \"income\":[\n", f);
         write_money_item(f, "source", "School subscriptions", subs, 0, 0);

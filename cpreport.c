@@ -4008,9 +4008,23 @@ static void doc_text(struct doc *d, const char *text)
         md_escape(d->b, text);
 }
 
+/* An anchor name for a heading of the program's own: its letters and
+ * digits in lower case, anything else a hyphen ("financial-and-internal"). */
+static void heading_id(struct sb *b, const char *text)
+{
+    for (; *text; text++)
+        sb_addc(b, isalnum((unsigned char)*text) ? (char)tolower((unsigned char)*text) : '-');
+}
+
 static void doc_heading(struct doc *d, int level, const char *text)
 {
-    if (d->fmt == F_HTML) {
+    if (d->fmt == F_HTML && level == 2 && !d->inline_styles) {
+        sb_add(d->b, "<h2 id=\"");
+        heading_id(d->b, text);
+        sb_add(d->b, "\">");
+        doc_text(d, text);
+        sb_add(d->b, "</h2>\n");
+    } else if (d->fmt == F_HTML) {
         sb_printf(d->b, "<h%d>", level);
         doc_text(d, text);
         sb_printf(d->b, "</h%d>\n", level);
@@ -5561,10 +5575,33 @@ static void render_glossary(struct doc *d)
     doc_table_end(d);
 }
 
+/* The contents of a page: a link to each part, which a printed PDF keeps. */
+static void render_contents(struct doc *d)
+{
+    const char *parts[N_GROUPS + 4] = {"Overview"};
+    int n = 1;
+    for (int g = 0; g < N_GROUPS; g++)
+        parts[n++] = group_titles[g];
+    parts[n++] = "What changed";
+    parts[n++] = "Glossary";
+    if (d->fmt != F_HTML || d->inline_styles)
+        return;
+    sb_add(d->b, "<nav class=\"toc\" aria-label=\"Contents\"><ol>");
+    for (int i = 0; i < n; i++) {
+        sb_add(d->b, "<li><a href=\"#");
+        heading_id(d->b, parts[i]);
+        sb_add(d->b, "\">");
+        doc_text(d, parts[i]);
+        sb_add(d->b, "</a></li>");
+    }
+    sb_add(d->b, "</ol></nav>\n");
+}
+
 /* The whole report below its title. */
 static void report_body(struct doc *d, const void *ctx)
 {
     render_intro(d, ctx);
+    render_contents(d);
     render_overview(d, ctx);
     render_body(d, ctx);
     render_changes(d, ctx);
@@ -5582,7 +5619,8 @@ static const char html_style[] =
     "overflow-wrap:break-word}\n"
     ".cover{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1.5rem}"
     ".cover dt{font-weight:bold}.cover dd{margin:0}\n"
-    "a{color:#1d4f91}h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1d4f91;padding-bottom:.2rem;"
+    "a{color:#1d4f91}.toc ol{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;list-style:none;padding:0;margin:0 0 1rem}"
+    "h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1d4f91;padding-bottom:.2rem;"
     "margin-top:2rem}h3{font-size:1.05rem}\n"
     ".tw{overflow-x:auto;margin:.5rem 0 1rem}\n"
     "table{border-collapse:collapse;width:100%;font-size:.92rem}\n"

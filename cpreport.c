@@ -5345,12 +5345,12 @@ static int top_moves(const struct report *r, int out[MOVES_SHOWN])
     return n;
 }
 
-/* Every target: the indicator, its latest value, the target, the status
- * (word, and on a page shape and colour) and the trend's value at the
- * target's date. */
+/* Every target: the indicator, the status (word, and on a page shape and
+ * colour; second, so that a phone shows it without scrolling), the latest
+ * value, the target and the trend's value at the target's date. */
 static void render_scorecard(struct doc *d, const struct report *r)
 {
-    static const char *const headers[] = {"Indicator", "Latest", "Target", "Status", "Trend at target date"};
+    static const char *const headers[] = {"Indicator", "Status", "Latest", "Target", "Trend at target date"};
     const char *cur = currency_of(r);
     struct cells cs = {.n = 0};
     bool any = false;
@@ -5361,13 +5361,13 @@ static void render_scorecard(struct doc *d, const struct report *r)
             continue;
         if (!any) {
             doc_heading(d, 3, "Targets");
-            doc_table_begin(d, NULL, headers, "lrllr");
+            doc_table_begin(d, NULL, headers, "llrlr");
             any = true;
         }
         cells_add(&cs, kpis[k].label, false);
+        sb_add(cells_next(&cs, e->status, false), status_names[e->status]);
         fmt_val(cells_next(&cs, -1, false), &latest_period(r)->vals[k], kpis[k].unit, cur);
         fmt_target(cells_next(&cs, -1, false), t, kpis[k].unit, cur);
-        sb_add(cells_next(&cs, e->status, false), status_names[e->status]);
         struct sb *p = cells_next(&cs, -1, false);
         if (e->has_proj && t->has_by)
             fmt_figure(p, e->proj_at_by, kpis[k].unit, cur, false);

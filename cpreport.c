@@ -4992,7 +4992,7 @@ static void svg_pupils(struct sb *b, const struct report *r)
 }
 
 /* The overview's charts: pupils against the target with the trend, and
- * the shares against national, side by side where there is room. */
+ * the shares against national. */
 static void render_key_charts(struct doc *d, const struct report *r)
 {
     const struct snapshot *s = r->latest;

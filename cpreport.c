@@ -4802,7 +4802,7 @@ static void svg_close(struct sb *b, const char *legend)
 
 /* SVG text does not wrap: labels longer than this many characters are
  * cut with an ellipsis (the chart's text alternative has them whole). */
-#define LABEL_CHARS 38
+#define LABEL_CHARS 46
 
 /* Text at (x, y); cut to `max` characters when max > 0. */
 static void svg_text_max(struct sb *b, double x, double y, const char *anchor, const char *cls, const char *text,
@@ -4829,12 +4829,12 @@ static void svg_text(struct sb *b, double x, double y, const char *anchor, const
     svg_text_max(b, x, y, anchor, cls, text, 0);
 }
 
-/* The key of a two-series bar chart, under its title: a swatch in each
- * series' style and its name. */
-static void svg_key(struct sb *b, const char *const keys[2])
+/* The key of a two-series bar chart, under its title from x0: a swatch
+ * in each series' style and its name. */
+static void svg_key(struct sb *b, double x0, const char *const keys[2])
 {
     for (int i = 0; i < 2; i++) {
-        double x = 270 + 170 * i;
+        double x = x0 + 170 * i;
         sb_printf(b, "<rect class=\"bar%d\" x=\"%.1f\" y=\"26\" width=\"14\" height=\"12\"/>\n", i, x);
         svg_text(b, x + 19, 37, "start", "cl", keys[i]);
     }
@@ -4846,7 +4846,7 @@ static void svg_key(struct sb *b, const char *const keys[2])
 static void svg_bars(struct sb *b, const char *title, const char *axis, const struct bar *bars, int n, int unit,
                      const char *currency, const char *const keys[2])
 {
-    enum { W = 660, LEFT = 270, RIGHT = 70, ROW = 22 };
+    enum { W = 660, LEFT = 300, RIGHT = 70, ROW = 22 };
     const int TOP = keys ? 46 : 30;
     double lo = 0, hi = 0;
     for (int i = 0; i < n; i++)
@@ -4867,7 +4867,7 @@ static void svg_bars(struct sb *b, const char *title, const char *axis, const st
     sb_addc(&desc, '.');
     svg_open(b, W, h, title, desc.buf);
     if (keys)
-        svg_key(b, keys);
+        svg_key(b, LEFT, keys);
     double span = W - LEFT - RIGHT, zero = LEFT + (0 - lo) / (hi - lo) * span;
     for (int i = 0; i < n; i++) {
         double y = TOP + ROW * i;
@@ -5625,7 +5625,7 @@ static const char html_style[] =
     ".tw{overflow-x:auto;margin:.5rem 0 1rem}\n"
     "table{border-collapse:collapse;width:100%;font-size:.92rem}\n"
     "th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}\n"
-    "thead th{border-bottom:2px solid #555}.num{text-align:right;font-variant-numeric:tabular-nums;"
+    "tbody th{min-width:11rem}thead th{border-bottom:2px solid #555}.num{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}\n"
     ".chip{display:inline-block;padding:0 .45rem;border-radius:.7rem;border:1px solid #777}\n"
     "@media screen and (min-width:40rem){.chip{white-space:nowrap}}\n"

@@ -3195,8 +3195,9 @@ struct survey_val {
 /* An active school or trust as "what changed" lists it. */
 struct member_line {
     long urn;                    /* a school's; 0 for a trust */
-    char *id, *name, *hub;       /* id: a trust's; hub: a school's, NULL when none */
-    int region;
+    char *id, *name, *hub;       /* id: a trust's; hub: a school's hub's name, NULL when none */
+    char *hub_id, *trust_id;     /* a school's, NULL when none */
+    int region, phase;
     long pupils;
 };
 
@@ -3231,14 +3232,21 @@ static void period_members(struct period *p, const struct snapshot *s)
         if (!school_active(sc))
             continue;
         const struct hub *h = sc->hub >= 0 ? &s->hubs[sc->hub] : NULL;
-        p->schools[p->nschools++] = (struct member_line){
-            sc->urn, NULL, xstrdup(sc->name), h ? xstrdup(h->name ? h->name : h->id) : NULL, sc->region, sc->pupils};
+        p->schools[p->nschools++] = (struct member_line){sc->urn,
+                                                         NULL,
+                                                         xstrdup(sc->name),
+                                                         h ? xstrdup(h->name ? h->name : h->id) : NULL,
+                                                         h ? xstrdup(h->id) : NULL,
+                                                         sc->trust >= 0 ? xstrdup(s->trusts[sc->trust].id) : NULL,
+                                                         sc->region,
+                                                         sc->phase,
+                                                         sc->pupils};
     }
     for (int i = 0; i < s->ntrusts; i++) {
         const struct trust *t = &s->trusts[i];
         if (trust_active(t))
             p->trusts[p->ntrusts++] =
-                (struct member_line){0, xstrdup(t->id), xstrdup(t->name ? t->name : t->id), NULL, -1, 0};
+                (struct member_line){0, xstrdup(t->id), xstrdup(t->name ? t->name : t->id), NULL, NULL, NULL, -1, -1, 0};
     }
     qsort(p->schools, (size_t)p->nschools, sizeof *p->schools, cmp_member_line);
     qsort(p->trusts, (size_t)p->ntrusts, sizeof *p->trusts, cmp_member_line);
@@ -3250,6 +3258,8 @@ static void member_lines_free(struct member_line *m, int n)
         free(m[i].id);
         free(m[i].name);
         free(m[i].hub);
+        free(m[i].hub_id);
+        free(m[i].trust_id);
     }
     free(m);
 }
@@ -5411,30 +5421,59 @@ static void render_moves(struct doc *d, const struct report *r)
 
 /* ---- What changed: who joined and who left ---- */
 
+/* Whose changes a list shows: the whole partnership (dim -1), or the
+ * schools of one group (its dimension and id, "none" for no hub or
+ * trust), as it was when they joined or left. */
+struct member_filter {
+    int dim;
+    const char *id;
+};
+
+static const struct member_filter whole_partnership = {-1, NULL};
+
+static bool member_in(const struct member_line *m, bool trusts, const struct member_filter *f)
+{
+    const char *own = NULL;
+    if (f->dim < 0)
+        return true;
+    if (trusts)
+        return false;            /* a group's page lists its schools */
+    switch (f->dim) {
+    case D_REGION: return !strcmp(region_names[m->region], f->id);
+    case D_PHASE: return !strcmp(phase_names[m->phase], f->id);
+    case D_HUB: own = m->hub_id; break;
+    default: own = m->trust_id; break;
+    }
+    return own ? !strcmp(own, f->id) : !strcmp(f->id, "none");
+}
+
 /* The schools or trusts that joined (the latest snapshot's not in the
- * previous one) or left (the reverse), as indices into `from`'s list, in
- * a new array the caller frees; *n is how many. */
-static int *member_changes(const struct report *r, bool trusts, bool left, int *n)
+ * previous one) or left (the reverse), of those f keeps, as indices into
+ * `from`'s list, in a new array the caller frees; *n is how many. */
+static int *member_changes(const struct report *r, bool trusts, bool left, const struct member_filter *f, int *n)
 {
     const struct period *now = latest_period(r), *was = &r->periods[r->nperiods - 2];
     const struct period *from = left ? was : now, *other = left ? now : was;
     const struct member_line *a = trusts ? from->trusts : from->schools, *b = trusts ? other->trusts : other->schools;
     int na = trusts ? from->ntrusts : from->nschools, nb = trusts ? other->ntrusts : other->nschools;
-    int *idx = xcalloc((size_t)na + 1, sizeof *idx);
-    *n = members_not_in(a, na, b, nb, idx);
+    int *idx = xcalloc((size_t)na + 1, sizeof *idx), all = members_not_in(a, na, b, nb, idx);
+    *n = 0;
+    for (int i = 0; i < all; i++)
+        if (member_in(&a[idx[i]], trusts, f))
+            idx[(*n)++] = idx[i];
     return idx;
 }
 
 /* "Since 31 December 2024, 12 schools joined and 9 left; 1 trust joined
- * and none left." */
-static void changes_sentence(struct sb *b, const struct report *r)
+ * and none left." (a group's: schools only) */
+static void changes_sentence(struct sb *b, const struct report *r, const struct member_filter *f)
 {
     char d[32];
     sb_printf(b, "Since %s, ", long_date(r->periods[r->nperiods - 2].as_of, d));
-    for (int trusts = 0; trusts < 2; trusts++) {
+    for (int trusts = 0; trusts < (f->dim < 0 ? 2 : 1); trusts++) {
         int joined, left;
-        free(member_changes(r, trusts, false, &joined));
-        free(member_changes(r, trusts, true, &left));
+        free(member_changes(r, trusts, false, f, &joined));
+        free(member_changes(r, trusts, true, f, &left));
         const char *what = trusts ? (joined == 1 ? " trust" : " trusts") : (joined == 1 ? " school" : " schools");
         sb_add(b, trusts ? "; " : "");
         if (joined)
@@ -5449,11 +5488,12 @@ static void changes_sentence(struct sb *b, const struct report *r)
 
 /* One list of "what changed": schools with URN, hub, region and pupils,
  * or trusts with their id. */
-static void render_change_list(struct doc *d, const struct report *r, bool trusts, bool left)
+static void render_change_list(struct doc *d, const struct report *r, bool trusts, bool left,
+                               const struct member_filter *f)
 {
     static const char *const school_headers[] = {"School", "URN", "Hub", "Region", "Pupils"};
     static const char *const trust_headers[] = {"Trust", "Id"};
-    int n, *idx = member_changes(r, trusts, left, &n);
+    int n, *idx = member_changes(r, trusts, left, f, &n);
     const struct period *from = left ? &r->periods[r->nperiods - 2] : latest_period(r);
     char title[48];
     snprintf(title, sizeof title, "%s that %s", trusts ? "Trusts" : "Schools", left ? "left" : "joined");
@@ -5480,9 +5520,9 @@ static void render_change_list(struct doc *d, const struct report *r, bool trust
     free(idx);
 }
 
-/* The schools and trusts that joined and left since the previous
- * snapshot. */
-static void render_changes(struct doc *d, const struct report *r)
+/* The schools and trusts (a group's schools, with f) that joined and
+ * left since the previous snapshot. */
+static void render_changes(struct doc *d, const struct report *r, const struct member_filter *f)
 {
     doc_heading(d, 2, "What changed");
     if (r->nperiods < 2) {
@@ -5491,12 +5531,12 @@ static void render_changes(struct doc *d, const struct report *r)
     }
     struct sb t;
     sb_init(&t);
-    changes_sentence(&t, r);
+    changes_sentence(&t, r, f);
     doc_para(d, t.buf);
     sb_free(&t);
-    for (int trusts = 0; trusts < 2; trusts++)
+    for (int trusts = 0; trusts < (f->dim < 0 ? 2 : 1); trusts++)
         for (int left = 0; left < 2; left++)
-            render_change_list(d, r, trusts, left);
+            render_change_list(d, r, trusts, left, f);
 }
 
 /* The first page: every target, what moved most, on a page the key
@@ -5511,7 +5551,7 @@ static void render_overview(struct doc *d, const struct report *r)
     if (r->nperiods > 1) {
         struct sb t;
         sb_init(&t);
-        changes_sentence(&t, r);
+        changes_sentence(&t, r, &whole_partnership);
         sb_add(&t, " The list is under \"What changed\".");
         doc_para(d, t.buf);
         sb_free(&t);
@@ -5604,7 +5644,7 @@ static void report_body(struct doc *d, const void *ctx)
     render_contents(d);
     render_overview(d, ctx);
     render_body(d, ctx);
-    render_changes(d, ctx);
+    render_changes(d, ctx, &whole_partnership);
     render_glossary(d);
 }
 
@@ -6093,6 +6133,7 @@ static void group_body(struct doc *d, const void *ctx)
         cells_emit(d, &cs);
     }
     doc_table_end(d);
+    render_changes(d, r, &(struct member_filter){c->dim, c->g->id});
 }
 
 static void render_group_json(struct sb *b, const struct group_ctx *c)

@@ -7,7 +7,8 @@
 // index), so it is not asked for any.
 // FILE is an HTML report; MIN-MAX the range of A4 pages its print to PDF must
 // have; FOOTER, text the running footer of every printed page must hold
-// (besides "Page N of M", always checked). At 360 and 1280 px wide, light
+// (besides "Page N of M", always checked). No printed page but the last may
+// have its lower half empty. At 360 and 1280 px wide, light
 // and dark, the page must not scroll sideways, no element may stick out of
 // the window unless a box of its own scrolls it, no text may overflow its
 // box, and chart text must be at least 9 px; a screenshot of each goes to
@@ -165,6 +166,23 @@ async function checkLayout(page, name, base, width, scheme) {
   note(`screenshot: ${shot}`);
 }
 
+// How far down each page of a PDF its content reaches, as a share of the
+// part above the bottom margin (the running footer's words, in that
+// margin, do not count): from the words' boxes of pdftotext -bbox.
+function pdfFill(pdfPath) {
+  const xml = execFileSync('pdftotext', ['-bbox', pdfPath, '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return xml.split('<page ').slice(1).map((pg) => {
+    const height = Number(/height="([\d.]+)"/.exec(pg)?.[1] || 842);
+    const body = height - 14 / 25.4 * 72;   // the print style sheet's 14 mm bottom margin
+    let low = 0;
+    for (const m of pg.matchAll(/<word [^>]*yMax="([\d.]+)"/g)) {
+      const y = Number(m[1]);
+      if (y <= body && y > low) low = y;
+    }
+    return low / body;
+  });
+}
+
 // The text of each page of a PDF, by pdftotext (poppler-utils).
 function pdfPages(pdfPath) {
   const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -314,6 +332,12 @@ async function checkReport({ file, min, max, footer }) {
       if (!flat.includes(`Page ${i + 1} of ${texts.length}`)) bad.push(`page ${i + 1}: no "Page ${i + 1} of ${texts.length}"`);
       if (footer && !flat.includes(footer)) bad.push(`page ${i + 1}: no "${footer}"`);
     });
+    const fill = pdfFill(pdfPath);
+    const empty = fill.slice(0, -1).map((f, i) => [i + 1, f]).filter(([, f]) => f < 0.5);
+    if (empty.length === 0)
+      ok(`${name}: no printed page but the last is half empty (content reaches ${fill.map((f) => `${Math.round(f * 100)}%`).join(', ')})`);
+    else notOk(`${name}: printed pages with their lower half empty`,
+      empty.map(([i, f]) => `page ${i}: content ends at ${Math.round(f * 100)}% of the page`));
     if (texts.length === pages && bad.length === 0)
       ok(`${name}: every printed page has "Page N of ${texts.length}"${footer ? ` and "${footer}"` : ''} (pdftotext)`);
     else notOk(`${name}: the running footer is missing from printed pages`,

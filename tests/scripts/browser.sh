@@ -7,8 +7,8 @@
 # at 360 and 1280 px, light and dark, nothing is wider than the window, no
 # text overflows its box and chart text is at least 9 px (screenshots of
 # each go to tests/.work/run-PID/browser/); print to A4 PDF gives the pinned
-# page count, and pdftotext finds "Page N of M" and the running footer on
-# every page. It runs from a folder deeper than 100 characters, as a
+# page count, pdftotext finds "Page N of M" and the running footer on
+# every page, and no page but the last has its lower half empty. It runs from a folder deeper than 100 characters, as a
 # checkout in a long path would.
 #
 # Installs what it lacks: as root, Debian's chromium (and nodejs/npm when

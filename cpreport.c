@@ -5618,14 +5618,14 @@ static void render_glossary(struct doc *d)
 /* The contents of a page: a link to each part, which a printed PDF keeps. */
 static void render_contents(struct doc *d)
 {
+    if (d->fmt != F_HTML || d->inline_styles)
+        return;
     const char *parts[N_GROUPS + 4] = {"Overview"};
     int n = 1;
     for (int g = 0; g < N_GROUPS; g++)
         parts[n++] = group_titles[g];
     parts[n++] = "What changed";
     parts[n++] = "Glossary";
-    if (d->fmt != F_HTML || d->inline_styles)
-        return;
     sb_add(d->b, "<nav class=\"toc\" aria-label=\"Contents\"><ol>");
     for (int i = 0; i < n; i++) {
         sb_add(d->b, "<li><a href=\"#");

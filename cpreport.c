@@ -3265,17 +3265,19 @@ static void member_lines_free(struct member_line *m, int n)
 }
 
 /* The members of `now` (n of them) that are not in `was` (m), as indices
- * into now, in its order; how many. Both lists sorted alike. */
-static int members_not_in(const struct member_line *now, int n, const struct member_line *was, int m, int *out)
+ * into now, in its order, in a new array the caller frees; *k is how
+ * many. Both lists sorted alike. */
+static int *members_not_in(const struct member_line *now, int n, const struct member_line *was, int m, int *k)
 {
-    int k = 0;
+    int *out = xcalloc((size_t)n + 1, sizeof *out);
+    *k = 0;
     for (int i = 0, j = 0; i < n; i++) {
         while (j < m && cmp_member_line(&was[j], &now[i]) < 0)
             j++;
         if (j >= m || cmp_member_line(&was[j], &now[i]) != 0)
-            out[k++] = i;
+            out[(*k)++] = i;
     }
-    return k;
+    return out;
 }
 
 /* The share agreeing with survey `id` in period p; not available when the
@@ -3902,6 +3904,11 @@ struct report {
     const struct target *target[N_KPIS]; /* each indicator's target, or NULL (reports only) */
     struct eval evals[N_KPIS];
     struct breakdown dims[N_DIMS];
+    /* Who joined and who left since the previous snapshot ([0][*] schools,
+     * [1][*] trusts; [*][0] joined, as indices into the latest period's
+     * list; [*][1] left, into the previous one's); NULL with one snapshot. */
+    int *changes[2][2];
+    int nchanges[2][2];
 };
 
 static const struct period *latest_period(const struct report *r) { return &r->periods[r->nperiods - 1]; }
@@ -5452,15 +5459,13 @@ static bool member_in(const struct member_line *m, bool trusts, const struct mem
  * `from`'s list, in a new array the caller frees; *n is how many. */
 static int *member_changes(const struct report *r, bool trusts, bool left, const struct member_filter *f, int *n)
 {
-    const struct period *now = latest_period(r), *was = &r->periods[r->nperiods - 2];
-    const struct period *from = left ? was : now, *other = left ? now : was;
-    const struct member_line *a = trusts ? from->trusts : from->schools, *b = trusts ? other->trusts : other->schools;
-    int na = trusts ? from->ntrusts : from->nschools, nb = trusts ? other->ntrusts : other->nschools;
-    int *idx = xcalloc((size_t)na + 1, sizeof *idx), all = members_not_in(a, na, b, nb, idx);
+    const struct period *from = left ? &r->periods[r->nperiods - 2] : latest_period(r);
+    const struct member_line *a = trusts ? from->trusts : from->schools;
+    int all = r->nchanges[trusts][left], *idx = xcalloc((size_t)all + 1, sizeof *idx);
     *n = 0;
     for (int i = 0; i < all; i++)
-        if (member_in(&a[idx[i]], trusts, f))
-            idx[(*n)++] = idx[i];
+        if (member_in(&a[r->changes[trusts][left][i]], trusts, f))
+            idx[(*n)++] = r->changes[trusts][left][i];
     return idx;
 }
 
@@ -9636,6 +9641,8 @@ static void report_free(struct report *r)
     }
     free(r->periods);
     free(r->targets);
+    for (int i = 0; i < 4; i++)
+        free(r->changes[i / 2][i % 2]);
 }
 
 /* The check's outputs: the lines on stdout, and the files asked for. */
@@ -9799,6 +9806,16 @@ static void prepare_report(struct report *r)
     }
     for (int d = 0; d < N_DIMS; d++)
         r->dims[d] = compute_breakdown(r->latest, d);
+    for (int trusts = 0; trusts < 2 && r->nperiods > 1; trusts++) {
+        const struct period *now = latest_period(r), *was = &r->periods[r->nperiods - 2];
+        for (int left = 0; left < 2; left++) {
+            const struct period *a = left ? was : now, *b = left ? now : was;
+            r->changes[trusts][left] = trusts ? members_not_in(a->trusts, a->ntrusts, b->trusts, b->ntrusts,
+                                                               &r->nchanges[trusts][left])
+                                              : members_not_in(a->schools, a->nschools, b->schools, b->nschools,
+                                                               &r->nchanges[trusts][left]);
+        }
+    }
 }
 
 int main(int argc, char **argv)

@@ -1,8 +1,8 @@
 # cpreport build. Needs GNU make 4.3+ (grouped targets, `&:`).
 #
 # Targets: all (default: ./cpreport), cpreport-asan, static (./cpreport-static),
-# werror-check, clang-check, report, test, test-cross, bench, bench-import, fuzz, dist, deps,
-# clean, distclean.
+# werror-check, clang-check, report, screenshot, test, test-cross, bench, bench-import, fuzz, dist,
+# deps, clean, distclean.
 # Variables you may set: CC, CFLAGS, CPPFLAGS, LDFLAGS, CJSON_DIR,
 # CPREPORT_SRC, ASAN_CC, MUSL_CC, MUSL_CFLAGS, CLANG, CLANG_CFLAGS, REPORT_INPUTS, REPORT_ARGS,
 # TEST_ARGS, GEN_TESTDATA, BENCH_SCHOOLS, BENCH_SIZES, BENCH_YEARS, BENCH_RUNS, BENCH_ARGS, FUZZ_TIME,
@@ -67,8 +67,8 @@ TEST_TOOLS += $(BROWSER_TOOLS)
 
 # build-tools and musl-tools are order-only prerequisites: their checks run
 # every time but never force a rebuild.
-.PHONY: all static werror-check clang-check report test test-cross bench bench-import fuzz dist deps test-tools \
-        build-tools musl-tools clean distclean FORCE
+.PHONY: all static werror-check clang-check report screenshot test test-cross bench bench-import fuzz dist deps \
+        test-tools build-tools musl-tools clean distclean FORCE
 .DELETE_ON_ERROR:
 
 all: cpreport
@@ -195,6 +195,18 @@ report: cpreport
 	  --by hub --out-dir out/hubs \
 	  --eml out/report.eml --mail-from '$(MAIL_FROM)' $(foreach to,$(MAIL_TO),--mail-to '$(to)') \
 	  $(REPORT_ARGS)
+
+# --- screenshot --------------------------------------------------------------
+# README's picture of the report's overview (docs/overview.png), from the
+# bundled testdata in Debian's headless chromium at 1280 px, with the browser
+# test's tools (tests/browser). Commit the PNG it writes.
+screenshot: cpreport
+	@$(SETUP) deps chromium node npm
+	@[ -d tests/browser/node_modules/playwright-core ] || \
+	  (cd tests/browser && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
+	@mkdir -p out docs
+	./cpreport testdata/*.json -o out/overview.html
+	node tests/browser/screenshot.mjs out/overview.html docs/overview.png
 
 # --- test --------------------------------------------------------------------
 deps:

@@ -164,8 +164,8 @@
 
 /* SVG text does not wrap: chart labels longer than this many characters
  * are cut with an ellipsis (the chart's text alternative has them whole).
- * 38 fit the charts' label column. */
-#define LABEL_CHARS 38
+ * 46 fit the charts' label column of 300 px. */
+#define LABEL_CHARS 46
 
 /* A group report's file name is at most 60 bytes of its id, well within
  * every file system's limit of 255 with the hash and extension added. */
@@ -1410,6 +1410,7 @@ struct money_line {
 struct snapshot {
     const char *file;            /* as named on the command line */
     const char *label;           /* NULL when not given */
+    const char *organisation;    /* whom the report is about; NULL when not given */
     long long as_of;
     const char **target_areas;
     int ntarget_areas;
@@ -1450,6 +1451,7 @@ struct snapshot {
 
     bool has_finance, has_reserves;
     const char *period, *currency;
+    int finance_basis;           /* enum basis; BASIS_NONE (0) when not given */
     struct money_line *income, *expenditure;
     int nincome, nexpenditure;
     double reserves;
@@ -2578,7 +2580,13 @@ static struct money_line *load_money(struct loader *L, const cJSON *o, const cha
     return *slot;
 }
 
-static const char *const finance_keys[] = {"period", "currency", "income", "expenditure", "reserves", NULL};
+static const char *const finance_keys[] = {"period", "basis", "currency", "income", "expenditure", "reserves", NULL};
+
+/* What the finance figures are: the year's accounts, a forecast, or the
+ * budget. */
+enum basis { BASIS_NONE, BASIS_ACTUAL, BASIS_FORECAST, BASIS_BUDGET };
+static const char *const basis_names[] = {"actual", "forecast", "budget", NULL}; /* from BASIS_ACTUAL */
+static const char *const basis_titles[] = {"", "actuals", "forecast", "budget"};
 
 static void load_finance(struct loader *L, const cJSON *o)
 {
@@ -2587,6 +2595,9 @@ static void load_finance(struct loader *L, const cJSON *o)
     check_keys(L, o, finance_keys);
     s->has_finance = true;
     get_string(L, o, "period", OPTIONAL, &s->period);
+    int basis;
+    if (get_enum(L, o, "basis", OPTIONAL, basis_names, false, &basis))
+        s->finance_basis = BASIS_ACTUAL + basis;
     if (get_string(L, o, "currency", OPTIONAL, &s->currency)) {
         const char *c = s->currency;
         if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
@@ -2652,7 +2663,7 @@ static void load_target_areas(struct loader *L, const cJSON *arr)
 }
 
 static const char *const snapshot_keys[] = {
-    "format", "as_of",  "label",          "target_areas", "national", "hubs",     "trusts",
+    "format", "as_of",  "label", "organisation", "target_areas", "national", "hubs",     "trusts",
     "programmes", "schools", "lead_reviewers", "feedback", "surveys", "finance", "internal", NULL};
 
 #define SNAPSHOT_FORMAT "cpreport/1"
@@ -2680,6 +2691,7 @@ static void load_tree(struct loader *L, const cJSON *root)
     if (!get_date(L, root, "as_of", REQUIRED, true, &s->as_of))
         s->as_of = LLONG_MIN;
     get_string(L, root, "label", OPTIONAL, &s->label);
+    get_string(L, root, "organisation", OPTIONAL, &s->organisation);
     if ((v = get_array(L, root, "target_areas", OPTIONAL)))
         load_target_areas(L, v);
     if ((v = get_object(L, root, "national", OPTIONAL)))
@@ -3880,6 +3892,15 @@ struct survey_val {
     struct val v;
 };
 
+/* An active school or trust as "what changed" lists it. */
+struct member_line {
+    long long urn;               /* a school's; 0 for a trust */
+    char *id, *name, *hub;       /* id: a trust's; hub: a school's hub's name, NULL when none */
+    char *hub_id, *trust_id;     /* a school's, NULL when none */
+    int region, phase;
+    long long pupils;
+};
+
 struct period {
     const char *file;
     long long as_of;
@@ -3889,7 +3910,76 @@ struct period {
     struct card_dist cards;      /* the report cards behind vals */
     struct survey_val *surveys;  /* agreed / respondents, by survey id */
     int nsurveys;
+    struct member_line *schools, *trusts; /* the active ones, by URN and by id */
+    int nschools, ntrusts;
 };
+
+static int cmp_member_line(const void *pa, const void *pb)
+{
+    const struct member_line *a = pa, *b = pb;
+    if (a->id || b->id)
+        return strcmp(a->id, b->id);
+    return (a->urn > b->urn) - (a->urn < b->urn);
+}
+
+/* Copies s's active schools and trusts into p, sorted, so that what
+ * joined and left can be found once s is freed. */
+static void period_members(struct period *p, const struct snapshot *s)
+{
+    p->schools = xcalloc((size_t)s->nschools + 1, sizeof *p->schools);
+    p->trusts = xcalloc((size_t)s->ntrusts + 1, sizeof *p->trusts);
+    for (int i = 0; i < s->nschools; i++) {
+        const struct school *sc = &s->schools[i];
+        if (!school_active(sc))
+            continue;
+        const struct hub *h = sc->hub >= 0 ? &s->hubs[sc->hub] : NULL;
+        p->schools[p->nschools++] = (struct member_line){sc->urn,
+                                                         NULL,
+                                                         xstrdup(sc->name),
+                                                         h ? xstrdup(h->name ? h->name : h->id) : NULL,
+                                                         h ? xstrdup(h->id) : NULL,
+                                                         sc->trust >= 0 ? xstrdup(s->trusts[sc->trust].id) : NULL,
+                                                         sc->region,
+                                                         sc->phase,
+                                                         sc->pupils};
+    }
+    for (int i = 0; i < s->ntrusts; i++) {
+        const struct trust *t = &s->trusts[i];
+        if (trust_active(t))
+            p->trusts[p->ntrusts++] =
+                (struct member_line){0, xstrdup(t->id), xstrdup(t->name ? t->name : t->id), NULL, NULL, NULL, -1, -1, 0};
+    }
+    qsort(p->schools, (size_t)p->nschools, sizeof *p->schools, cmp_member_line);
+    qsort(p->trusts, (size_t)p->ntrusts, sizeof *p->trusts, cmp_member_line);
+}
+
+static void member_lines_free(struct member_line *m, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(m[i].id);
+        free(m[i].name);
+        free(m[i].hub);
+        free(m[i].hub_id);
+        free(m[i].trust_id);
+    }
+    free(m);
+}
+
+/* The members of `now` (n of them) that are not in `was` (m), as indices
+ * into now, in its order, in a new array the caller frees; *k is how
+ * many. Both lists sorted alike. */
+static int *members_not_in(const struct member_line *now, int n, const struct member_line *was, int m, int *k)
+{
+    int *out = xcalloc((size_t)n + 1, sizeof *out);
+    *k = 0;
+    for (int i = 0, j = 0; i < n; i++) {
+        while (j < m && cmp_member_line(&was[j], &now[i]) < 0)
+            j++;
+        if (j >= m || cmp_member_line(&was[j], &now[i]) != 0)
+            out[(*k)++] = i;
+    }
+    return out;
+}
 
 /* The share agreeing with survey `id` in period p; not available when the
  * survey was not run then. p->surveys is sorted by id (ids are unique), so
@@ -4287,6 +4377,27 @@ static void fmt_figure_places(struct sb *b, double x, int unit, const char *curr
 static void fmt_figure(struct sb *b, double x, int unit, const char *currency, bool change)
 {
     fmt_figure_places(b, x, unit, currency, change, 0);
+}
+
+/* x as a reader sees it: rounded as fmt_figure rounds it in `unit`. */
+static double as_shown(double x, int unit)
+{
+    char digits[400];
+    int decimals = unit_formats[unit].decimals;
+    if (unit == U_MONEY) {
+        round_digits(x, 2, digits);
+        decimals = strlen(digits) > 4 ? 0 : 2;
+    }
+    round_digits(x, decimals, digits);
+    double v = strtod(digits, NULL) / pow(10, decimals);
+    return x < 0 ? -v : v;
+}
+
+/* The change from prev to now as the two figures are shown, so that a
+ * table's change column is the difference of its own columns. */
+static double shown_change(double now, double prev, int unit)
+{
+    return as_shown(now, unit) - as_shown(prev, unit);
 }
 
 static void fmt_val(struct sb *b, const struct val *v, int unit, const char *currency)
@@ -4947,6 +5058,29 @@ static void html_escape(struct sb *b, const char *s)
     }
 }
 
+/* A CSS string, quotes included, for input text in a style sheet (the
+ * printed page's footer): whatever could end the string, the rule or the
+ * <style> element becomes a hexadecimal escape, control characters become
+ * spaces; other UTF-8 passes as it is. */
+static void css_string(struct sb *b, const char *s)
+{
+    sb_addc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (bidi_control(s)) {
+            sb_add(b, "\\FFFD ");
+            s += 2;
+        } else if (c < 0x20 || c == 0x7F) {
+            sb_addc(b, ' ');
+        } else if (strchr("\"\\'<>&", c)) {
+            sb_printf(b, "\\%X ", c);
+        } else {
+            sb_addc(b, (char)c);
+        }
+    }
+    sb_addc(b, '"');
+}
+
 /* A JSON string, quotes included. */
 static void json_string(struct sb *b, const char *s)
 {
@@ -5052,6 +5186,14 @@ static struct output output_to(int fmt, const char *path)
  * outputs is computed in one place. New report content is a field here,
  * filled in build_model, and a few lines in each renderer. */
 
+/* A share of fewer than this many (schools, pupils) shows its count
+ * beside it, "25.0% (1 of 4)", and is left out of "what moved most": a
+ * few of them move it by many points. */
+#define SMALL_GROUP 20
+
+/* At most this many figures in "what moved most". */
+#define MOVES_SHOWN 5
+
 /* One indicator of the latest snapshot, as every output shows it. */
 struct indicator_row {
     struct val value, previous, national; /* previous: not available with one snapshot */
@@ -5124,15 +5266,19 @@ struct report {
     /* Built by build_model from the latest snapshot: */
     long long as_of;
     const char *label;           /* NULL when not given */
+    const char *organisation;    /* whom the report is about; NULL when not given */
     struct judgement *judged;    /* one per target, in the targets' order */
     struct indicator_row rows[N_KPIS];
     struct survey_row *surveys;
     int nsurveys;
     struct engagement engagement;
     const char *finance_period;  /* NULL when not given */
+    int finance_basis;           /* enum basis; BASIS_NONE when not given */
     struct money_table income, expenditure;
     int results_year[N_MEASURES]; /* -1 when none */
     struct val pupils_change_pct; /* pupils reached against the previous snapshot */
+    int moves[MOVES_SHOWN];      /* "what moved most": indicators, biggest move first */
+    int nmoves;
     bool has_cards;              /* some school gives a report card */
     bool dim_shown[N_DIMS];      /* whether the reports show the breakdown by each */
     struct breakdown dims[N_DIMS];
@@ -5140,6 +5286,11 @@ struct report {
     struct school_row *schools;  /* indexed as the breakdowns' idx */
     int nschools;
     struct arena strings;        /* owns every name above: the latest snapshot's */
+    /* Who joined and who left since the previous snapshot ([0][*] schools,
+     * [1][*] trusts; [*][0] joined, as indices into the latest period's
+     * list; [*][1] left, into the previous one's); NULL with one snapshot. */
+    int *changes[2][2];
+    int nchanges[2][2];
 };
 
 static const struct period *latest_period(const struct report *r) { return &r->periods[r->nperiods - 1]; }
@@ -5275,6 +5426,100 @@ static void build_engagement(struct engagement *e, const struct snapshot *s)
     }
 }
 
+/* The indicators that moved most between the previous snapshot and the
+ * latest, by their change as shown relative to the previous figure as
+ * shown, biggest first, into out[]; how many (at most MOVES_SHOWN).
+ * Differences (pp, points) are left out: relative to a figure near zero,
+ * they would always lead. */
+static int top_moves(const struct report *r, int out[MOVES_SHOWN])
+{
+    double score[MOVES_SHOWN];
+    int n = 0;
+    for (int k = 0; k < N_KPIS && r->nperiods > 1; k++) {
+        const struct indicator_row *row = &r->rows[k];
+        const struct val *v = &row->value, *prev = &row->previous;
+        int unit = kpis[k].unit;
+        if ((kpis[k].flags & K_CARD) || unit == U_PP || unit == U_POINTS || !row->has_change ||
+            (v->den > 0 && v->den < SMALL_GROUP) || (prev->den > 0 && prev->den < SMALL_GROUP))
+            continue;
+        double was = as_shown(prev->x, unit), change = shown_change(v->x, prev->x, unit);
+        if (was == 0 || change == 0)
+            continue;
+        double sc = fabs(change / was);
+        int at = n < MOVES_SHOWN ? n++ : MOVES_SHOWN;
+        while (at > 0 && score[at - 1] < sc) {
+            if (at < MOVES_SHOWN) {
+                score[at] = score[at - 1];
+                out[at] = out[at - 1];
+            }
+            at--;
+        }
+        if (at < MOVES_SHOWN) {
+            score[at] = sc;
+            out[at] = k;
+        }
+    }
+    return n;
+}
+
+/* Who joined and who left since the previous snapshot: the active
+ * schools and trusts of the latest period not in the previous one, and
+ * the reverse (see struct report's changes). */
+static void build_changes(struct report *r)
+{
+    for (int trusts = 0; trusts < 2 && r->nperiods > 1; trusts++) {
+        const struct period *now = latest_period(r), *was = &r->periods[r->nperiods - 2];
+        for (int left = 0; left < 2; left++) {
+            const struct period *a = left ? was : now, *b = left ? now : was;
+            r->changes[trusts][left] = trusts ? members_not_in(a->trusts, a->ntrusts, b->trusts, b->ntrusts,
+                                                               &r->nchanges[trusts][left])
+                                              : members_not_in(a->schools, a->nschools, b->schools, b->nschools,
+                                                               &r->nchanges[trusts][left]);
+        }
+    }
+}
+
+/* Whose changes a list shows: the whole partnership (dim -1), or the
+ * schools of one group (its dimension and id, "none" for no hub or
+ * trust), as it was when they joined or left. */
+struct member_filter {
+    int dim;
+    const char *id;
+};
+
+static const struct member_filter whole_partnership = {-1, NULL};
+
+static bool member_in(const struct member_line *m, bool trusts, const struct member_filter *f)
+{
+    const char *own = NULL;
+    if (f->dim < 0)
+        return true;
+    if (trusts)
+        return false;            /* a group's page lists its schools */
+    switch (f->dim) {
+    case D_REGION: return !strcmp(region_names[m->region], f->id);
+    case D_PHASE: return !strcmp(phase_names[m->phase], f->id);
+    case D_HUB: own = m->hub_id; break;
+    default: own = m->trust_id; break;
+    }
+    return own ? !strcmp(own, f->id) : !strcmp(f->id, "none");
+}
+
+/* The schools or trusts that joined (the latest snapshot's not in the
+ * previous one) or left (the reverse), of those f keeps, as indices into
+ * `from`'s list, in a new array the caller frees; *n is how many. */
+static int *member_changes(const struct report *r, bool trusts, bool left, const struct member_filter *f, int *n)
+{
+    const struct period *from = left ? &r->periods[r->nperiods - 2] : latest_period(r);
+    const struct member_line *a = trusts ? from->trusts : from->schools;
+    int all = r->nchanges[trusts][left], *idx = xcalloc((size_t)all + 1, sizeof *idx);
+    *n = 0;
+    for (int i = 0; i < all; i++)
+        if (member_in(&a[r->changes[trusts][left][i]], trusts, f))
+            idx[(*n)++] = r->changes[trusts][left][i];
+    return idx;
+}
+
 /* Builds everything but the periods (load_all's) from the latest
  * snapshot s, and takes s: its strings move into r->strings and the rest
  * is freed. */
@@ -5282,10 +5527,14 @@ static void build_model(struct report *r, struct snapshot *s)
 {
     r->as_of = s->as_of;
     r->label = s->label;
+    r->organisation = s->organisation;
     build_indicators(r);
+    r->nmoves = top_moves(r, r->moves);
+    build_changes(r);
     build_surveys(r, s);
     build_engagement(&r->engagement, s);
     r->finance_period = s->period;
+    r->finance_basis = s->finance_basis;
     r->income = build_money(s->income, s->nincome);
     r->expenditure = build_money(s->expenditure, s->nexpenditure);
     for (int m = 0; m < N_MEASURES; m++)
@@ -5319,6 +5568,8 @@ static void model_free(struct report *r)
     free(r->expenditure.rows);
     free(r->schools);
     free(r->judged);
+    for (int i = 0; i < 4; i++)
+        free(r->changes[i / 2][i % 2]);
     arena_free(&r->strings);
 }
 
@@ -5347,17 +5598,91 @@ struct cell {
     const char *href;            /* a link (a name we made, never input), or NULL */
 };
 
+/* Words a number is never parted from by a line break ("4.6 pp",
+ * "14 schools", "31 Dec 2024"), and month names never parted from the
+ * year after them. */
+static const char *const unit_words[] = {"pp",      "points", "years",  "year",   "months", "month",
+                                         "schools", "school", "pupils", "pupil",  "trusts", "hubs",
+                                         "graded",  NULL};
+
+/* Whether s starts with word, followed by no letter. */
+static bool starts_word(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+    return !strncmp(s, word, n) && !isalpha((unsigned char)s[n]);
+}
+
+/* Whether the space at s[i] should not break a line: between a figure and
+ * its unit or month, or between a month and its year. */
+static bool binding_space(const char *s, size_t i)
+{
+    if (i == 0 || !s[i + 1])
+        return false;
+    unsigned char before = (unsigned char)s[i - 1];
+    if (isdigit(before) || before == '%') {
+        for (int w = 0; unit_words[w]; w++)
+            if (starts_word(s + i + 1, unit_words[w]))
+                return true;
+        for (int m = 0; m < 12; m++)
+            if (!strncmp(s + i + 1, month_names[m], 3))
+                return true;
+        /* another currency's code: "1,234 EUR" */
+        return isupper((unsigned char)s[i + 1]) && isupper((unsigned char)s[i + 2]) &&
+               isupper((unsigned char)s[i + 3]) && !isalpha((unsigned char)s[i + 4]);
+    }
+    if (!isdigit((unsigned char)s[i + 1]))
+        return false;
+    size_t start = i;
+    while (start > 0 && isalpha((unsigned char)s[start - 1]))
+        start--;
+    for (int m = 0; m < 12 && i - start >= 3; m++)
+        if (!strncmp(s + start, month_names[m], i - start))
+            return true;
+    return false;
+}
+
+/* HTML text where a figure, its sign and its unit never wrap apart: the
+ * binding spaces become no-break spaces. */
+static void html_text(struct sb *b, const char *text)
+{
+    char *t = xstrdup(text), *seg = t;
+    for (size_t i = 0; text[i]; i++) {
+        if (text[i] != ' ' || !binding_space(text, i))
+            continue;
+        t[i] = 0;
+        html_escape(b, seg);
+        sb_add(b, "&#160;");
+        seg = t + i + 1;
+    }
+    html_escape(b, seg);
+    free(t);
+}
+
 static void doc_text(struct doc *d, const char *text)
 {
     if (d->fmt == F_HTML)
-        html_escape(d->b, text);
+        html_text(d->b, text);
     else
         md_escape(d->b, text);
 }
 
+/* An anchor name for a heading of the program's own: its letters and
+ * digits in lower case, anything else a hyphen ("financial-and-internal"). */
+static void heading_id(struct sb *b, const char *text)
+{
+    for (; *text; text++)
+        sb_addc(b, isalnum((unsigned char)*text) ? (char)tolower((unsigned char)*text) : '-');
+}
+
 static void doc_heading(struct doc *d, int level, const char *text)
 {
-    if (d->fmt == F_HTML) {
+    if (d->fmt == F_HTML && level == 2 && !d->inline_styles) {
+        sb_add(d->b, "<h2 id=\"");
+        heading_id(d->b, text);
+        sb_add(d->b, "\">");
+        doc_text(d, text);
+        sb_add(d->b, "</h2>\n");
+    } else if (d->fmt == F_HTML) {
         sb_printf(d->b, "<h%d>", level);
         doc_text(d, text);
         sb_printf(d->b, "</h%d>\n", level);
@@ -5397,8 +5722,9 @@ static void doc_table_begin(struct doc *d, const char *caption, const char *cons
     d->align = align;
     d->ncols = (int)strlen(align);
     if (d->fmt == F_HTML) {
+        /* On a page, a table wider than the screen scrolls in its own box. */
         sb_add(d->b, d->inline_styles ? "<table style=\"border-collapse:collapse;margin:8px 0 16px\">\n"
-                                      : "<table>\n");
+                                      : "<div class=\"tw\" tabindex=\"0\">\n<table>\n");
         if (caption) {
             sb_add(d->b, "<caption>");
             doc_text(d, caption);
@@ -5492,7 +5818,10 @@ static void doc_row(struct doc *d, const struct cell *cells)
 
 static void doc_table_end(struct doc *d)
 {
-    sb_add(d->b, d->fmt == F_HTML ? "</tbody>\n</table>\n" : "\n");
+    if (d->fmt == F_HTML)
+        sb_add(d->b, d->inline_styles ? "</tbody>\n</table>\n" : "</tbody>\n</table>\n</div>\n");
+    else
+        sb_addc(d->b, '\n');
 }
 
 /* Cells own their text through this pool, freed after each row. */
@@ -5532,6 +5861,18 @@ static void cells_emit(struct doc *d, struct cells *cs)
     cs->n = 0;
 }
 
+/* Indicator k's value v, with its count when it is a share of a small
+ * group. Not where num and den count something else than the share's
+ * parts: a note "over the N of M schools that give ..." says how many
+ * schools a pupil share covers. */
+static void fmt_share_count(struct sb *b, int k, const struct val *v, const char *currency)
+{
+    fmt_val(b, v, kpis[k].unit, currency);
+    if (kpis[k].unit == U_PCT && v->st == V_OK && v->den > 0 && v->den < SMALL_GROUP &&
+        (!kpis[k].note || strncmp(kpis[k].note, "over ", 5)))
+        sb_printf(b, " (%lld of %lld)", v->num, v->den);
+}
+
 /* The headline table of one area: indicator, value, national, previous,
  * change, target, status. */
 static void render_headline(struct doc *d, const struct report *r, int group)
@@ -5546,15 +5887,15 @@ static void render_headline(struct doc *d, const struct report *r, int group)
             continue;
         const struct indicator_row *row = &r->rows[k];
         cells_add(&cs, kpis[k].label, false);
-        fmt_val(cells_next(&cs, -1, false), &row->value, kpis[k].unit, cur);
+        fmt_share_count(cells_next(&cs, -1, false), k, &row->value, cur);
         struct sb *nat = cells_next(&cs, -1, false);
         if (kpis[k].national)
             fmt_val(nat, &row->national, kpis[k].unit, cur);
         struct sb *p = cells_next(&cs, -1, false), *ch = cells_next(&cs, -1, false);
         if (row->has_previous)
-            fmt_val(p, &row->previous, kpis[k].unit, r->periods[r->nperiods - 2].currency);
+            fmt_share_count(p, k, &row->previous, r->periods[r->nperiods - 2].currency);
         if (row->has_change)
-            fmt_figure(ch, row->change, kpis[k].unit, cur, true);
+            fmt_figure(ch, shown_change(row->value.x, row->previous.x, kpis[k].unit), kpis[k].unit, cur, true);
         struct sb *tt = cells_next(&cs, -1, false);
         if (row->judged)
             fmt_target(tt, row->judged->t, kpis[k].unit, cur);
@@ -5648,7 +5989,7 @@ static void render_series(struct doc *d, const struct report *r, int group)
             continue;
         cells_add(&cs, kpis[k].label, false);
         for (int i = first; i < r->nperiods; i++)
-            fmt_val(cells_next(&cs, -1, false), &r->periods[i].vals[k], kpis[k].unit, r->periods[i].currency);
+            fmt_share_count(cells_next(&cs, -1, false), k, &r->periods[i].vals[k], r->periods[i].currency);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
@@ -5742,10 +6083,20 @@ static void render_impact_notes(struct doc *d, const struct report *r)
         if (r->nperiods > 1)
             fmt_val(prev, &sv->previous, U_PCT, NULL);
         if (sv->has_change)
-            fmt_figure(change, sv->change, U_PCT, NULL, true);
+            fmt_figure(change, shown_change(sv->share.x, sv->previous.x, U_PCT), U_PCT, NULL, true);
         cells_emit(d, &cs);
     }
     doc_table_end(d);
+}
+
+/* The finance tables' caption: the period and what its figures are,
+ * "2024/25, forecast"; empty when the snapshot says neither. */
+static void finance_caption(struct sb *b, const struct report *r)
+{
+    if (r->finance_period)
+        sb_add(b, r->finance_period);
+    if (r->finance_basis != BASIS_NONE)
+        sb_printf(b, "%s%s", r->finance_period ? ", " : "", basis_titles[r->finance_basis]);
 }
 
 /* Income by source and expenditure by item. */
@@ -5760,8 +6111,12 @@ static void render_finance(struct doc *d, const struct report *r)
         int n = pass ? r->expenditure.n : r->income.n;
         if (!rows || !n)
             continue;
+        struct sb caption;
+        sb_init(&caption);
+        finance_caption(&caption, r);
         doc_heading(d, 3, pass ? "Expenditure by item" : "Income by source");
-        doc_table_begin(d, r->finance_period, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
+        doc_table_begin(d, caption.len ? caption.buf : NULL, pass ? out_headers : in_headers, pass ? "lrr" : "lrrl");
+        sb_free(&caption);
         for (int i = 0; i < n; i++) {
             cells_add(&cs, rows[i].name, false);
             fmt_money(cells_next(&cs, -1, false), rows[i].amount, cur, false, 0);
@@ -5783,7 +6138,8 @@ static void add_period(struct sb *b, const struct report *r)
 
 static void report_title(struct sb *b, const struct report *r)
 {
-    sb_add(b, "Partnership report: ");
+    sb_add(b, r->organisation ? r->organisation : "Partnership");
+    sb_add(b, " report: ");
     add_period(b, r);
 }
 
@@ -6032,8 +6388,10 @@ static void render_summary(struct doc *d, const struct report *r)
 
 /* ---- Charts: inline SVG, drawn here, HTML only ---- */
 
-/* A bar: its label, value and style (0: partnership, dark; 1: comparator,
- * light and outlined, so the two differ in greyscale too). */
+/* A bar: its label, value and style (0: partnership, solid; 1: comparator,
+ * pale and outlined, so the two differ in greyscale too; the dark style
+ * sheet swaps the shades, so captions never name them: the key drawn in
+ * the chart, with the bars' own styles, says which is which). */
 struct bar {
     const char *label;
     struct val v;
@@ -6090,12 +6448,25 @@ static void svg_text(struct sb *b, double x, double y, const char *anchor, const
     svg_text_max(b, x, y, anchor, cls, text, 0);
 }
 
-/* Horizontal bars with a labelled value axis. The text alternative lists
- * every figure. */
-static void svg_bars(struct sb *b, const char *title, const char *axis, const struct bar *bars, int n, int unit,
-                     const char *currency, const char *legend)
+/* The key of a two-series bar chart, under its title from x0: a swatch
+ * in each series' style and its name. */
+static void svg_key(struct sb *b, double x0, const char *const keys[2])
 {
-    enum { W = 660, LEFT = 270, RIGHT = 70, ROW = 22, TOP = 30 };
+    for (int i = 0; i < 2; i++) {
+        double x = x0 + 170 * i;
+        sb_printf(b, "<rect class=\"bar%d\" x=\"%.1f\" y=\"26\" width=\"14\" height=\"12\"/>\n", i, x);
+        svg_text(b, x + 19, 37, "start", "cl", keys[i]);
+    }
+}
+
+/* Horizontal bars with a labelled value axis, one unit on it; with keys,
+ * the names of series 0 and 1 in a key under the title. The text
+ * alternative lists every figure. */
+static void svg_bars(struct sb *b, const char *title, const char *axis, const struct bar *bars, int n, int unit,
+                     const char *currency, const char *const keys[2])
+{
+    enum { W = 660, LEFT = 300, RIGHT = 70, ROW = 22 };
+    const int TOP = keys ? 46 : 30;
     double lo = 0, hi = 0;
     for (int i = 0; i < n; i++)
         if (bars[i].v.st == V_OK) {
@@ -6114,6 +6485,8 @@ static void svg_bars(struct sb *b, const char *title, const char *axis, const st
     }
     sb_addc(&desc, '.');
     svg_open(b, W, h, title, desc.buf);
+    if (keys)
+        svg_key(b, LEFT, keys);
     double span = W - LEFT - RIGHT, zero = LEFT + (0 - lo) / (hi - lo) * span;
     for (int i = 0; i < n; i++) {
         double y = TOP + ROW * i;
@@ -6145,7 +6518,7 @@ static void svg_bars(struct sb *b, const char *title, const char *axis, const st
         svg_text(b, LEFT + (ticks[k] - lo) / (hi - lo) * span, ay + 14, "middle", "cl", t.buf);
     }
     svg_text(b, LEFT + span / 2, ay + 34, "middle", "ca", axis);
-    svg_close(b, legend);
+    svg_close(b, NULL);
     sb_free(&desc);
     sb_free(&t);
 }
@@ -6207,9 +6580,14 @@ static void svg_pupils(struct sb *b, const struct report *r)
         fmt_number(&s, bound, 0, false);
         svg_text(b, W - R, PY(bound) - 5, "end", "cl", s.buf);
     }
-    if (proj)
+    if (proj) {
         sb_printf(b, "<line class=\"projection\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
                   PX(latest_period(r)->as_of), PY(latest_period(r)->vals[k].x), PX(t->by), PY(e->proj_at_by));
+        sb_reset(&s);
+        sb_add(&s, "Trend ");
+        fmt_number(&s, e->proj_at_by, 0, false);
+        svg_text(b, PX(t->by), PY(e->proj_at_by) + 18, "end", "cl", s.buf);
+    }
     sb_add(b, "<polyline class=\"series\" points=\"");
     for (int i = 0; i < r->nperiods; i++)
         sb_printf(b, "%s%.1f,%.1f", i ? " " : "", PX(r->periods[i].as_of), PY(r->periods[i].vals[k].x));
@@ -6232,17 +6610,26 @@ static void svg_pupils(struct sb *b, const struct report *r)
     sb_free(&s);
 }
 
-/* The breadth charts: pupils, shares against national, and pupils by
- * region and by hub. */
-static void render_breadth_charts(struct doc *d, const struct report *r)
+/* The overview's charts: pupils against the target with the trend, and
+ * the shares against national. */
+static void render_key_charts(struct doc *d, const struct report *r)
 {
+    sb_add(d->b, "<div class=\"keycharts\">\n");
     svg_pupils(d->b, r);
     struct bar shares[4] = {{"Free school meals: partnership", r->rows[KPI_BREADTH_FSM_PCT].value, 0},
                             {"Free school meals: national", r->rows[KPI_BREADTH_FSM_PCT].national, 1},
                             {"SEND: partnership", r->rows[KPI_BREADTH_SEND_PCT].value, 0},
                             {"SEND: national", r->rows[KPI_BREADTH_SEND_PCT].national, 1}};
+    static const char *const keys[2] = {"Partnership", "National (England)"};
     svg_bars(d->b, "Free school meals and SEND shares against national", "Share of pupils", shares, 4, U_PCT, NULL,
-             "Dark bars: the partnership. Light bars: England.");
+             keys);
+    sb_add(d->b, "</div>\n");
+}
+
+/* The breadth charts: pupils by region and by hub (the overview has the
+ * others). */
+static void render_breadth_charts(struct doc *d, const struct report *r)
+{
     int pupils = KPI_BREADTH_PUPILS, schools = KPI_BREADTH_SCHOOLS;
     for (int dim = D_REGION; dim <= D_HUB; dim++) {
         const struct breakdown *bd = &r->dims[dim];
@@ -6267,17 +6654,20 @@ static void render_breadth_charts(struct doc *d, const struct report *r)
     }
 }
 
-/* Changes over the window for disadvantaged pupils, against national. */
+/* Changes over the window for disadvantaged pupils, against national:
+ * KS4 in percentage points and KS2 in scaled-score points, each on a
+ * chart of its own, so that an axis has one unit. */
 static void render_impact_chart(struct doc *d, const struct report *r)
 {
     static const struct {
         enum kpi_id change, national;
         const char *label;
     } ids[] = {
-        {KPI_IMPACT_KS4_DISADV_EM4_CHANGE, KPI_IMPACT_KS4_DISADV_EM4_CHANGE_NATIONAL, "KS4 grade 4+ (points)"},
+        {KPI_IMPACT_KS4_DISADV_EM4_CHANGE, KPI_IMPACT_KS4_DISADV_EM4_CHANGE_NATIONAL, "KS4 grade 4+"},
         {KPI_IMPACT_KS2_DISADV_READING_CHANGE, KPI_IMPACT_KS2_DISADV_READING_CHANGE_NATIONAL, "KS2 reading"},
         {KPI_IMPACT_KS2_DISADV_MATHS_CHANGE, KPI_IMPACT_KS2_DISADV_MATHS_CHANGE_NATIONAL, "KS2 maths"},
         {KPI_IMPACT_KS2_DISADV_GPS_CHANGE, KPI_IMPACT_KS2_DISADV_GPS_CHANGE_NATIONAL, "KS2 GPS"}};
+    static const char *const keys[2] = {"Partnership (4+ years)", "National (England)"};
     struct bar bars[8];
     struct sb labels[8];
     for (int i = 0; i < 8; i++) {
@@ -6285,11 +6675,12 @@ static void render_impact_chart(struct doc *d, const struct report *r)
         sb_printf(&labels[i], "%s: %s", ids[i / 2].label, i % 2 ? "national" : "partnership");
         bars[i] = (struct bar){labels[i].buf, *kpi_now(r, i % 2 ? ids[i / 2].national : ids[i / 2].change), i % 2};
     }
-    char title[96];
-    snprintf(title, sizeof title, "Change for disadvantaged pupils over %d year%s, against national change",
-             opt_change_years, opt_change_years == 1 ? "" : "s");
-    svg_bars(d->b, title, "Change (percentage points for KS4, scaled-score points for KS2)", bars, 8, U_POINTS, NULL,
-             "Dark bars: partnership schools of four or more years. Light bars: England.");
+    char title[128], years[16];
+    snprintf(years, sizeof years, "%d year%s", opt_change_years, opt_change_years == 1 ? "" : "s");
+    snprintf(title, sizeof title, "Change for disadvantaged pupils over %s, KS4 against national", years);
+    svg_bars(d->b, title, "Change in percentage points", bars, 2, U_PP, NULL, keys);
+    snprintf(title, sizeof title, "Change for disadvantaged pupils over %s, KS2 against national", years);
+    svg_bars(d->b, title, "Change in scaled-score points", bars + 2, 6, U_POINTS, NULL, keys);
     for (int i = 0; i < 8; i++)
         sb_free(&labels[i]);
 }
@@ -6303,8 +6694,8 @@ static void render_finance_chart(struct doc *d, const struct report *r)
     struct bar *bars = xcalloc((size_t)in->n, sizeof *bars);
     for (int i = 0; i < in->n; i++)
         bars[i] = (struct bar){in->rows[i].name, in->rows[i].share, in->rows[i].fundraised};
-    svg_bars(d->b, "Income by source", "Share of income", bars, in->n, U_PCT, NULL,
-             "Light bars: fundraised income. Dark bars: other income.");
+    static const char *const keys[2] = {"Other income", "Fundraised income"};
+    svg_bars(d->b, "Income by source", "Share of income", bars, in->n, U_PCT, NULL, keys);
     free(bars);
 }
 
@@ -6534,49 +6925,323 @@ static void render_body(struct doc *d, const struct report *r)
     }
 }
 
+/* ---- The overview: the first page ---- */
+
+/* Every target: the indicator, the status (word, and on a page shape and
+ * colour; second, so that a phone shows it without scrolling), the latest
+ * value, the target and the trend's value at the target's date. */
+static void render_scorecard(struct doc *d, const struct report *r)
+{
+    static const char *const headers[] = {"Indicator", "Status", "Latest", "Target", "Trend at target date"};
+    const char *cur = currency_of(r);
+    struct cells cs = {.n = 0};
+    bool any = false;
+    for (int k = 0; k < N_KPIS; k++) {
+        const struct target *t = row_target(&r->rows[k]);
+        const struct eval *e = row_eval(&r->rows[k]);
+        if (!t)
+            continue;
+        if (!any) {
+            doc_heading(d, 3, "Targets");
+            doc_table_begin(d, NULL, headers, "llrlr");
+            any = true;
+        }
+        cells_add(&cs, kpis[k].label, false);
+        sb_add(cells_next(&cs, e->status, false), status_names[e->status]);
+        fmt_val(cells_next(&cs, -1, false), &r->rows[k].value, kpis[k].unit, cur);
+        fmt_target(cells_next(&cs, -1, false), t, kpis[k].unit, cur);
+        struct sb *p = cells_next(&cs, -1, false);
+        if (e->has_proj && t->has_by)
+            fmt_figure(p, e->proj_at_by, kpis[k].unit, cur, false);
+        cells_emit(d, &cs);
+    }
+    if (any)
+        doc_table_end(d);
+}
+
+/* The figures that moved most since the previous snapshot, with both
+ * figures and the change between them as shown. */
+static void render_moves(struct doc *d, const struct report *r)
+{
+    int n = r->nmoves;
+    char was[32], now[32];
+    doc_heading(d, 3, "What moved most");
+    if (r->nperiods < 2) {
+        doc_para(d, "One snapshot: nothing to compare with yet.");
+        return;
+    }
+    if (!n) {
+        doc_para(d, "No figure changed since the previous snapshot.");
+        return;
+    }
+    const char *headers[] = {"Indicator", short_date(r->periods[r->nperiods - 2].as_of, was),
+                             short_date(latest_period(r)->as_of, now), "Change"};
+    const char *cur = currency_of(r);
+    struct cells cs = {.n = 0};
+    doc_table_begin(d, NULL, headers, "lrrr");
+    for (int i = 0; i < n; i++) {
+        int k = r->moves[i], unit = kpis[k].unit;
+        const struct val *v = &r->rows[k].value, *prev = &r->rows[k].previous;
+        cells_add(&cs, kpis[k].label, false);
+        fmt_val(cells_next(&cs, -1, false), prev, unit, cur);
+        fmt_val(cells_next(&cs, -1, false), v, unit, cur);
+        fmt_figure(cells_next(&cs, -1, false), shown_change(v->x, prev->x, unit), unit, cur, true);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+}
+
+/* ---- What changed: who joined and who left ---- */
+
+/* "Since 31 December 2024, 12 schools joined and 9 left; 1 trust joined
+ * and none left." (a group's: schools only) */
+static void changes_sentence(struct sb *b, const struct report *r, const struct member_filter *f)
+{
+    char d[32];
+    sb_printf(b, "Since %s, ", long_date(r->periods[r->nperiods - 2].as_of, d));
+    for (int trusts = 0; trusts < (f->dim < 0 ? 2 : 1); trusts++) {
+        int joined, left;
+        free(member_changes(r, trusts, false, f, &joined));
+        free(member_changes(r, trusts, true, f, &left));
+        const char *what = trusts ? (joined == 1 ? " trust" : " trusts") : (joined == 1 ? " school" : " schools");
+        sb_add(b, trusts ? "; " : "");
+        if (joined)
+            fmt_number(b, joined, 0, false);
+        sb_printf(b, "%s%s joined and ", joined ? "" : "no", what);
+        if (left)
+            fmt_number(b, left, 0, false);
+        sb_add(b, left ? " left" : "none left");
+    }
+    sb_addc(b, '.');
+}
+
+/* One list of "what changed": schools with URN, hub, region and pupils,
+ * or trusts with their id. */
+static void render_change_list(struct doc *d, const struct report *r, bool trusts, bool left,
+                               const struct member_filter *f)
+{
+    static const char *const school_headers[] = {"School", "URN", "Hub", "Region", "Pupils"};
+    static const char *const trust_headers[] = {"Trust", "Id"};
+    int n, *idx = member_changes(r, trusts, left, f, &n);
+    const struct period *from = left ? &r->periods[r->nperiods - 2] : latest_period(r);
+    char title[48];
+    snprintf(title, sizeof title, "%s that %s", trusts ? "Trusts" : "Schools", left ? "left" : "joined");
+    struct cells cs = {.n = 0};
+    if (n) {
+        doc_heading(d, 3, title);
+        doc_table_begin(d, NULL, trusts ? trust_headers : school_headers, trusts ? "ll" : "lrllr");
+    }
+    for (int i = 0; i < n; i++) {
+        const struct member_line *m = trusts ? &from->trusts[idx[i]] : &from->schools[idx[i]];
+        cells_add(&cs, m->name, false);
+        if (trusts) {
+            cells_add(&cs, m->id, false);
+        } else {
+            sb_printf(cells_next(&cs, -1, false), "%lld", m->urn);
+            cells_add(&cs, m->hub ? m->hub : "no hub", false);
+            cells_add(&cs, region_names[m->region], false);
+            fmt_number(cells_next(&cs, -1, false), (double)m->pupils, 0, false);
+        }
+        cells_emit(d, &cs);
+    }
+    if (n)
+        doc_table_end(d);
+    free(idx);
+}
+
+/* The schools and trusts (a group's schools, with f) that joined and
+ * left since the previous snapshot. */
+static void render_changes(struct doc *d, const struct report *r, const struct member_filter *f)
+{
+    doc_heading(d, 2, "What changed");
+    if (r->nperiods < 2) {
+        doc_para(d, "One snapshot: nothing to compare with yet.");
+        return;
+    }
+    struct sb t;
+    sb_init(&t);
+    changes_sentence(&t, r, f);
+    doc_para(d, t.buf);
+    sb_free(&t);
+    for (int trusts = 0; trusts < (f->dim < 0 ? 2 : 1); trusts++)
+        for (int left = 0; left < 2; left++)
+            render_change_list(d, r, trusts, left, f);
+}
+
+/* The first page: every target, what moved most, on a page the key
+ * charts, and the summary. */
+static void render_overview(struct doc *d, const struct report *r)
+{
+    if (d->fmt == F_HTML)
+        sb_add(d->b, "<section class=\"overview\">\n");
+    doc_heading(d, 2, "Overview");
+    render_scorecard(d, r);
+    render_moves(d, r);
+    if (r->nperiods > 1) {
+        struct sb t;
+        sb_init(&t);
+        changes_sentence(&t, r, &whole_partnership);
+        sb_add(&t, " The list is under \"What changed\".");
+        doc_para(d, t.buf);
+        sb_free(&t);
+    }
+    if (d->fmt == F_HTML)
+        render_key_charts(d, r);
+    render_summary(d, r);
+    if (d->fmt == F_HTML)
+        sb_add(d->b, "</section>\n");
+}
+
+/* ---- The glossary: the last part ---- */
+
+/* Every abbreviation and term the report uses, in plain words. A row
+ * here for each new one. */
+static const char *const glossary[][2] = {
+    {"pp (percentage points)", "The difference between two percentages: from 20% to 25% is +5.0 pp."},
+    {"Points", "The difference between two KS2 scaled scores."},
+    {"National", "The figure for all state-funded schools in England, as the Department for Education "
+                 "publishes it."},
+    {"FSM (free school meals)", "Pupils eligible for free school meals, the usual measure of disadvantage."},
+    {"Disadvantaged pupils", "Pupils eligible for free school meals in the last six years, looked after by a local "
+                             "authority or adopted from care, as the Department for Education counts them."},
+    {"SEND", "Special educational needs and disabilities: pupils with an education, health and care plan or "
+             "SEN support."},
+    {"KS2", "Key stage 2: the end of primary school (year 6), with national tests in reading, maths, and "
+            "grammar, punctuation and spelling (GPS)."},
+    {"KS2 scaled score", "A KS2 test result on a scale from 80 to 120; 100 is the expected standard."},
+    {"KS4", "Key stage 4: GCSEs at the end of year 11. Grade 4+ in English and maths is a standard pass in both."},
+    {"Schools of four or more years", "Schools in the partnership for four years or more, over which changes "
+                                      "in results are measured."},
+    {"Suppressed", "A results figure resting on too few pupils to publish without identifying them."},
+    {"High-deprivation target areas", "The areas the partnership aims to reach most, listed in the snapshot."},
+    {"Hub", "A local group of schools in the partnership that work together."},
+    {"Trust", "A multi-academy trust: one body running several academies."},
+    {"QAR (Quality Assurance Review)", "A peer review of a school by a team of headteachers from other "
+                                       "schools, led by a lead reviewer."},
+    {"Areas of Excellence", "Practice a Quality Assurance Review recognised as excellent, to share with other "
+                            "schools."},
+    {"Report card", "Ofsted's inspection result under its 2025 framework: a grade in each area, from exceptional "
+                    "to urgent improvement, and whether safeguarding is met."},
+    {"Target, status", "Met: the latest figure meets the target. On track: not yet, but the trend meets it by "
+                       "its date. At risk: the trend falls short by no more than a tenth. Off track: by more, or the date has "
+                       "passed."},
+    {"Trend", "The straight line that fits the snapshots' figures best (least squares), carried on to a "
+              "target's date."},
+};
+
+/* The glossary, as a table of term and meaning. */
+static void render_glossary(struct doc *d)
+{
+    static const char *const headers[] = {"Term", "Meaning"};
+    struct cells cs = {.n = 0};
+    doc_heading(d, 2, "Glossary");
+    doc_table_begin(d, NULL, headers, "ll");
+    for (size_t i = 0; i < sizeof glossary / sizeof glossary[0]; i++) {
+        cells_add(&cs, glossary[i][0], false);
+        cells_add(&cs, glossary[i][1], false);
+        cells_emit(d, &cs);
+    }
+    doc_table_end(d);
+}
+
+/* The contents of a page: a link to each part, which a printed PDF keeps. */
+static void render_contents(struct doc *d)
+{
+    if (d->fmt != F_HTML || d->inline_styles)
+        return;
+    const char *parts[N_GROUPS + 4] = {"Overview"};
+    int n = 1;
+    for (int g = 0; g < N_GROUPS; g++)
+        parts[n++] = group_titles[g];
+    parts[n++] = "What changed";
+    parts[n++] = "Glossary";
+    sb_add(d->b, "<nav class=\"toc\" aria-label=\"Contents\"><ol>");
+    for (int i = 0; i < n; i++) {
+        sb_add(d->b, "<li><a href=\"#");
+        heading_id(d->b, parts[i]);
+        sb_add(d->b, "\">");
+        doc_text(d, parts[i]);
+        sb_add(d->b, "</a></li>");
+    }
+    sb_add(d->b, "</ol></nav>\n");
+}
+
 /* The whole report below its title. */
 static void report_body(struct doc *d, const void *ctx)
 {
     render_intro(d, ctx);
-    render_summary(d, ctx);
+    render_contents(d);
+    render_overview(d, ctx);
     render_body(d, ctx);
+    render_changes(d, ctx, &whole_partnership);
+    render_glossary(d);
 }
 
-/* Inline, so the file stands alone; print rules keep tables whole on A4. */
+/* Inline, so the file stands alone. On a phone, tables and charts wider
+ * than the screen scroll in their own box (charts at their drawn size, so
+ * that their text stays legible); on A4, rows and charts are never split,
+ * long tables are, and every page gets its number (the running footer's
+ * text, from the report, is a second style sheet: see print_footer). */
 static const char html_style[] =
     "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;"
-    "max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff;line-height:1.45}\n"
+    "max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff;line-height:1.45;"
+    "overflow-wrap:break-word}\n"
     ".cover{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1.5rem}"
     ".cover dt{font-weight:bold}.cover dd{margin:0}\n"
+    "a{color:#1d4f91}.toc ol{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;list-style:none;padding:0;margin:0 0 1rem}"
     "h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1d4f91;padding-bottom:.2rem;"
     "margin-top:2rem}h3{font-size:1.05rem}\n"
-    "table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.92rem}\n"
+    ".tw{overflow-x:auto;margin:.5rem 0 1rem}\n"
+    "table{border-collapse:collapse;width:100%;font-size:.92rem}\n"
     "th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}\n"
-    "thead th{border-bottom:2px solid #555}.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-    ".chip{display:inline-block;padding:0 .45rem;border-radius:.7rem;border:1px solid #777;"
+    "tbody th{min-width:11rem}thead th{border-bottom:2px solid #555}.num{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}\n"
+    ".chip{display:inline-block;padding:0 .45rem;border-radius:.7rem;border:1px solid #777}\n"
+    "@media screen and (min-width:40rem){.chip{white-space:nowrap}}\n"
     ".met{background:#d8f0dc;border-color:#1e6b30}.on-track{background:#e0ecf8;border-color:#1d4f91}\n"
     ".at-risk{background:#fff1c7;border-color:#8a6100}.off-track{background:#fbdcdc;border-color:#9b1c1c;"
     "font-weight:bold}\n"
     ".met::before{content:\"\\2714  \"}.on-track::before{content:\"\\2197  \"}"
     ".at-risk::before{content:\"\\26A0  \"}.off-track::before{content:\"\\2716  \"}\n"
-    "figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto}"
+    "figure.chart{margin:1rem 0;overflow-x:auto}figure.chart svg{max-width:100%;height:auto}"
     "figcaption{font-size:.85rem;color:#444}\n"
     "svg text{fill:currentColor;font-size:12px}svg .ct{font-weight:bold;font-size:14px}\n"
     ".bar0{fill:#1d4f91}.bar1{fill:#c9d6ea;stroke:#1d4f91;stroke-width:1}"
     ".axis{stroke:#555;stroke-width:1}.series{fill:none;stroke:#1d4f91;stroke-width:2.5}"
     ".point{fill:#1d4f91}.target{stroke:#9b1c1c;stroke-width:1.5;stroke-dasharray:6 4}"
     ".projection{stroke:#1d4f91;stroke-width:2;stroke-dasharray:3 3}\n"
-    "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}th,td{border-color:#555}"
+    "@media (max-width:40rem){body{margin:1rem auto;padding:0 .75rem}h1{font-size:1.35rem}"
+    "figure.chart svg{max-width:none;width:auto}.cover{grid-template-columns:1fr;gap:0}"
+    ".cover dd{margin-bottom:.3rem}table{font-size:.85rem}th,td{padding:.25rem .35rem}"
+    "tbody th{min-width:8.5rem}}\n"
+    "@media (prefers-color-scheme:dark){body{background:#161616;color:#eee}a{color:#8fb3e8}th,td{border-color:#555}"
     ".chip{color:#111}.chip.none,.chip.na{color:#eee}figcaption{color:#bbb}.bar0,.point{fill:#8fb3e8}.series,.projection{stroke:#8fb3e8}"
     ".bar1{fill:#33445e;stroke:#8fb3e8}.axis{stroke:#aaa}.target{stroke:#f08080}}\n"
-    "@media print{@page{size:A4;margin:15mm}body{max-width:none;margin:0;font-size:10pt}"
-    "table,figure{break-inside:avoid}thead{display:table-header-group}h2,h3{break-after:avoid}}\n";
+    "@media print{@page{size:A4;margin:10mm 11mm 14mm;"
+    "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);font:8pt sans-serif;color:#444}}"
+    "body{max-width:none;margin:0;padding:0;font-size:9.5pt;line-height:1.3}"
+    "h1{font-size:15pt;margin-top:0}h2{font-size:12pt;margin:1rem 0 .4rem;break-after:avoid}"
+    "h3{font-size:10pt;margin:.8rem 0 .3rem;break-after:avoid}"
+    ".tw{overflow:visible;margin:.3rem 0 .6rem}table{font-size:8.5pt}th,td{padding:.1rem .3rem}"
+    "thead{display:table-header-group}tr,figure{break-inside:avoid}"
+    "figure.chart{margin:.4rem 0;overflow:visible}"
+    "figcaption{font-size:7.5pt}p{margin:.3rem 0;orphans:3;widows:3}.overview{break-after:page}}\n";
+
+/* The running footer of a printed page: the organisation (when the
+ * snapshot names it), the period and the date the figures are as of. */
+static void print_footer(struct sb *b, const struct report *r)
+{
+    char d[32];
+    if (r->organisation)
+        sb_printf(b, "%s \xC2\xB7 ", r->organisation);
+    add_period(b, r);
+    sb_printf(b, " \xC2\xB7 figures as of %s", short_date(r->as_of, d));
+}
 
 /* A page in Markdown or HTML: the title as its first heading, then what
  * body() lays out. */
 static void render_page(struct sb *b, int fmt, const char *title, void (*body)(struct doc *, const void *),
-                        const void *ctx)
+                        const void *ctx, const char *footer)
 {
     struct doc d = {fmt, b, 0, NULL, false};
     chart_count = 0;
@@ -6586,7 +7251,13 @@ static void render_page(struct sb *b, int fmt, const char *title, void (*body)(s
         html_escape(b, title);
         sb_add(b, "</title>\n<style>\n");
         sb_add(b, html_style);
-        sb_add(b, "</style>\n</head>\n<body>\n<main>\n");
+        sb_add(b, "</style>\n");
+        if (footer) {
+            sb_add(b, "<style media=\"print\">@page{@bottom-left{content:");
+            css_string(b, footer);
+            sb_add(b, ";font:8pt sans-serif;color:#444}}</style>\n");
+        }
+        sb_add(b, "</head>\n<body>\n<main>\n");
     }
     doc_heading(&d, 1, title);
     body(&d, ctx);
@@ -6596,11 +7267,14 @@ static void render_page(struct sb *b, int fmt, const char *title, void (*body)(s
 
 static void render_report(struct sb *b, int fmt, const struct report *r)
 {
-    struct sb title;
+    struct sb title, footer;
     sb_init(&title);
+    sb_init(&footer);
     report_title(&title, r);
-    render_page(b, fmt, title.buf, report_body, r);
+    print_footer(&footer, r);
+    render_page(b, fmt, title.buf, report_body, r, footer.buf);
     sb_free(&title);
+    sb_free(&footer);
 }
 
 /* ===================================================================== *
@@ -6887,10 +7561,61 @@ struct group_ctx {
     const struct group_row *g;
 };
 
-static void group_title(struct sb *b, const struct report *r, int dim, const char *name)
+/* "Hub report: North East, December 2025"; the schools in no hub or
+ * trust (id "none", which no hub or trust may take) are "Schools without
+ * a hub: December 2025". */
+static void group_title(struct sb *b, const struct report *r, int dim, const struct group_row *g)
 {
-    sb_printf(b, "%s report: %s, ", dim_titles[dim], name);
+    if (!strcmp(g->id, "none"))
+        sb_printf(b, "Schools without a %s: ", dim_ids[dim]);
+    else
+        sb_printf(b, "%s report: %s, ", dim_titles[dim], g->name);
     add_period(b, r);
+}
+
+/* Whether a group's page shows indicator k: not what one group cannot
+ * vary in (hubs reached, on a hub's page). */
+static bool group_shows(int dim, int k)
+{
+    return !(dim == D_HUB && k == KPI_BREADTH_HUBS);
+}
+
+/* The way back to the index of the group reports, beside every one. */
+static void render_group_nav(struct doc *d, int dim)
+{
+    char text[64];
+    snprintf(text, sizeof text, "All reports by %s", dim_ids[dim]);
+    if (d->fmt == F_HTML) {
+        sb_add(d->b, "<nav><p><a href=\"index.html\">");
+        doc_text(d, text);
+        sb_add(d->b, "</a></p></nav>\n");
+    } else {
+        sb_add(d->b, "[");
+        doc_text(d, text);
+        sb_add(d->b, "](index.md)\n\n");
+    }
+}
+
+/* A group's shares of pupils eligible for free school meals and with
+ * SEND, beside the partnership's and England's. */
+static void render_group_charts(struct doc *d, const struct report *r, const struct group_row *g)
+{
+    static const enum kpi_id ids[] = {KPI_BREADTH_FSM_PCT, KPI_BREADTH_SEND_PCT};
+    static const char *const what[] = {"Free school meals", "SEND"};
+    static const char *const keys[2] = {"This group", "Partnership, national"};
+    struct bar bars[6];
+    struct sb labels[6];
+    for (int i = 0; i < 6; i++) {
+        int k = ids[i / 3];
+        sb_init(&labels[i]);
+        sb_printf(&labels[i], "%s: %s", what[i / 3], i % 3 == 0 ? g->name : i % 3 == 1 ? "partnership" : "national");
+        bars[i] = (struct bar){labels[i].buf,
+                               i % 3 == 0 ? g->vals[k] : i % 3 == 1 ? r->rows[k].value : r->rows[k].national,
+                               i % 3 != 0};
+    }
+    svg_bars(d->b, "Free school meals and SEND shares", "Share of pupils", bars, 6, U_PCT, NULL, keys);
+    for (int i = 0; i < 6; i++)
+        sb_free(&labels[i]);
 }
 
 /* Indicator, the group, the partnership, national: for each per-school
@@ -6903,6 +7628,7 @@ static void group_body(struct doc *d, const void *ctx)
     char date[32];
     struct sb t;
     sb_init(&t);
+    render_group_nav(d, c->dim);
     sb_printf(&t, "As of %s: ", long_date(r->as_of, date));
     fmt_number(&t, schools, 0, false);
     sb_add(&t, schools == 1 ? " active school and " : " active schools and ");
@@ -6918,7 +7644,7 @@ static void group_body(struct doc *d, const void *ctx)
         doc_heading(d, 2, group_titles[group]);
         doc_table_begin(d, NULL, headers, "lrrr");
         for (int k = 0; k < N_KPIS; k++) {
-            if (kpis[k].group != group || (kpis[k].flags & (K_SCHOOL | K_CARD)) != K_SCHOOL)
+            if (kpis[k].group != group || (kpis[k].flags & (K_SCHOOL | K_CARD)) != K_SCHOOL || !group_shows(c->dim, k))
                 continue;
             cells_add(&cs, kpis[k].label, false);
             fmt_val(cells_next(&cs, -1, false), &c->g->vals[k], kpis[k].unit, currency_of(r));
@@ -6930,6 +7656,8 @@ static void group_body(struct doc *d, const void *ctx)
             cells_emit(d, &cs);
         }
         doc_table_end(d);
+        if (group == G_BREADTH && d->fmt == F_HTML)
+            render_group_charts(d, r, c->g);
     }
     render_report_cards(d, r, c->g->vals, &c->g->cards);
     static const char *const school_headers[] = {"School", "URN", "Phase", "Pupils", "FSM share", "Programmes"};
@@ -6948,6 +7676,7 @@ static void group_body(struct doc *d, const void *ctx)
         cells_emit(d, &cs);
     }
     doc_table_end(d);
+    render_changes(d, r, &(struct member_filter){c->dim, c->g->id});
 }
 
 static void render_group_json(struct sb *b, const struct group_ctx *c)
@@ -7169,21 +7898,24 @@ static void render_group_file(struct sb *b, const struct output *o)
 {
     const struct group_files *gf = o->ctx;
     const struct report *r = gf->r;
-    struct sb title;
+    struct sb title, footer;
     sb_init(&title);
+    sb_init(&footer);
+    print_footer(&footer, r);
     if (o->item >= 0) {
         struct group_ctx c = {r, gf->dim, &r->dims[gf->dim].rows[o->item]};
-        group_title(&title, r, gf->dim, c.g->name);
+        group_title(&title, r, gf->dim, c.g);
         if (o->fmt == F_JSON)
             render_group_json(b, &c);
         else
-            render_page(b, o->fmt, title.buf, group_body, &c);
+            render_page(b, o->fmt, title.buf, group_body, &c, footer.buf);
     } else {
         struct index_ctx x = {r, gf->dim, gf->names, {gf->formats[0], gf->formats[1], gf->formats[2]}, o->fmt};
         sb_printf(&title, "Reports by %s", dim_ids[gf->dim]);
-        render_page(b, o->fmt, title.buf, index_body, &x);
+        render_page(b, o->fmt, title.buf, index_body, &x, footer.buf);
     }
     sb_free(&title);
+    sb_free(&footer);
 }
 
 static void group_files_free(struct group_files *gf)
@@ -7378,7 +8110,7 @@ static void mail_summary(struct sb *b, int fmt, const struct report *r)
         mail_summary_body(&d, r);
         sb_add(b, "</body>\n</html>\n");
     } else {
-        render_page(b, F_MD, title.buf, mail_summary_body, r);
+        render_page(b, F_MD, title.buf, mail_summary_body, r, NULL);
     }
     sb_free(&title);
 }
@@ -11298,6 +12030,7 @@ static bool load_all(struct report *r, struct snapshot **latest, const struct op
             p->surveys[p->nsurveys++] = (struct survey_val){
                 xstrdup(s->surveys[k].id), pct(s->surveys[k].agreed, s->surveys[k].respondents)};
         qsort(p->surveys, (size_t)p->nsurveys, sizeof *p->surveys, cmp_string);
+        period_members(p, s);
         if (!*latest || s->as_of > (*latest)->as_of) {
             snapshot_free(*latest);
             *latest = s;
@@ -11329,6 +12062,8 @@ static void report_free(struct report *r)
         for (int k = 0; k < r->periods[i].nsurveys; k++)
             free(r->periods[i].surveys[k].id);
         free(r->periods[i].surveys);
+        member_lines_free(r->periods[i].schools, r->periods[i].nschools);
+        member_lines_free(r->periods[i].trusts, r->periods[i].ntrusts);
     }
     free(r->periods);
     free(r->targets);

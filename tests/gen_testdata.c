@@ -2258,6 +2258,7 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
 
     fprintf(f, "{\n  \"format\":\"cpreport/1\",\n  \"as_of\":\"%04d-12-31\",\n", y);
     fprintf(f, "  \"label\":\"%s %d\",\n", MONTHS[11], y);
+    fputs("  \"organisation\":\"Example Schools Partnership\",\n", f);
     fputs("  \"target_areas\":[", f);
     for (i = 0; i < N_TARGET_AREAS; i++) {
         if (i)
@@ -2451,7 +2452,8 @@ static void write_snapshot(FILE *f, int y, int nschools, uint64_t seed)
             acc += items[i];
         }
         items[5] = spend - acc;
-        fprintf(f, "  \"finance\":{\n    \"period\":\"%d/%02d\",\"currency\":\"GBP\",\n", y,
+        /* 31 December is mid-way through the financial year: a forecast */
+        fprintf(f, "  \"finance\":{\n    \"period\":\"%d/%02d\",\"basis\":\"forecast\",\"currency\":\"GBP\",\n", y,
                 (y + 1) % 100);
         fputs("    \"income\":[\n", f);
         write_money_item(f, "source", "School subscriptions", subs, 0, 0);

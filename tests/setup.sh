@@ -43,6 +43,7 @@ package_for() {
         wine) echo wine ;;
         wine64) echo wine64 ;;
         sha256sum) echo coreutils ;;
+        pdftotext | pdftoppm) echo poppler-utils ;;
         *) echo "$1" ;;
     esac
 }

@@ -1,10 +1,18 @@
 // Checks cpreport's HTML reports in Debian's headless chromium, driven by
 // playwright-core (no browser download: Debian's /usr/bin/chromium).
 //
-//   node tests/browser/check.mjs --shots DIR FILE=MIN-MAX...
+//   node tests/browser/check.mjs --shots DIR [--no-charts NAME]... FILE=MIN-MAX[=FOOTER]...
 //
+// --no-charts NAME: the page whose file is called NAME has no charts (an
+// index), so it is not asked for any.
 // FILE is an HTML report; MIN-MAX the range of A4 pages its print to PDF must
-// have. Prints one "ok - ..." or "not ok - ..." line per check ("# ..." lines
+// have; FOOTER, text the running footer of every printed page must hold
+// (besides "Page N of M", always checked). No printed page but the last may
+// have its lower half empty. At 360 and 1280 px wide, light
+// and dark, the page must not scroll sideways, no element may stick out of
+// the window unless a box of its own scrolls it, no text may overflow its
+// box, and chart text must be at least 9 px; a screenshot of each goes to
+// DIR. Prints one "ok - ..." or "not ok - ..." line per check ("# ..." lines
 // are notes), as tests/run.sh reads them; exits 0 unless it could not run at
 // all (the "not ok" lines carry the failures).
 //
@@ -15,6 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
 
 const ok = (msg) => console.log(`ok - ${msg}`);
 const notOk = (msg, notes = []) => {
@@ -32,15 +41,21 @@ function usage(why) {
 const args = process.argv.slice(2);
 let shots = null;
 const targets = [];
+const noCharts = new Set();
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--shots') {
     shots = args[++i];
     if (!shots) usage('--shots needs a folder');
     continue;
   }
-  const m = /^(.+)=(\d+)-(\d+)$/.exec(args[i]);
+  if (args[i] === '--no-charts') {
+    if (!args[i + 1]) usage('--no-charts needs a file name');
+    noCharts.add(args[++i]);
+    continue;
+  }
+  const m = /^(.+?)=(\d+)-(\d+)(?:=(.*))?$/.exec(args[i]);
   if (!m) usage(`bad argument '${args[i]}'`);
-  targets.push({ file: path.resolve(m[1]), min: Number(m[2]), max: Number(m[3]) });
+  targets.push({ file: path.resolve(m[1]), min: Number(m[2]), max: Number(m[3]), footer: m[4] || '' });
 }
 if (!shots || targets.length === 0) usage('nothing to check');
 fs.mkdirSync(shots, { recursive: true });
@@ -92,7 +107,91 @@ try {
   fs.rmSync(profile, { recursive: true, force: true });
 }
 
-async function checkReport({ file, min, max }) {
+// What sticks out at this width: the page's own scroll width, elements
+// past the window's edges that no scrolling box of theirs clips, boxes
+// whose text overflows them, and chart text smaller than 9 px.
+function layoutProblems() {
+  const vw = document.documentElement.clientWidth;
+  const out = { scrollWidth: document.documentElement.scrollWidth, vw, wide: [], overflow: [], tiny: [] };
+  const name = (e) => {
+    const t = (e.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 50);
+    return `<${e.tagName.toLowerCase()}${e.className && typeof e.className === 'string' ? ` class="${e.className}"` : ''}> "${t}"`;
+  };
+  const clipped = (e) => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const ox = getComputedStyle(a).overflowX;
+      if (ox !== 'visible') {
+        const r = a.getBoundingClientRect();
+        return r.left >= -1 && r.right <= vw + 1;
+      }
+    }
+    return false;
+  };
+  for (const e of document.body.querySelectorAll('*')) {
+    if (e.closest('svg') && e.tagName.toLowerCase() !== 'svg') continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if ((r.right > vw + 1 || r.left < -1) && !clipped(e)) out.wide.push(`${name(e)} spans ${Math.round(r.left)}..${Math.round(r.right)} px`);
+  }
+  for (const e of document.body.querySelectorAll('p,h1,h2,h3,h4,dt,dd,th,td,li,caption,figcaption,.chip')) {
+    const cs = getComputedStyle(e);
+    if (cs.overflowX !== 'visible') continue;
+    if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0) out.overflow.push(`${name(e)}: text ${e.scrollWidth} px in a box of ${e.clientWidth} px`);
+  }
+  for (const svg of document.querySelectorAll('svg[viewBox]')) {
+    const vb = svg.viewBox.baseVal;
+    const scale = vb && vb.width ? svg.getBoundingClientRect().width / vb.width : 1;
+    for (const t of svg.querySelectorAll('text')) {
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < 9) { out.tiny.push(`${name(t)} in "${svg.querySelector('title')?.textContent}" is ${px.toFixed(1)} px`); break; }
+    }
+  }
+  return out;
+}
+
+// The layout checks at one width and colour scheme, with a screenshot.
+async function checkLayout(page, name, base, width, scheme) {
+  await page.setViewportSize({ width, height: 900 });
+  await page.emulateMedia({ colorScheme: scheme, media: 'screen' });
+  const at = `${name} at ${width} px, ${scheme}`;
+  const p = await page.evaluate(layoutProblems);
+  if (p.scrollWidth <= p.vw && p.wide.length === 0) ok(`${at}: nothing wider than the window (${p.scrollWidth} px of ${p.vw})`);
+  else notOk(`${at}: the page is ${p.scrollWidth} px wide in a ${p.vw} px window; ${p.wide.length} element(s) stick out`, p.wide.slice(0, 10));
+  if (p.overflow.length === 0) ok(`${at}: no text overflows its box`);
+  else notOk(`${at}: ${p.overflow.length} box(es) with text overflowing`, p.overflow.slice(0, 10));
+  if (p.tiny.length === 0) ok(`${at}: chart text is at least 9 px`);
+  else notOk(`${at}: chart text smaller than 9 px`, p.tiny.slice(0, 10));
+  const shot = path.join(shots, `${base}-${width}-${scheme}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  note(`screenshot: ${shot}`);
+}
+
+// How far down each page of a PDF its content reaches, as a share of the
+// part above the bottom margin (the running footer's words, in that
+// margin, do not count): from the words' boxes of pdftotext -bbox.
+function pdfFill(pdfPath) {
+  const xml = execFileSync('pdftotext', ['-bbox', pdfPath, '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return xml.split('<page ').slice(1).map((pg) => {
+    const height = Number(/height="([\d.]+)"/.exec(pg)?.[1] || 842);
+    const body = height - 14 / 25.4 * 72;   // the print style sheet's 14 mm bottom margin
+    let low = 0;
+    for (const m of pg.matchAll(/<word [^>]*yMax="([\d.]+)"/g)) {
+      const y = Number(m[1]);
+      if (y <= body && y > low) low = y;
+    }
+    return low / body;
+  });
+}
+
+// The text of each page of a PDF, by pdftotext (poppler-utils).
+function pdfPages(pdfPath) {
+  const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const pages = text.split('\f');
+  if (pages.length && pages[pages.length - 1].trim() === '') pages.pop();
+  return pages;
+}
+
+async function checkReport({ file, min, max, footer }) {
   const name = path.basename(file);
   const url = pathToFileURL(file).href;
   if (!fs.existsSync(file)) {
@@ -155,7 +254,9 @@ async function checkReport({ file, min, max }) {
         const label = s.getAttribute('aria-label') || s.querySelector(':scope > title')?.textContent || s.id || '';
         return { i, w: r.width, h: r.height, label: label.trim().slice(0, 80) };
       }));
-  if (svgs.length === 0) {
+  if (svgs.length === 0 && noCharts.has(name)) {
+    ok(`${name}: has no charts, as expected`);
+  } else if (svgs.length === 0) {
     notOk(`${name}: no svg element: the report has lost its charts`);
   } else {
     const empty = svgs.filter((s) => !(s.w > 0 && s.h > 0));
@@ -206,7 +307,15 @@ async function checkReport({ file, min, max }) {
     notOk(`${name}: full-page screenshot`, [String(e.message || e)]);
   }
 
-  // 7. Print to PDF (A4, print stylesheet) and count the pages.
+  // 7. Phone and desktop, light and dark: nothing sticks out.
+  for (const width of [360, 1280])
+    for (const scheme of ['light', 'dark'])
+      await checkLayout(page, name, base, width, scheme);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light', media: null });
+
+  // 8. Print to PDF (A4, print stylesheet) and count the pages; every page
+  // has its number and the running footer.
   try {
     const pdfPath = path.join(shots, `${base}.pdf`);
     const pdf = await page.pdf({ path: pdfPath, format: 'A4', printBackground: true });
@@ -216,8 +325,25 @@ async function checkReport({ file, min, max }) {
     if (pages >= min && pages <= max) ok(`${name}: prints to ${pages} A4 pages (expected ${range})`);
     else notOk(`${name}: prints to ${pages} A4 pages, expected ${range}`,
       [`PDF kept in ${pdfPath}; if the report grew on purpose, update the range in tests/scripts/browser.sh`]);
+    const texts = pdfPages(pdfPath);
+    const bad = [];
+    texts.forEach((t, i) => {
+      const flat = t.replace(/\s+/g, ' ');
+      if (!flat.includes(`Page ${i + 1} of ${texts.length}`)) bad.push(`page ${i + 1}: no "Page ${i + 1} of ${texts.length}"`);
+      if (footer && !flat.includes(footer)) bad.push(`page ${i + 1}: no "${footer}"`);
+    });
+    const fill = pdfFill(pdfPath);
+    const empty = fill.slice(0, -1).map((f, i) => [i + 1, f]).filter(([, f]) => f < 0.5);
+    if (empty.length === 0)
+      ok(`${name}: no printed page but the last is half empty (content reaches ${fill.map((f) => `${Math.round(f * 100)}%`).join(', ')})`);
+    else notOk(`${name}: printed pages with their lower half empty`,
+      empty.map(([i, f]) => `page ${i}: content ends at ${Math.round(f * 100)}% of the page`));
+    if (texts.length === pages && bad.length === 0)
+      ok(`${name}: every printed page has "Page N of ${texts.length}"${footer ? ` and "${footer}"` : ''} (pdftotext)`);
+    else notOk(`${name}: the running footer is missing from printed pages`,
+      [`pdftotext found ${texts.length} page(s), the PDF has ${pages}`, ...bad.slice(0, 10)]);
   } catch (e) {
-    notOk(`${name}: prints to PDF`, [String(e.message || e)]);
+    notOk(`${name}: prints to PDF with its footer`, [String(e.message || e)]);
   }
 
   await page.close();

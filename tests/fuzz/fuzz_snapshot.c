@@ -146,7 +146,7 @@ static bool known_tag(const char *name, size_t n)
         "h4", "h5", "h6", "p", "table", "caption", "thead", "tbody", "tr", "th", "td", "span",
         "strong", "a", "dl", "dt", "dd", "figure", "svg", "desc", "text", "rect", "line",
         "polyline", "circle", "figcaption", "?xml", "testsuites", "testsuite", "testcase",
-        "failure", "skipped", "system-out", NULL};
+        "failure", "skipped", "system-out", "div", "nav", "ol", "ul", "li", "section", NULL};
     for (int i = 0; tags[i]; i++)
         if (strlen(tags[i]) == n && !strncmp(tags[i], name, n))
             return true;

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The HTML report in a real browser: Debian's chromium, headless, driven by
-# playwright-core (tests/browser/check.mjs). For the bundled testdata and the
-# golden fixture: loads with no console or page errors, fetches nothing but
-# itself, every chart (svg) has a non-empty box, every table is visible, dark
-# mode changes the background, a full-page screenshot goes to
-# tests/.work/run-PID/browser/, and print to A4 PDF gives the pinned page
-# count. It runs from a folder deeper than 100 characters, as a checkout in
-# a long path would.
+# playwright-core (tests/browser/check.mjs). For the bundled testdata's report,
+# its hub index and one hub report, and the golden fixture: loads with no
+# console or page errors, fetches nothing but itself, every chart (svg) has a
+# non-empty box, every table is visible, dark mode changes the background;
+# at 360 and 1280 px, light and dark, nothing is wider than the window, no
+# text overflows its box and chart text is at least 9 px (screenshots of
+# each go to tests/.work/run-PID/browser/); print to A4 PDF gives the pinned
+# page count, pdftotext finds "Page N of M" and the running footer on
+# every page, and no page but the last has its lower half empty. It runs from a folder deeper than 100 characters, as a
+# checkout in a long path would.
 #
 # Installs what it lacks: as root, Debian's chromium (and nodejs/npm when
 # there is no node) through tests/setup.sh, and playwright-core into
@@ -17,14 +20,19 @@
 . "$(dirname "$0")/lib.sh"
 
 # Print-to-PDF page ranges, measured with Debian's chromium 156 and the
-# DejaVu fonts on the report of commit 785c1fb (charts included): 15 and 11
-# A4 pages. One page either way allows for another machine's fonts; a change
-# beyond that means the report or its print stylesheet changed: look at the
-# PDF in tests/.work/run-PID/browser/, then update these. Issue 12 added the
-# 2025 snapshot (a fourth column in the "over time" tables) and the part
-# "Inspections: report cards" with its chart: 17 pages since.
-PAGES_TESTDATA=16-18    # testdata/*.json (four snapshots)
-PAGES_FULL=10-12        # tests/fixtures/kpi/full-2024.json (one snapshot)
+# DejaVu fonts. One page either way allows for another machine's fonts; a
+# change beyond that means the report or its print stylesheet changed: look
+# at the PDF in tests/.work/run-PID/browser/, then update these. Issue 14's
+# print stylesheet (long tables split, rows and charts never; the overview
+# alone on page 1) took the testdata report from 17 pages to 7; with the
+# glossary and "What changed" (100 schools) it is 9. A board pack must
+# stay within 10.
+PAGES_TESTDATA=8-10    # testdata/*.json (four snapshots)
+PAGES_FULL=3-5         # tests/fixtures/kpi/full-2024.json (one snapshot)
+PAGES_INDEX=1-2        # the testdata's hub index
+PAGES_HUB=1-3          # one hub's report
+# The running footer of the testdata's pages (organisation and period).
+FOOTER_TESTDATA="Example Schools Partnership · December 2025"
 
 # Screenshots and PDFs stay in this run's work folder (tests/.work/run-PID/).
 SHOTS=${CPREPORT_WORK:-$TMP}/browser
@@ -94,9 +102,19 @@ if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ] || [ "$(cat "$stamp" 2>/
 fi
 exec 8<&-
 
+# --- pdftotext -------------------------------------------------------------------
+if ! type -P pdftotext >/dev/null && [ "$(id -u)" = 0 ]; then
+    bash "$ROOT/tests/setup.sh" deps pdftotext >/dev/null 2>&1 || true
+fi
+if ! type -P pdftotext >/dev/null; then
+    not_ok "pdftotext is installed (Debian package poppler-utils), to read the printed pages"
+    exit 0
+fi
+
 # --- the reports -----------------------------------------------------------------
-check "cpreport writes the testdata report as HTML" \
-    "$CPREPORT" "$TESTDATA"/*.json -o "$TMP/report.html" || exit 0
+check "cpreport writes the testdata report and its hub reports as HTML" \
+    "$CPREPORT" "$TESTDATA"/*.json -o "$TMP/report.html" --by hub --out-dir "$TMP/hubs" -f html || exit 0
+hub=$(cd "$TMP/hubs" && ls -- *.html | grep -vx index.html | LC_ALL=C sort | head -n 1)
 check "cpreport writes the full-2024 fixture report as HTML" \
     "$CPREPORT" "$FIXTURES/kpi/full-2024.json" -o "$TMP/full.html" || exit 0
 
@@ -110,9 +128,12 @@ deep=$TMP/a-folder-as-deep-as-a-checkout-in-a-long-path
 while [ ${#deep} -le 110 ]; do deep=$deep/deeper; done
 mkdir -p "$deep" "$SHOTS"
 cp "$TMP/report.html" "$TMP/full.html" "$deep/"
+cp "$TMP/hubs/index.html" "$deep/hub-index.html"
+cp "$TMP/hubs/$hub" "$deep/hub-$hub"
 short=$(mktemp -d /tmp/cpr.XXXXXX)
 (cd "$deep" && TMP=$deep TMPDIR=$short CHROMIUM=$CHROMIUM timeout -k 5 120 node "$BROWSER_DIR/check.mjs" \
-    --shots "$deep" "$deep/report.html=$PAGES_TESTDATA" "$deep/full.html=$PAGES_FULL")
+    --shots "$deep" --no-charts hub-index.html "$deep/report.html=$PAGES_TESTDATA=$FOOTER_TESTDATA" "$deep/full.html=$PAGES_FULL" \
+    "$deep/hub-index.html=$PAGES_INDEX=$FOOTER_TESTDATA" "$deep/hub-$hub=$PAGES_HUB=$FOOTER_TESTDATA")
 status=$?
 rm -rf "$short"
 cp "$deep"/*.png "$deep"/*.pdf "$SHOTS/" 2>/dev/null

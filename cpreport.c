@@ -11288,7 +11288,8 @@ static void json_pretty(struct sb *b, const cJSON *v, const char *key, int depth
     }
 }
 
-static const char *const base_head_keys[] = {"target_areas", "national", "hubs", "trusts", "programmes", NULL};
+static const char *const base_head_keys[] = {"organisation", "target_areas", "national", "hubs", "trusts", "programmes",
+                                              NULL};
 static const char *const base_tail_keys[] = {"lead_reviewers", "feedback", "surveys", "finance", "internal", NULL};
 
 static void json_base_keys(struct sb *b, const cJSON *root, const char *const *keys)

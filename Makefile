@@ -197,16 +197,16 @@ report: cpreport
 	  $(REPORT_ARGS)
 
 # --- screenshot --------------------------------------------------------------
-# README's picture of the report's overview (docs/overview.png), from the
+# README's picture of the report's overview (tests/browser/overview.png), from the
 # bundled testdata in Debian's headless chromium at 1280 px, with the browser
 # test's tools (tests/browser). Commit the PNG it writes.
 screenshot: cpreport
 	@$(SETUP) deps chromium node npm
 	@[ -d tests/browser/node_modules/playwright-core ] || \
 	  (cd tests/browser && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
-	@mkdir -p out docs
+	@mkdir -p out
 	./cpreport testdata/*.json -o out/overview.html
-	node tests/browser/screenshot.mjs out/overview.html docs/overview.png
+	node tests/browser/screenshot.mjs out/overview.html tests/browser/overview.png
 
 # --- test --------------------------------------------------------------------
 deps:

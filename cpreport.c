@@ -1130,6 +1130,16 @@ static size_t path_key(struct diag *d, const char *key)
     return old;
 }
 
+/* The text appended as it is, without path_key's '.'. */
+static size_t path_append(struct diag *d, const char *text)
+{
+    size_t old = d->len, room = sizeof d->path - 1;
+    while (*text && d->len < room)
+        d->path[d->len++] = *text++;
+    d->path[d->len] = 0;
+    return old;
+}
+
 static size_t path_index(struct diag *d, int i)
 {
     char digits[16], *p = digits + sizeof digits;
@@ -1579,6 +1589,19 @@ static long long u_escape(const char *p)
     return strtoll(hex, NULL, 16);
 }
 
+/* The bytes string_length stops at: control characters, '"', '\\' and
+ * every byte of a multibyte UTF-8 sequence (>= 0x80). */
+#define STOP16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+static const unsigned char string_stop[256] = {
+    STOP16(1), STOP16(1),                                  /* 0x00-0x1F */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,        /* 0x22 '"' */
+    STOP16(0), STOP16(0),                                  /* 0x30-0x4F */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,        /* 0x5C '\\' */
+    STOP16(0), STOP16(0),                                  /* 0x60-0x7F */
+    STOP16(1), STOP16(1), STOP16(1), STOP16(1), STOP16(1), STOP16(1), STOP16(1), STOP16(1),
+};
+#undef STOP16
+
 /* Length of the JSON string starting at the quote buf[i], or 0 with *why
  * and *at set. Checks what cJSON lets through: UTF-8, raw control
  * characters, escapes, "\u0000" (which cJSON truncates the text at), and
@@ -1588,9 +1611,13 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
 {
     for (size_t j = i + 1; j < len; j++) {
         /* Printable ASCII other than '"' and '\\' needs no check: skip
-         * it in one go, as most of a snapshot's text is. */
-        while (j < len && (unsigned char)buf[j] >= 0x20 && (unsigned char)buf[j] < 0x80 && buf[j] != '"' &&
-               buf[j] != '\\')
+         * it in one go, as most of a snapshot's text is, four bytes at a
+         * time while they last. */
+        const unsigned char *u = (const unsigned char *)buf;
+        while (j + 4 <= len && !string_stop[u[j]] && !string_stop[u[j + 1]] && !string_stop[u[j + 2]] &&
+               !string_stop[u[j + 3]])
+            j += 4;
+        while (j < len && !string_stop[u[j]])
             j++;
         if (j == len)
             break;
@@ -4744,7 +4771,8 @@ static void plaus_schools(struct diag *d, const struct snapshot *s)
         const struct school *sc = &s->schools[i];
         if (sc->phase < 0 || sc->pupils < 0)
             continue;  /* reported by the loader */
-        size_t old = path_push(d, "%sschools[%d]", d->len ? "." : "", i);
+        size_t old = path_key(d, "schools");
+        path_index(d, i);
         int big = PR_PUPILS_PRIMARY + sc->phase;
         if (sc->pupils > plaus_rules[big].hi)
             plaus_say(d, big, "pupils", "%lld is unusually many for %s (more than %s); a typing slip?", sc->pupils,
@@ -4900,7 +4928,8 @@ static int plaus_changes(const struct plaus_digest *was, const struct plaus_dige
             was->n ? bsearch(sc, was->schools, (size_t)was->n, sizeof *sc, cmp_plaus_school) : NULL;
         if (!old || sc->urn < 0)
             continue;
-        size_t at = path_push(&d, "schools[%d]", sc->idx);
+        size_t at = path_append(&d, "schools");
+        path_index(&d, sc->idx);
         if (old->pupils > 0 && sc->pupils > 0 &&
             (sc->pupils > factor * old->pupils || old->pupils > factor * sc->pupils))
             plaus_say(&d, PR_CHANGE_PUPILS, "pupils",
@@ -5131,9 +5160,76 @@ static void json_number(struct sb *b, double x)
         sb_add(b, p);
         return;
     }
-    for (int prec = 15; prec <= 17; prec++) {
+    /* A number with at most 15 significant digits and no more than 9
+     * after the point, such as 0.25 or 12.5: m / 10^k == x with m whole
+     * and below 1e15 means the decimal m * 10^-k reads back as x (the
+     * division rounds as strtod does), and it is what "%.15g" writes, as x
+     * lies within half an ulp of it, far nearer than half a step of its
+     * fifteenth digit. Written here without printf or strtod, as long as
+     * "%g" would write it without an exponent (10^-4 and up). */
+    static const double tens[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    for (int k = 1; k <= 9; k++) {
+        double m = x * tens[k - 1];
+        if (m != floor(m) || fabs(m) >= 1e15 || m / tens[k - 1] != x)
+            continue;
+        long long n = (long long)fabs(m);
+        int digits = 0;
+        for (long long t = n; t; t /= 10)
+            digits++;
+        while (k > 0 && n % 10 == 0) {
+            n /= 10;
+            k--;
+            digits--;
+        }
+        if (n == 0 || digits - 1 - k < -4)
+            break; /* printf decides */
+        char *p = tmp + sizeof tmp;
+        *--p = 0;
+        for (int d = 0; d < k; d++) {
+            *--p = (char)('0' + n % 10);
+            n /= 10;
+        }
+        if (k > 0)
+            *--p = '.';
+        do
+            *--p = (char)('0' + n % 10);
+        while (n /= 10);
+        if (x < 0)
+            *--p = '-';
+        sb_add(b, p);
+        return;
+    }
+    /* Whether "%.15g" reads back, without printf or strtod: if it does,
+     * its digits M (x = M * 10^-s to fifteen digits) lie within 0.62 of
+     * y = |x| * 10^s, the product rounded once; a whole M below 2^53 with
+     * s <= 22 reads back as M / 10^s, both exact and the division rounded
+     * as strtod rounds. Any such M that reads back is the "%.15g" one, as
+     * x lies far nearer than half a step of its fifteenth digit. Outside
+     * that range (or with log10 off), the tries below decide as before. */
+    int first = 15;
+    static const double exact10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    double ax = fabs(x);
+    int sh = 14 - (int)floor(log10(ax));
+    if (sh >= 0 && sh <= 22) {
+        double y = ax * exact10[sh];
+        if (y >= 1e14 && y < 1e15 - 1) {
+            double r = floor(y + 0.5);
+            bool back = false;
+            for (double c = r - 1; c <= r + 1 && !back; c++)
+                back = c / exact10[sh] == ax;
+            if (back) {
+                snprintf(tmp, sizeof tmp, "%.15g", x);
+                sb_add(b, tmp);
+                return;
+            }
+            first = 16;
+        }
+    }
+    /* "%.17g" always reads back: no strtod for it. */
+    for (int prec = first; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, x);
-        if (strtod(tmp, NULL) == x)
+        if (prec == 17 || strtod(tmp, NULL) == x)
             break;
     }
     sb_add(b, !strcmp(tmp, "-0") ? "0" : tmp);

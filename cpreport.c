@@ -7535,6 +7535,10 @@ static void render_json(struct sb *b, const struct report *r)
         json_string(b, r->label);
     else
         sb_add(b, "null");
+    if (r->organisation) {
+        sb_add(b, ",\n  \"organisation\": ");
+        json_string(b, r->organisation);
+    }
     sb_add(b, ",\n  \"snapshots\": [");
     for (int i = 0; i < r->nperiods; i++) {
         sb_add(b, i ? ", " : "");
@@ -7542,6 +7546,8 @@ static void render_json(struct sb *b, const struct report *r)
     }
     sb_add(b, "]");
     json_data_checks(b, r);
+    if (r->finance_basis != BASIS_NONE)
+        sb_printf(b, ",\n  \"finance\": {\"basis\": \"%s\"}", basis_names[r->finance_basis - BASIS_ACTUAL]);
     sb_add(b, ",\n  \"indicators\": [\n");
     json_indicators(b, r);
     sb_add(b, "  ],\n");

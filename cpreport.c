@@ -5087,6 +5087,39 @@ static void html_escape(struct sb *b, const char *s)
     }
 }
 
+/* A relative file path as a URL path: every byte but the unreserved ones
+ * (RFC 3986: letters, digits, "-._~") and '/' is percent-encoded, so a
+ * folder named "a b&(c<d" or "x:y" or "#1" stays a path, never a scheme,
+ * query or fragment, and nothing in it is markup. */
+static void url_path(struct sb *b, const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p < 0x80 && isalnum(*p)) || strchr("-._~/", *p))
+            sb_addc(b, (char)*p);
+        else
+            sb_printf(b, "%%%02X", *p);
+    }
+}
+
+/* A relative path (from the command line) as an HTML attribute value,
+ * always double-quoted: a URL path, then html_escape. */
+static void html_href(struct sb *b, const char *path)
+{
+    struct sb u;
+    sb_init(&u);
+    url_path(&u, path);
+    html_escape(b, u.buf);
+    sb_free(&u);
+}
+
+/* A relative path (from the command line) as a Markdown link destination:
+ * a URL path, which holds no space, parenthesis, angle bracket or
+ * backslash, so it can neither end the destination nor open markup. */
+static void md_link_dest(struct sb *b, const char *path)
+{
+    url_path(b, path);
+}
+
 /* A CSS string, quotes included, for input text in a style sheet (the
  * printed page's footer): whatever could end the string, the rule or the
  * <style> element becomes a hexadecimal escape, control characters become
@@ -7262,14 +7295,59 @@ static void render_contents(struct doc *d)
     sb_add(d->b, "</ol></nav>\n");
 }
 
+/* A line of links to other reports of the run: each text (the program's
+ * own) with its relative path, which comes from the command line and so
+ * goes through the link escapers; NULL paths are left out. */
+static void doc_links(struct doc *d, const char *const *texts, const char *const *paths, int n)
+{
+    bool any = false;
+    for (int i = 0; i < n; i++) {
+        if (!paths[i])
+            continue;
+        if (d->fmt == F_HTML) {
+            sb_add(d->b, any ? " \xC2\xB7 " : "<nav><p>");
+            sb_add(d->b, "<a href=\"");
+            html_href(d->b, paths[i]);
+            sb_add(d->b, "\">");
+            doc_text(d, texts[i]);
+            sb_add(d->b, "</a>");
+        } else {
+            sb_add(d->b, any ? " \xC2\xB7 [" : "[");
+            doc_text(d, texts[i]);
+            sb_add(d->b, "](");
+            md_link_dest(d->b, paths[i]);
+            sb_addc(d->b, ')');
+        }
+        any = true;
+    }
+    if (any)
+        sb_add(d->b, d->fmt == F_HTML ? "</p></nav>\n" : "\n\n");
+}
+
+/* A main report page: the model, and the way to the index of the reports
+ * by group written in the same run (NULL: none). */
+struct report_page {
+    const struct report *r;
+    int dim;                     /* the dimension of --by, when index is not NULL */
+    const char *index;           /* relative path to the index, of the page's own format */
+};
+
 /* The whole report below its title. */
 static void report_body(struct doc *d, const void *ctx)
 {
-    render_intro(d, ctx);
+    const struct report_page *p = ctx;
+    const struct report *r = p->r;
+    render_intro(d, r);
     render_contents(d);
-    render_overview(d, ctx);
-    render_body(d, ctx);
-    render_changes(d, ctx, &whole_partnership);
+    if (p->index) {
+        char text[64];
+        snprintf(text, sizeof text, "Reports by %s", dim_ids[p->dim]);
+        const char *texts[] = {text};
+        doc_links(d, texts, &p->index, 1);
+    }
+    render_overview(d, r);
+    render_body(d, r);
+    render_changes(d, r, &whole_partnership);
     render_glossary(d);
 }
 
@@ -7361,14 +7439,17 @@ static void render_page(struct sb *b, int fmt, const char *title, void (*body)(s
         sb_add(b, "</main>\n</body>\n</html>\n");
 }
 
-static void render_report(struct sb *b, int fmt, const struct report *r)
+/* The report; index: the relative path to the index of the reports by
+ * dimension dim of the same run, in format fmt, or NULL. */
+static void render_report(struct sb *b, int fmt, const struct report *r, int dim, const char *index)
 {
     struct sb title, footer;
     sb_init(&title);
     sb_init(&footer);
     report_title(&title, r);
     print_footer(&footer, r);
-    render_page(b, fmt, title.buf, report_body, r, footer.buf);
+    struct report_page page = {r, dim, index};
+    render_page(b, fmt, title.buf, report_body, &page, footer.buf);
     sb_free(&title);
     sb_free(&footer);
 }
@@ -7631,6 +7712,10 @@ static void render_json(struct sb *b, const struct report *r)
         json_string(b, r->label);
     else
         sb_add(b, "null");
+    if (r->organisation) {
+        sb_add(b, ",\n  \"organisation\": ");
+        json_string(b, r->organisation);
+    }
     sb_add(b, ",\n  \"snapshots\": [");
     for (int i = 0; i < r->nperiods; i++) {
         sb_add(b, i ? ", " : "");
@@ -7638,6 +7723,8 @@ static void render_json(struct sb *b, const struct report *r)
     }
     sb_add(b, "]");
     json_data_checks(b, r);
+    if (r->finance_basis != BASIS_NONE)
+        sb_printf(b, ",\n  \"finance\": {\"basis\": \"%s\"}", basis_names[r->finance_basis - BASIS_ACTUAL]);
     sb_add(b, ",\n  \"indicators\": [\n");
     json_indicators(b, r);
     sb_add(b, "  ],\n");
@@ -7655,6 +7742,7 @@ struct group_ctx {
     const struct report *r;
     int dim;
     const struct group_row *g;
+    const char *main;            /* relative path to the main report of the page's format, or NULL */
 };
 
 /* "Hub report: North East, December 2025"; the schools in no hub or
@@ -7676,20 +7764,16 @@ static bool group_shows(int dim, int k)
     return !(dim == D_HUB && k == KPI_BREADTH_HUBS);
 }
 
-/* The way back to the index of the group reports, beside every one. */
-static void render_group_nav(struct doc *d, int dim)
+/* The way back to the index of the group reports, beside every one, and
+ * to the main report when the run wrote one in the page's format (main:
+ * its relative path, or NULL). */
+static void render_group_nav(struct doc *d, int dim, const char *main)
 {
     char text[64];
     snprintf(text, sizeof text, "All reports by %s", dim_ids[dim]);
-    if (d->fmt == F_HTML) {
-        sb_add(d->b, "<nav><p><a href=\"index.html\">");
-        doc_text(d, text);
-        sb_add(d->b, "</a></p></nav>\n");
-    } else {
-        sb_add(d->b, "[");
-        doc_text(d, text);
-        sb_add(d->b, "](index.md)\n\n");
-    }
+    const char *texts[] = {text, "Main report"};
+    const char *paths[] = {d->fmt == F_HTML ? "index.html" : "index.md", main};
+    doc_links(d, texts, paths, 2);
 }
 
 /* A group's shares of pupils eligible for free school meals and with
@@ -7724,7 +7808,7 @@ static void group_body(struct doc *d, const void *ctx)
     char date[32];
     struct sb t;
     sb_init(&t);
-    render_group_nav(d, c->dim);
+    render_group_nav(d, c->dim, c->main);
     sb_printf(&t, "As of %s: ", long_date(r->as_of, date));
     fmt_number(&t, schools, 0, false);
     sb_add(&t, schools == 1 ? " active school and " : " active schools and ");
@@ -7914,6 +7998,7 @@ struct index_ctx {
     char **names;
     bool formats[3];
     int fmt;                     /* the index's own format */
+    const char *main;            /* relative path to the main report of that format, or NULL */
 };
 
 /* The index: every group with its key figures and links to its reports,
@@ -7937,6 +8022,8 @@ static void index_body(struct doc *d, const void *ctx)
             align[nh++] = 'l';
         }
     align[nh] = 0;
+    const char *main_text[] = {"Main report"};
+    doc_links(d, main_text, &x->main, 1);
     char date[32];
     struct sb t;
     sb_init(&t);
@@ -7986,6 +8073,7 @@ struct group_files {
     int dim;
     char **names;
     bool formats[3];
+    char *main[2];               /* F_MD, F_HTML: relative path from DIR to the main report, or NULL */
 };
 
 /* A group's report (item: its row) or the index (item -1), rendered just
@@ -7999,14 +8087,15 @@ static void render_group_file(struct sb *b, const struct output *o)
     sb_init(&footer);
     print_footer(&footer, r);
     if (o->item >= 0) {
-        struct group_ctx c = {r, gf->dim, &r->dims[gf->dim].rows[o->item]};
+        struct group_ctx c = {r, gf->dim, &r->dims[gf->dim].rows[o->item], o->fmt != F_JSON ? gf->main[o->fmt] : NULL};
         group_title(&title, r, gf->dim, c.g);
         if (o->fmt == F_JSON)
             render_group_json(b, &c);
         else
             render_page(b, o->fmt, title.buf, group_body, &c, footer.buf);
     } else {
-        struct index_ctx x = {r, gf->dim, gf->names, {gf->formats[0], gf->formats[1], gf->formats[2]}, o->fmt};
+        struct index_ctx x = {r,      gf->dim, gf->names, {gf->formats[0], gf->formats[1], gf->formats[2]},
+                              o->fmt, gf->main[o->fmt]};
         sb_printf(&title, "Reports by %s", dim_ids[gf->dim]);
         render_page(b, o->fmt, title.buf, index_body, &x, footer.buf);
     }
@@ -8021,6 +8110,8 @@ static void group_files_free(struct group_files *gf)
     for (int i = 0; i < gf->r->dims[gf->dim].n; i++)
         free(gf->names[i]);
     free(gf->names);
+    free(gf->main[F_MD]);
+    free(gf->main[F_HTML]);
     free(gf);
 }
 
@@ -8040,7 +8131,7 @@ static struct group_files *add_group_outputs(struct output **outs, int *n, const
         return NULL;
     }
     struct group_files *gf = xcalloc(1, sizeof *gf);
-    *gf = (struct group_files){r, dim, group_file_names(bd), {formats[0], formats[1], formats[2]}};
+    *gf = (struct group_files){r, dim, group_file_names(bd), {formats[0], formats[1], formats[2]}, {NULL, NULL}};
     *outs = xrealloc(*outs, sizeof **outs * (size_t)(*n + bd->n * 3 + 2));
     int dirlen = (int)strlen(dir);
     while (dirlen > 1 && dir[dirlen - 1] == '/') /* "out/" gives out/h1.md */
@@ -8324,8 +8415,8 @@ static void render_eml(struct sb *b, const struct report *r, const struct mail *
     sb_init(&to);
     mail_summary(&text, F_MD, r);
     mail_summary(&html, F_HTML, r);
-    render_report(&page, F_HTML, r);
-    render_report(&md, F_MD, r);
+    render_report(&page, F_HTML, r, -1, NULL);
+    render_report(&md, F_MD, r, -1, NULL);
     report_title(&title, r);
     mail_subject(&subject, m->subject ? m->subject : title.buf);
     for (int i = 0; i < m->nto; i++)
@@ -8863,6 +8954,81 @@ static char *absolute_name(const char *path)
     free(dir);
     sb_free(&name);
     return b.buf;
+}
+
+/* Whether c separates the parts of a path here. */
+static bool path_separator(char c)
+{
+#ifdef _WIN32
+    return c == '/' || c == '\\';
+#else
+    return c == '/';
+#endif
+}
+
+/* The parts of an absolute name, "." and empty ones dropped and ".."
+ * taking the one before it; the first part is its root ("" for "/", "C:"
+ * on Windows). Returns how many, into parts (freed by the caller). */
+static int path_parts(const char *name, char ***parts)
+{
+    int n = 0, cap = 8;
+    char **p = xmalloc(sizeof *p * (size_t)cap);
+    for (const char *s = name, *end;; s = end + 1) {
+        end = s;
+        while (*end && !path_separator(*end))
+            end++;
+        size_t len = (size_t)(end - s);
+        bool dot = len == 1 && s[0] == '.', dotdot = len == 2 && s[0] == '.' && s[1] == '.';
+        if (n && dotdot) {
+            if (n > 1)
+                free(p[--n]);
+        } else if (!n || (len && !dot)) {
+            if (n == cap)
+                p = xrealloc(p, sizeof *p * (size_t)(cap *= 2));
+            p[n] = xmalloc(len + 1);
+            memcpy(p[n], s, len);
+            p[n++][len] = 0;
+        }
+        if (!*end)
+            break;
+    }
+    *parts = p;
+    return n;
+}
+
+/* The relative path, with '/', that leads from the folder of the file
+ * `from` to the file `to`, both absolute names (absolute_name); NULL when
+ * there is none (one of them is not absolute, or they are on two drives). */
+static char *relative_path(const char *from, const char *to)
+{
+#ifdef _WIN32
+    bool absolute = (isalpha((unsigned char)from[0]) && from[1] == ':') || path_separator(from[0]);
+    absolute = absolute && ((isalpha((unsigned char)to[0]) && to[1] == ':') || path_separator(to[0]));
+#else
+    bool absolute = from[0] == '/' && to[0] == '/';
+#endif
+    char **f, **t;
+    int nf = path_parts(from, &f), nt = path_parts(to, &t);
+    char *rel = NULL;
+    if (absolute && nf > 1 && nt > 1 && !strcmp(f[0], t[0])) {
+        int common = 1;
+        while (common < nf - 1 && common < nt - 1 && !strcmp(f[common], t[common]))
+            common++;
+        struct sb b;
+        sb_init(&b);
+        for (int i = common; i < nf - 1; i++)
+            sb_add(&b, "../");
+        for (int i = common; i < nt; i++)
+            sb_printf(&b, "%s%s", i > common ? "/" : "", t[i]);
+        rel = b.buf;
+    }
+    for (int i = 0; i < nf; i++)
+        free(f[i]);
+    for (int i = 0; i < nt; i++)
+        free(t[i]);
+    free(f);
+    free(t);
+    return rel;
 }
 
 /* Where o is written, and how: o->file, o->direct, and what tells it from
@@ -12249,6 +12415,8 @@ static int check_input_errors(const struct options *o, const struct problems *ps
 struct report_ctx {
     const struct report *r;
     const struct mail *mail;
+    int dim;                     /* --by's dimension, or -1 */
+    char *index[2];              /* F_MD, F_HTML: relative path to the index of --by, or NULL */
 };
 
 /* The report (item 0) or the email (item 1), rendered just before it is
@@ -12261,7 +12429,33 @@ static void render_main(struct sb *b, const struct output *o)
     else if (o->fmt == F_JSON)
         render_json(b, c->r);
     else
-        render_report(b, o->fmt, c->r);
+        render_report(b, o->fmt, c->r, c->dim, c->index[o->fmt]);
+}
+
+/* The links between the main report and the reports by group (see
+ * README's Reports by group), once the outputs are planned: for Markdown
+ * and HTML, the first -o file of the format, when it is a file (not
+ * standard output, a device or a pipe), and the index of that format,
+ * each given the relative path to the other. The group reports sit in the
+ * index's folder, so they share its path. */
+static void plan_links(struct output *outs, int n, int nmain, struct report_ctx *ctx, struct group_files *gf)
+{
+    for (int f = F_MD; f <= F_HTML; f++) {
+        const struct output *report = NULL, *index = NULL;
+        for (int i = 0; i < nmain && !report; i++)
+            if (outs[i].fmt == f && outs[i].path && !outs[i].direct && !outs[i].item)
+                report = &outs[i];
+        for (int i = nmain; i < n && !index; i++)
+            if (outs[i].render == render_group_file && outs[i].item < 0 && outs[i].fmt == f)
+                index = &outs[i];
+        if (!report || !index)
+            continue;
+        char *from = absolute_name(report->path), *to = absolute_name(index->path);
+        ctx->index[f] = relative_path(from, to);
+        gf->main[f] = relative_path(to, from);
+        free(from);
+        free(to);
+    }
 }
 
 /* The report in every format asked for, and with --by the report of
@@ -12272,7 +12466,7 @@ static int report_outputs(struct options *o, const struct report *r)
         o->outs[o->nouts++].fmt = o->stdout_fmt;
     int n = o->nouts;
     struct output *outs = xmalloc(sizeof *outs * (size_t)(n + 1));
-    struct report_ctx ctx = {r, &o->mail};
+    struct report_ctx ctx = {r, &o->mail, o->by, {NULL, NULL}};
     bool formats[3] = {false, false, false};
     for (int i = 0; i <= n; i++) {
         if (i == n && !o->eml_file)
@@ -12287,7 +12481,8 @@ static int report_outputs(struct options *o, const struct report *r)
     }
     if (!n)  /* --eml alone: the group reports take the format of -f */
         formats[o->stdout_fmt] = true;
-    n += o->eml_file != NULL;
+    int nmain = n + (o->eml_file != NULL);
+    n = nmain;
     int rc = -1;
     struct group_files *gf = NULL;
     if (o->by >= 0) {
@@ -12297,12 +12492,16 @@ static int report_outputs(struct options *o, const struct report *r)
             fprintf(stderr, "%s: %s: cannot create the folder: %s\n", progname, shown(o->out_dir), strerror(errno));
             rc = EXIT_WRITE;
         }
+        if (rc < 0)
+            plan_links(outs, n, nmain, &ctx, gf);
     }
     if (rc < 0)
         rc = write_outputs(outs, n);
     for (int i = 0; i < n; i++)
         output_free(&outs[i]);
     free(outs);
+    free(ctx.index[F_MD]);
+    free(ctx.index[F_HTML]);
     group_files_free(gf);
     return rc;
 }

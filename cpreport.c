@@ -447,6 +447,15 @@ static int os_mkdir(const char *name)
     return rc;
 }
 
+/* Whether c separates the parts of a path: '/' or '\\'. */
+static bool os_is_separator(char c) { return c == '/' || c == '\\'; }
+
+/* Whether path starts at a root: a drive ("C:") or a separator. */
+static bool os_is_absolute(const char *path)
+{
+    return (isalpha((unsigned char)path[0]) && path[1] == ':') || os_is_separator(path[0]);
+}
+
 /* The last separator of a path: '/', '\\', or a drive's ':'. */
 static const char *os_last_separator(const char *path)
 {
@@ -607,6 +616,10 @@ static int os_replace(const char *from, const char *to) { return rename(from, to
 static int os_remove(const char *name) { return unlink(name); }
 
 static int os_mkdir(const char *name) { return mkdir(name, 0777); }
+
+static bool os_is_separator(char c) { return c == '/'; }
+
+static bool os_is_absolute(const char *path) { return path[0] == '/'; }
 
 static const char *os_last_separator(const char *path) { return strrchr(path, '/'); }
 
@@ -4645,9 +4658,7 @@ static const char *plaus_num(double x, char out[48])
 /* One finding of `rule` at d's path plus `key` (NULL: none): a warning, or
  * an error with --strict, ending with the rule's id so that --allow can
  * name it. Counted in d. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
+PRINTF_LIKE(4, 5)
 static void plaus_say(struct diag *d, int rule, const char *key, const char *fmt, ...)
 {
     if (opt_allow[rule])
@@ -8956,15 +8967,6 @@ static char *absolute_name(const char *path)
     return b.buf;
 }
 
-/* Whether c separates the parts of a path here. */
-static bool path_separator(char c)
-{
-#ifdef _WIN32
-    return c == '/' || c == '\\';
-#else
-    return c == '/';
-#endif
-}
 
 /* The parts of an absolute name, "." and empty ones dropped and ".."
  * taking the one before it; the first part is its root ("" for "/", "C:"
@@ -8975,7 +8977,7 @@ static int path_parts(const char *name, char ***parts)
     char **p = xmalloc(sizeof *p * (size_t)cap);
     for (const char *s = name, *end;; s = end + 1) {
         end = s;
-        while (*end && !path_separator(*end))
+        while (*end && !os_is_separator(*end))
             end++;
         size_t len = (size_t)(end - s);
         bool dot = len == 1 && s[0] == '.', dotdot = len == 2 && s[0] == '.' && s[1] == '.';
@@ -9001,12 +9003,7 @@ static int path_parts(const char *name, char ***parts)
  * there is none (one of them is not absolute, or they are on two drives). */
 static char *relative_path(const char *from, const char *to)
 {
-#ifdef _WIN32
-    bool absolute = (isalpha((unsigned char)from[0]) && from[1] == ':') || path_separator(from[0]);
-    absolute = absolute && ((isalpha((unsigned char)to[0]) && to[1] == ':') || path_separator(to[0]));
-#else
-    bool absolute = from[0] == '/' && to[0] == '/';
-#endif
+    bool absolute = os_is_absolute(from) && os_is_absolute(to);
     char **f, **t;
     int nf = path_parts(from, &f), nt = path_parts(to, &t);
     char *rel = NULL;

@@ -253,8 +253,9 @@ run_case() { # name mode
             details+=$(show_diff "$s" "$dir/$s" "$out/$s")$'\n'
         fi
     done
-    # Unless a report above already showed it, stderr usually says why.
-    if [ ${#reasons[@]} -gt 0 ] && [ -z "$details" ] && [ -s "$out/stderr" ]; then
+    # Unless compared above, stderr usually says why (also of a command
+    # piped into a checker, whose exit status is the one seen).
+    if [ ${#reasons[@]} -gt 0 ] && [ ! -f "$dir/stderr" ] && [ -s "$out/stderr" ]; then
         details+="    stderr (first 20 lines):"$'\n'$(head -n 20 "$out/stderr" | indent)$'\n'
     fi
 

@@ -79,12 +79,30 @@ run_cases() { # label case-count wrapper-command... ; the cases in $run
     last=$(tail -n 1 "$log")
     if [ "$last" = "${#run[@]} passed, 0 failed" ]; then
         ok "$label: all ${#run[@]} case tests pass$extra"
-    else
-        not_ok "$label: all ${#run[@]} case tests pass$extra" "$last" "$(grep '^FAIL' "$log" | head -n 20)"
+        return
     fi
+    # Wine itself now and then fails a program (once in CI, never in 400
+    # runs here under load): the cases that failed are run once more. A
+    # case that fails again is a failure; one that passes the second time
+    # passes, and the line says which case and why it failed first.
+    local failed again first
+    failed=$(sed -n 's/^FAIL \([^ ]*\) \[plain\].*/\1/p' "$log")
+    first=$(grep -A 12 '^FAIL' "$log" | head -n 30)
+    if [ "$retry" = 1 ] && [ -n "$failed" ] && [ "$(wc -l <<<"$failed")" -le 3 ] &&
+        [ "$(grep -c '^FAIL' "$log")" = "$(wc -l <<<"$failed")" ]; then
+        # shellcheck disable=SC2086  # case names have no spaces
+        ASAN=0 VALGRIND=0 PLAIN_BIN=$wrap "$ROOT/tests/run.sh" $failed >"$log.again" 2>&1
+        again=$(tail -n 1 "$log.again")
+        if [ "$again" = "$(wc -l <<<"$failed") passed, 0 failed" ]; then
+            ok "$label: all ${#run[@]} case tests pass$extra; passed when run again: $(echo $failed) (first: $(grep '^FAIL' "$log" | head -n 1 | cut -c 1-200))"
+            return
+        fi
+        first+=$'\n'"run again: $again"$'\n'"$(grep -A 12 '^FAIL' "$log.again" | head -n 30)"
+    fi
+    not_ok "$label: all ${#run[@]} case tests pass$extra" "$last" "$first"
 }
 
-run=("${cases[@]}") wrap_env=() extra=""
+run=("${cases[@]}") wrap_env=() extra="" retry=0
 run_cases linux-x86_64 "$d1/${names[0]}"
 if type -P qemu-aarch64-static >/dev/null; then
     run_cases linux-arm64 qemu-aarch64-static "$d1/${names[1]}"
@@ -115,7 +133,7 @@ TMPDIR=$wine_home timeout 30 wineserver -w
 TMPDIR=$wine_home timeout 30 wineserver -p
 expect_eq "windows-x86_64: --version names the platform" \
     "$(LC_ALL=C.UTF-8 TMPDIR=$wine_home wine "$win" --version | cut -d' ' -f3-)" "(windows-x86_64; cJSON 1.7.15)"
-run=("${portable[@]}") extra=" ($((${#cases[@]} - ${#portable[@]})) posix-only cases left out)"
+run=("${portable[@]}") extra=" ($((${#cases[@]} - ${#portable[@]})) posix-only cases left out)" retry=1
 run_cases windows-x86_64 wine "$win"
 
 # What only Windows can get wrong: UTF-8 names in a folder with accents,

@@ -1542,6 +1542,10 @@ struct loader {
     struct key_index *hub_ix, *trust_ix, *prog_ix;
     int nhub_ix, ntrust_ix, nprog_ix;
     int *prog_mark, stamp;       /* duplicate programmes in one list */
+    int repeats;                 /* repeated keys reported */
+    bool keys_unique;            /* check_repeats found none in the whole tree */
+    const cJSON *at_obj, *at_next; /* where field() found its last key */
+    int last_year;               /* results' latest year: as_of's (0: not yet known) */
 };
 
 enum { OPTIONAL = 0, REQUIRED = 1 };
@@ -1818,6 +1822,7 @@ static void report_repeat(struct loader *L, const struct walk_at *at, const char
         path_walked(&L->d, at);
     diag_error(&L->d, "key %s appears more than once", quoted(key, q));
     path_pop(&L->d, old);
+    L->repeats++;
 }
 
 /* Repeated keys (an error: cJSON keeps each and finds the first) in v and
@@ -1873,13 +1878,19 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
     const cJSON *c;
     char q[64];
     struct key_index *unknown = NULL;
-    int n = 0;
+    int n = 0, nknown = 0, k = -1;
+    while (known[nknown])
+        nknown++;
     cJSON_ArrayForEach(c, obj)
     {
-        int k = 0;
-        while (known[k] && (known[k][0] != c->string[0] || strcmp(known[k], c->string)))
-            k++;
-        if (!known[k]) {
+        /* Keys usually come in the order of the list: the search starts
+         * after the last one found. */
+        int tried = 0, from = k;
+        do
+            k = k + 1 < nknown ? k + 1 : 0;
+        while (++tried <= nknown && (known[k][0] != c->string[0] || strcmp(known[k], c->string)));
+        if (tried > nknown) {
+            k = from;
             if (!unknown)
                 unknown = xmalloc(sizeof *unknown * (size_t)(cJSON_GetArraySize(obj) + 1));
             unknown[n] = (struct key_index){c->string, 0, n};
@@ -1902,16 +1913,34 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
     free(unknown);
 }
 
+/* The member named key among c and the members after it, up to end. */
+static const cJSON *find_key(const cJSON *c, const cJSON *end, const char *key)
+{
+    for (; c != end; c = c->next)
+        if (c->string && c->string[0] == key[0] && !strcmp(c->string, key))
+            return c;
+    return NULL;
+}
+
 /* The value at obj.key. JSON null counts as absent. A missing required
  * key is reported against the object's path. */
 static const cJSON *field(struct loader *L, const cJSON *obj, const char *key, bool required)
 {
-    /* cJSON_GetObjectItemCaseSensitive, with the first bytes compared
-     * before strcmp: every field of every school is looked up here. As
-     * there, the first of repeated keys (check_repeats reports them). */
-    const cJSON *v = obj ? obj->child : NULL;
-    while (v && !(v->string && v->string[0] == key[0] && !strcmp(v->string, key)))
-        v = v->next;
+    /* cJSON_GetObjectItemCaseSensitive, quicker: every field of every
+     * school is looked up here, in about the order the keys are written,
+     * so the search starts after the key found last in the same object
+     * and goes round. When the tree may repeat a key, it starts at the
+     * first member, so that the first of repeated keys is found, as cJSON
+     * finds it (check_repeats reports them). */
+    const cJSON *from = obj == L->at_obj && L->keys_unique ? L->at_next : NULL, *v = NULL;
+    if (obj)
+        v = find_key(from ? from : obj->child, NULL, key);
+    if (!v && from)
+        v = find_key(obj->child, from, key);
+    if (v) {
+        L->at_obj = obj;
+        L->at_next = v->next;
+    }
     if (cJSON_IsNull(v))
         v = NULL;
     if (!v && required)
@@ -1975,25 +2004,35 @@ static bool get_pct(struct loader *L, const cJSON *obj, const char *key, double 
     return get_number(L, obj, key, OPTIONAL, false, 0, 100, out);
 }
 
-/* A non-empty string of at most MAX_TEXT_BYTES, copied into the snapshot. */
-static bool get_string(struct loader *L, const cJSON *obj, const char *key, bool required,
-                       const char **out)
+/* A non-empty string of at most MAX_TEXT_BYTES, as it is in the tree
+ * (gone with it); its length in *len. */
+static const char *string_at(struct loader *L, const cJSON *obj, const char *key, bool required, size_t *len)
 {
     const cJSON *v = field(L, obj, key, required);
     if (!v)
-        return false;
+        return NULL;
     if (!cJSON_IsString(v)) {
         type_error(L, key, "a string", v);
-        return false;
+        return NULL;
     }
     size_t n = strlen(v->valuestring);
     if (n == 0)
         error_at(L, key, "must not be empty");
     else if (n > MAX_TEXT_BYTES)
         error_at(L, key, "is %zu bytes long, more than the limit of %d", n, MAX_TEXT_BYTES);
-    if (n == 0 || n > MAX_TEXT_BYTES)
+    *len = n;
+    return n == 0 || n > MAX_TEXT_BYTES ? NULL : v->valuestring;
+}
+
+/* The same, copied into the snapshot. */
+static bool get_string(struct loader *L, const cJSON *obj, const char *key, bool required,
+                       const char **out)
+{
+    size_t n;
+    const char *s = string_at(L, obj, key, required, &n);
+    if (!s)
         return false;
-    *out = arena_strdup(&L->s->arena, v->valuestring);
+    *out = memcpy(arena_alloc(&L->s->arena, n + 1), s, n + 1);
     return true;
 }
 
@@ -2139,8 +2178,9 @@ static struct key_index *index_ids(struct loader *L, const char *what, const voi
 static int get_ref(struct loader *L, const cJSON *obj, const char *key, const char *what,
                    const struct key_index *ix, int nix)
 {
-    const char *id;
-    if (!get_string(L, obj, key, OPTIONAL, &id))
+    size_t n;
+    const char *id = string_at(L, obj, key, OPTIONAL, &n); /* only its index is kept */
+    if (!id)
         return -1;
     int idx = key_lookup(ix, nix, id);
     if (idx < 0) {
@@ -2289,11 +2329,14 @@ static const char *const ks4_keys[] = {"year", "disadvantaged_pupils", "disadvan
 /* A results year: 2000 up to the year of as_of. */
 static bool get_year(struct loader *L, const cJSON *o, int *year)
 {
-    int y0 = MAX_YEAR, m0, d0;
+    if (!L->last_year) { /* the year of as_of, once */
+        int m0, d0;
+        L->last_year = MAX_YEAR;
+        if (L->s->as_of != LLONG_MIN)
+            civil_from_days(L->s->as_of, &L->last_year, &m0, &d0);
+    }
     double y;
-    if (L->s->as_of != LLONG_MIN)
-        civil_from_days(L->s->as_of, &y0, &m0, &d0);
-    if (!get_number(L, o, "year", REQUIRED, true, MIN_RESULTS_YEAR, y0, &y))
+    if (!get_number(L, o, "year", REQUIRED, true, MIN_RESULTS_YEAR, L->last_year, &y))
         return false;
     *year = (int)y;
     return true;
@@ -2330,14 +2373,26 @@ static void load_result(struct loader *L, const cJSON *o, int i, void *ctx)
  * was not an object). */
 static void check_years_unique(struct loader *L, const char *key, const void *base, size_t stride, int n)
 {
-    struct key_index *ix = xmalloc(sizeof *ix * (size_t)(n + 1));
+    /* A school has a few years of results: those are sorted in place, on
+     * the stack, without qsort's overhead (one call per school). */
+    struct key_index few[16];
+    struct key_index *ix = n < 16 ? few : xmalloc(sizeof *ix * (size_t)(n + 1));
     int m = 0;
     for (int i = 0; i < n; i++) {
         int year = *(const int *)((const char *)base + stride * (size_t)i);
         if (year > 0)
             ix[m++] = (struct key_index){NULL, year, i};
     }
-    qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
+    if (ix == few) {
+        for (int i = 1; i < m; i++)
+            for (int j = i; j > 0 && cmp_key_index(&ix[j - 1], &ix[j]) > 0; j--) {
+                struct key_index t = ix[j];
+                ix[j] = ix[j - 1];
+                ix[j - 1] = t;
+            }
+    } else {
+        qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
+    }
     for (int i = 1, first = 0; i < m; i++) {
         if (ix[i].num != ix[i - 1].num) {
             first = i;
@@ -2347,7 +2402,8 @@ static void check_years_unique(struct loader *L, const char *key, const void *ba
         diag_error(&L->d, "%lld is already given in %s[%d]", ix[i].num, key, ix[first].idx);
         path_pop(&L->d, old);
     }
-    free(ix);
+    if (ix != few)
+        free(ix);
 }
 
 static struct result *load_results(struct loader *L, const cJSON *o, const char *key, int *n)
@@ -2726,6 +2782,7 @@ static void load_tree(struct loader *L, const cJSON *root)
         return;     /* another format's fields would only add noise */
     }
     check_repeats(L, root, NULL);
+    L->keys_unique = !L->repeats;
     check_keys(L, root, snapshot_keys);
     s->as_of = LLONG_MIN;
     if (!get_date(L, root, "as_of", REQUIRED, true, &s->as_of))
@@ -4803,10 +4860,11 @@ static void plaus_schools(struct diag *d, const struct snapshot *s)
         for (int ks = 0; ks < 2; ks++)
             for (int j = 0; j < (ks ? sc->nks4 : sc->nks2); j++) {
                 const struct result *r = ks ? &sc->ks4[j] : &sc->ks2[j];
+                if (r->pupils <= sc->pupils)
+                    continue; /* the path is written only for a finding */
                 snprintf(key, sizeof key, "%s[%d].disadvantaged_pupils", ks ? "ks4" : "ks2", j);
-                if (r->pupils > sc->pupils)
-                    plaus_say(d, PR_RESULTS_COHORT, key, "%lld is more than the school's pupils (%lld); a typing slip?",
-                              r->pupils, sc->pupils);
+                plaus_say(d, PR_RESULTS_COHORT, key, "%lld is more than the school's pupils (%lld); a typing slip?",
+                          r->pupils, sc->pupils);
             }
         path_pop(d, old);
     }

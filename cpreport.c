@@ -1681,10 +1681,12 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
     return 0;
 }
 
-/* Checks the JSON syntax before cJSON parses it, because cJSON accepts
- * more than JSON ("0123", "1.", form feeds between tokens, trailing text
- * with some calls) and points vaguely at errors. Returns the offset of the
- * first problem and sets *why, or -1. buf[len] is NUL. */
+/* Checks the JSON syntax, because cJSON accepts more than JSON ("0123",
+ * "1.", form feeds between tokens, trailing text with some calls) and
+ * points vaguely at errors. Returns the offset of the first problem and
+ * sets *why, or -1. buf[len] is NUL. cpreport calls it only through
+ * json_parse_strict, when the quick json_lax_ok or cJSON refuses the
+ * text. */
 static long long json_check(const char *buf, size_t len, const char **why)
 {
     enum { VALUE, FIRST_VALUE, KEY, FIRST_KEY, COLON, NEXT, END } want = VALUE;
@@ -1758,6 +1760,126 @@ static long long json_check(const char *buf, size_t len, const char **why)
         i += n;
         want = depth ? NEXT : END;
     }
+}
+
+/* What json_lax_ok makes of a byte outside strings: the white space JSON
+ * allows, ',' ':' and the letters of true, false and null (LAX_SKIP),
+ * brackets, the start of a string or of a number; anything else is
+ * LAX_BAD. */
+enum { LAX_BAD, LAX_SKIP, LAX_OPEN, LAX_CLOSE, LAX_STRING, LAX_NUMBER };
+#define LAX16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+#define S LAX_SKIP
+#define N LAX_NUMBER
+static const unsigned char lax_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, S, S, 0, 0, S, 0, 0,                /* \t \n \r */
+    LAX16(0),
+    S, 0, LAX_STRING, 0, 0, 0, 0, 0, 0, 0, 0, 0, S, N, 0, 0,       /* ' ' '"' ',' '-' */
+    N, N, N, N, N, N, N, N, N, N, S, 0, 0, 0, 0, 0,                /* digits ':' */
+    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* A-O */
+    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* P-Z '[' ']' */
+    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* a-o */
+    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* p-z '{' '}' */
+    LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0),
+};
+#undef N
+#undef S
+#undef LAX16
+
+/* A quick pass over buf (buf[len] is NUL) that checks only what cJSON is
+ * lax about, to spare the full json_check on valid input: false when
+ * something outside strings is not JSON white space, a structural
+ * character, an ASCII letter or a valid string or number (string_length
+ * and number_length, as json_check uses them), or when brackets nest
+ * deeper than MAX_NESTING. The order of the tokens is left to cJSON. */
+static bool json_lax_ok(const char *buf, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3, n, at; /* a byte-order mark, as json_check */
+    const char *why;
+    int depth = 0;
+    while (i < len) {
+        switch (lax_class[u[i]]) {
+        case LAX_SKIP:
+            n = 1;
+            break;
+        case LAX_OPEN:
+            if (++depth > MAX_NESTING)
+                return false;
+            n = 1;
+            break;
+        case LAX_CLOSE:
+            depth--;
+            n = 1;
+            break;
+        case LAX_STRING:
+            n = string_length(buf, len, i, &why, &at);
+            break;
+        case LAX_NUMBER:
+            n = number_length(buf + i);
+            break;
+        default:
+            return false;
+        }
+        if (!n)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+/* Parses buf (buf[len] is NUL) strictly, as JSON allows and nothing more:
+ * the tree, or NULL with *bad the offset of the first problem and *why
+ * what it is, or with *bad -1 (and *why untouched) when only cJSON refused
+ * the text; *end is cJSON's, when end is not NULL.
+ *
+ * json_check finds every problem and where it is, but walking its grammar
+ * costs more than cJSON's parse on a large snapshot, so valid text is only
+ * given json_lax_ok then cJSON, and json_check runs only when one of them
+ * refuses it: whatever the text, the outcome and the message are those
+ * json_check then cJSON would give. That needs (json_lax_ok passes and
+ * cJSON passes) to imply that json_check passes, which holds because cJSON
+ * (1.7.15, require_null_terminated) is a strict recursive descent on the
+ * structure (values where values go, ':' after keys, ',' between members,
+ * no trailing ',', brackets matched, true/false/null spelt out, nothing
+ * but white space and the final NUL after the value) and json_lax_ok
+ * covers each point where it is lax:
+ * - White space: cJSON skips every byte <= 0x20 (NUL, form feed, ...);
+ *   json_lax_ok lets only JSON's four through, so NUL bytes followed by
+ *   anything, or other controls, never reach cJSON.
+ * - Numbers: cJSON takes whatever strtod reads from a run of [0-9+-.eE]
+ *   ("0123", "1.", "-.5", "1e"); json_lax_ok checks with number_length
+ *   each number at the same offset (both start one only at '-' or a digit
+ *   outside strings), and a number number_length accepts is followed by
+ *   a byte that cannot extend it for strtod either, so the next token
+ *   begins at the same place for both. '.' and '+' elsewhere are
+ *   LAX_BAD.
+ * - Strings: cJSON lets raw control characters, invalid UTF-8, \u0000 and
+ *   lone surrogates through; json_lax_ok checks each string with
+ *   string_length, which ends it at the same quote as cJSON (both step
+ *   over the byte after a backslash, and \u's four hex digits hold
+ *   neither '"' nor '\\').
+ * - Literals: cJSON does not look at the byte after "true"; a letter or
+ *   digit there is then refused by cJSON's structure, as no value is
+ *   followed by one.
+ * - Byte-order mark: skipped by both at offset 0 (cJSON only from 4 bytes
+ *   on, which only makes it refuse more).
+ * - Depth: json_lax_ok counts brackets outside strings, which in text
+ *   cJSON accepts are exactly json_check's; it refuses past MAX_NESTING
+ *   as json_check does (cJSON's own limit is the same, but need not be).
+ * Each token of json_check's grammar is then one cJSON accepted, in an
+ * order cJSON accepted, so json_check passes. json_check is unchanged,
+ * and so is every message. */
+static cJSON *json_parse_strict(const char *buf, size_t len, long long *bad, const char **why, const char **end)
+{
+    bool tried = json_lax_ok(buf, len);
+    cJSON *root = tried ? cJSON_ParseWithLengthOpts(buf, len + 1, end, 1) : NULL;
+    *bad = -1;
+    if (root)
+        return root;
+    *bad = json_check(buf, len, why);
+    if (*bad < 0 && !tried)
+        root = cJSON_ParseWithLengthOpts(buf, len + 1, end, 1);
+    return root;
 }
 
 /* Line and column (counted in characters) of a byte offset. */
@@ -2867,10 +2989,9 @@ static cJSON *parse_json_file(const char *path, const char *name)
     char *buf = read_input(path, &len);
     if (!buf)
         return NULL;
-    const char *why = NULL;
-    long long bad = json_check(buf, len, &why);
-    const char *end = NULL;
-    cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1) : NULL;
+    const char *why = NULL, *end = NULL;
+    long long bad;
+    cJSON *root = json_parse_strict(buf, len, &bad, &why, &end);
     if (!root) {
         long long line, col;
         char what[48];
@@ -11941,8 +12062,8 @@ static void import_summary(const struct import *im, const struct imp_source *s, 
 static bool import_valid(const struct sb *text, const char *name)
 {
     const char *why = NULL;
-    long long bad = json_check(text->buf, text->len, &why);
-    cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(text->buf, text->len + 1, NULL, 1) : NULL;
+    long long bad;
+    cJSON *root = json_parse_strict(text->buf, text->len, &bad, &why, NULL);
     if (!root) {
         fprintf(stderr, "%s: %s: the import made invalid JSON (at byte %lld: %s); please report this\n", progname,
                 name, bad, why ? why : "cJSON refused it");

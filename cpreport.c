@@ -1615,6 +1615,26 @@ static const unsigned char string_stop[256] = {
 };
 #undef STOP16
 
+/* Where the first of the eight bytes at p that string_stop holds is (0 to
+ * 7), or 8 when there is none: tested at once on a 64-bit word (SWAR),
+ * read with the first byte lowest whatever the machine. Before the first
+ * stop every byte is 0x20..0x7F but '"' and '\\', so none of v, v minus
+ * 0x20 in each byte, or v XORed with '"' or '\\' in each byte minus 1 has
+ * its high bit set there, and no subtraction borrows; at the first stop
+ * one of them has (a byte >= 0x80, a byte below 0x20, a zero byte after
+ * the XOR). Above it the bits may be wrong, which does not matter. */
+static size_t string_stop8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones << 7;
+    uint64_t v = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+                 (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+    uint64_t m = (v | (v - ones * 0x20) | ((v ^ ones * '"') - ones) | ((v ^ ones * '\\') - ones)) & high;
+    if (!m)
+        return 8;
+    /* m & -m is 0x80 << 8k for the byte k: the product's top byte is k. */
+    return (size_t)((((m & -m) >> 7) * 0x0001020304050607u) >> 56);
+}
+
 /* Length of the JSON string starting at the quote buf[i], or 0 with *why
  * and *at set. Checks what cJSON lets through: UTF-8, raw control
  * characters, escapes, "\u0000" (which cJSON truncates the text at), and
@@ -1624,14 +1644,17 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
 {
     for (size_t j = i + 1; j < len; j++) {
         /* Printable ASCII other than '"' and '\\' needs no check: skip
-         * it in one go, as most of a snapshot's text is, four bytes at a
+         * it in one go, as most of a snapshot's text is, eight bytes at a
          * time while they last. */
         const unsigned char *u = (const unsigned char *)buf;
-        while (j + 4 <= len && !string_stop[u[j]] && !string_stop[u[j + 1]] && !string_stop[u[j + 2]] &&
-               !string_stop[u[j + 3]])
-            j += 4;
-        while (j < len && !string_stop[u[j]])
-            j++;
+        size_t k = 8;
+        while (j + 8 <= len && (k = string_stop8(u + j)) == 8)
+            j += 8;
+        if (k < 8)
+            j += k;
+        else
+            while (j < len && !string_stop[u[j]])
+                j++;
         if (j == len)
             break;
         unsigned char c = (unsigned char)buf[j];

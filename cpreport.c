@@ -1820,11 +1820,13 @@ static bool json_lax_ok(const char *buf, size_t len)
     size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3, n, at; /* a byte-order mark, as json_check */
     const char *why;
     int depth = 0;
-    while (i < len) {
+    for (;;) {
+        /* buf[len] is NUL, LAX_BAD: the run ends there at the latest. */
+        while (lax_class[u[i]] == LAX_SKIP)
+            i++;
+        if (i == len)
+            return true;
         switch (lax_class[u[i]]) {
-        case LAX_SKIP:
-            n = 1;
-            break;
         case LAX_OPEN:
             if (++depth > MAX_NESTING)
                 return false;
@@ -1847,7 +1849,6 @@ static bool json_lax_ok(const char *buf, size_t len)
             return false;
         i += n;
     }
-    return true;
 }
 
 /* Parses buf (buf[len] is NUL) strictly, as JSON allows and nothing more:

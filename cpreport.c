@@ -1619,6 +1619,26 @@ static const unsigned char string_stop[256] = {
 };
 #undef STOP16
 
+/* Where the first of the eight bytes at p that string_stop holds is (0 to
+ * 7), or 8 when there is none: tested at once on a 64-bit word (SWAR),
+ * read with the first byte lowest whatever the machine. Before the first
+ * stop every byte is 0x20..0x7F but '"' and '\\', so none of v, v minus
+ * 0x20 in each byte, or v XORed with '"' or '\\' in each byte minus 1 has
+ * its high bit set there, and no subtraction borrows; at the first stop
+ * one of them has (a byte >= 0x80, a byte below 0x20, a zero byte after
+ * the XOR). Above it the bits may be wrong, which does not matter. */
+static size_t string_stop8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones << 7;
+    uint64_t v = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+                 (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+    uint64_t m = (v | (v - ones * 0x20) | ((v ^ ones * '"') - ones) | ((v ^ ones * '\\') - ones)) & high;
+    if (!m)
+        return 8;
+    /* m & -m is 0x80 << 8k for the byte k: the product's top byte is k. */
+    return (size_t)((((m & -m) >> 7) * 0x0001020304050607u) >> 56);
+}
+
 /* Length of the JSON string starting at the quote buf[i], or 0 with *why
  * and *at set. Checks what cJSON lets through: UTF-8, raw control
  * characters, escapes, "\u0000" (which cJSON truncates the text at), and
@@ -1628,14 +1648,17 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
 {
     for (size_t j = i + 1; j < len; j++) {
         /* Printable ASCII other than '"' and '\\' needs no check: skip
-         * it in one go, as most of a snapshot's text is, four bytes at a
+         * it in one go, as most of a snapshot's text is, eight bytes at a
          * time while they last. */
         const unsigned char *u = (const unsigned char *)buf;
-        while (j + 4 <= len && !string_stop[u[j]] && !string_stop[u[j + 1]] && !string_stop[u[j + 2]] &&
-               !string_stop[u[j + 3]])
-            j += 4;
-        while (j < len && !string_stop[u[j]])
-            j++;
+        size_t k = 8;
+        while (j + 8 <= len && (k = string_stop8(u + j)) == 8)
+            j += 8;
+        if (k < 8)
+            j += k;
+        else
+            while (j < len && !string_stop[u[j]])
+                j++;
         if (j == len)
             break;
         unsigned char c = (unsigned char)buf[j];
@@ -1685,10 +1708,12 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
     return 0;
 }
 
-/* Checks the JSON syntax before cJSON parses it, because cJSON accepts
- * more than JSON ("0123", "1.", form feeds between tokens, trailing text
- * with some calls) and points vaguely at errors. Returns the offset of the
- * first problem and sets *why, or -1. buf[len] is NUL. */
+/* Checks the JSON syntax, because cJSON accepts more than JSON ("0123",
+ * "1.", form feeds between tokens, trailing text with some calls) and
+ * points vaguely at errors. Returns the offset of the first problem and
+ * sets *why, or -1. buf[len] is NUL. cpreport calls it only through
+ * json_parse_strict, when the quick json_lax_ok or cJSON refuses the
+ * text. */
 static long long json_check(const char *buf, size_t len, const char **why)
 {
     enum { VALUE, FIRST_VALUE, KEY, FIRST_KEY, COLON, NEXT, END } want = VALUE;
@@ -1762,6 +1787,128 @@ static long long json_check(const char *buf, size_t len, const char **why)
         i += n;
         want = depth ? NEXT : END;
     }
+}
+
+/* What json_lax_ok makes of a byte outside strings: the white space JSON
+ * allows, ',' ':' and ASCII letters (LAX_SKIP: cJSON itself checks that
+ * letters spell true, false or null), brackets, the start of a string or
+ * of a number; anything else is LAX_BAD. */
+enum { LAX_BAD, LAX_SKIP, LAX_OPEN, LAX_CLOSE, LAX_STRING, LAX_NUMBER };
+#define LAX16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+#define S LAX_SKIP
+#define N LAX_NUMBER
+static const unsigned char lax_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, S, S, 0, 0, S, 0, 0,                /* \t \n \r */
+    LAX16(0),
+    S, 0, LAX_STRING, 0, 0, 0, 0, 0, 0, 0, 0, 0, S, N, 0, 0,       /* ' ' '"' ',' '-' */
+    N, N, N, N, N, N, N, N, N, N, S, 0, 0, 0, 0, 0,                /* digits ':' */
+    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* A-O */
+    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* P-Z '[' ']' */
+    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* a-o */
+    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* p-z '{' '}' */
+    LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0),
+};
+#undef N
+#undef S
+#undef LAX16
+
+/* A quick pass over buf (buf[len] is NUL) that checks only what cJSON is
+ * lax about, to spare the full json_check on valid input: false when
+ * something outside strings is not JSON white space, a structural
+ * character, an ASCII letter or a valid string or number (string_length
+ * and number_length, as json_check uses them), or when brackets nest
+ * deeper than MAX_NESTING. The order of the tokens is left to cJSON. */
+static bool json_lax_ok(const char *buf, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3, n, at; /* a byte-order mark, as json_check */
+    const char *why;
+    int depth = 0;
+    for (;;) {
+        /* buf[len] is NUL, LAX_BAD: the run ends there at the latest. */
+        while (lax_class[u[i]] == LAX_SKIP)
+            i++;
+        if (i == len)
+            return true;
+        switch (lax_class[u[i]]) {
+        case LAX_OPEN:
+            if (++depth > MAX_NESTING)
+                return false;
+            n = 1;
+            break;
+        case LAX_CLOSE:
+            depth--;
+            n = 1;
+            break;
+        case LAX_STRING:
+            n = string_length(buf, len, i, &why, &at);
+            break;
+        case LAX_NUMBER:
+            n = number_length(buf + i);
+            break;
+        default:
+            return false;
+        }
+        if (!n)
+            return false;
+        i += n;
+    }
+}
+
+/* Parses buf (buf[len] is NUL) strictly, as JSON allows and nothing more:
+ * the tree, or NULL with *bad the offset of the first problem and *why
+ * what it is, or with *bad -1 (and *why untouched) when only cJSON refused
+ * the text; *end is cJSON's, when end is not NULL.
+ *
+ * json_check finds every problem and where it is, but walks the whole
+ * grammar, which cJSON then walks again: a large snapshot paid for it
+ * twice (8% of a report's CPU time on the benchmark). So valid text is
+ * only given json_lax_ok then cJSON, and json_check runs only when one of
+ * them refuses it: whatever the text, the outcome and the message are
+ * those json_check then cJSON would give. That needs (json_lax_ok passes and
+ * cJSON passes) to imply that json_check passes, which holds because cJSON
+ * (1.7.15, require_null_terminated) is a strict recursive descent on the
+ * structure (values where values go, ':' after keys, ',' between members,
+ * no trailing ',', brackets matched, true/false/null spelt out, nothing
+ * but white space and the final NUL after the value) and json_lax_ok
+ * covers each point where it is lax:
+ * - White space: cJSON skips every byte <= 0x20 (NUL, form feed, ...);
+ *   json_lax_ok lets only JSON's four through, so NUL bytes followed by
+ *   anything, or other controls, never reach cJSON.
+ * - Numbers: cJSON takes whatever strtod reads from a run of [0-9+-.eE]
+ *   ("0123", "1.", "-.5", "1e"); json_lax_ok checks with number_length
+ *   each number at the same offset (both start one only at '-' or a digit
+ *   outside strings), and a number number_length accepts is followed by
+ *   a byte that cannot extend it for strtod either, so the next token
+ *   begins at the same place for both. '.' and '+' elsewhere are
+ *   LAX_BAD.
+ * - Strings: cJSON lets raw control characters, invalid UTF-8, \u0000 and
+ *   lone surrogates through; json_lax_ok checks each string with
+ *   string_length, which ends it at the same quote as cJSON (both step
+ *   over the byte after a backslash, and \u's four hex digits hold
+ *   neither '"' nor '\\').
+ * - Literals: cJSON does not look at the byte after "true"; a letter or
+ *   digit there is then refused by cJSON's structure, as no value is
+ *   followed by one.
+ * - Byte-order mark: skipped by both at offset 0 (cJSON only from 4 bytes
+ *   on, which only makes it refuse more).
+ * - Depth: json_lax_ok counts brackets outside strings, which in text
+ *   cJSON accepts are exactly json_check's; it refuses past MAX_NESTING
+ *   as json_check does (cJSON's own limit is the same, but need not be).
+ * Each token of json_check's grammar is then one cJSON accepted, in an
+ * order cJSON accepted, so json_check passes. json_check is unchanged,
+ * and so is every message. */
+static cJSON *json_parse_strict(const char *buf, size_t len, long long *bad, const char **why, const char **end)
+{
+    bool tried = json_lax_ok(buf, len);
+    cJSON *root = tried ? cJSON_ParseWithLengthOpts(buf, len + 1, end, 1) : NULL;
+    *bad = -1;
+    if (root)
+        return root;
+    *bad = json_check(buf, len, why);
+    if (*bad < 0 && !tried)
+        root = cJSON_ParseWithLengthOpts(buf, len + 1, end, 1);
+    return root;
 }
 
 /* Line and column (counted in characters) of a byte offset. */
@@ -2924,10 +3071,9 @@ static cJSON *parse_json_file(const char *path, const char *name)
     char *buf = read_input(path, &len);
     if (!buf)
         return NULL;
-    const char *why = NULL;
-    long long bad = json_check(buf, len, &why);
-    const char *end = NULL;
-    cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1) : NULL;
+    const char *why = NULL, *end = NULL;
+    long long bad;
+    cJSON *root = json_parse_strict(buf, len, &bad, &why, &end);
     if (!root) {
         long long line, col;
         char what[48];
@@ -11999,8 +12145,8 @@ static void import_summary(const struct import *im, const struct imp_source *s, 
 static bool import_valid(const struct sb *text, const char *name)
 {
     const char *why = NULL;
-    long long bad = json_check(text->buf, text->len, &why);
-    cJSON *root = bad < 0 ? cJSON_ParseWithLengthOpts(text->buf, text->len + 1, NULL, 1) : NULL;
+    long long bad;
+    cJSON *root = json_parse_strict(text->buf, text->len, &bad, &why, NULL);
     if (!root) {
         fprintf(stderr, "%s: %s: the import made invalid JSON (at byte %lld: %s); please report this\n", progname,
                 name, bad, why ? why : "cJSON refused it");

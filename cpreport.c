@@ -5358,35 +5358,224 @@ static void css_string(struct sb *b, const char *s)
     sb_addc(b, '"');
 }
 
+/* The bytes a JSON string cannot hold as they are, 1 each: control
+ * characters (NUL, which ends the C string, among them), '"', '\\' and
+ * DEL. One look-up a byte finds the runs of plain bytes json_string copies
+ * whole, where four comparisons a byte cost 4% of a national JSON report. */
+static const unsigned char json_special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20: '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x30 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50: '\\' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 0x70: DEL */
+    /* 0x80 to 0xFF, UTF-8 beyond ASCII, pass as they are: zeros */
+};
+
 /* A JSON string, quotes included. */
 static void json_string(struct sb *b, const char *s)
 {
+    static const char hex[] = "0123456789abcdef";
     sb_addc(b, '"');
-    for (; *s; s++) {
+    for (;;) {
         /* Runs of bytes that need no escape are copied whole: a national
          * JSON report holds millions of them. */
         size_t run = 0;
-        while ((unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\' && s[run] != 0x7F)
+        while (!json_special[(unsigned char)s[run]])
             run++;
-        if (run) {
-            sb_addn(b, s, run);
-            s += run - 1;
-            continue;
+        sb_addn(b, s, run);
+        s += run;
+        unsigned char c = (unsigned char)*s++;
+        if (!c)
+            break;
+        char esc[6] = {'\\', (char)c};
+        size_t n = 2;
+        if (c == '\n')
+            esc[1] = 'n';
+        else if (c != '"' && c != '\\') { /* u00 and two hex digits */
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
         }
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            sb_printf(b, "\\%c", c);
-        else if (c == '\n')
-            sb_add(b, "\\n");
-        else if (c < 0x20 || c == 0x7F)
-            sb_printf(b, "\\u%04x", c);
-        else
-            sb_addc(b, (char)c);
+        sb_addn(b, esc, n);
     }
     sb_addc(b, '"');
 }
 
-/* The shortest decimal that reads back as the same double. */
+/* json_number's digits, exactly, without printf or strtod.
+ *
+ * A double x > 0 is m * 2^-k exactly, m < 2^53 whole (its 52 stored bits
+ * and the implicit one). Its decimal of p significant digits is D * 10^-s,
+ * with X its exponent (10^X <= x < 10^(X+1)) and s = p - 1 - X, where D is
+ * x * 10^s = m * 5^s / 2^(k-s) rounded: the whole number m * 5^s shifted
+ * right by k - s bits, plus one when the bits shifted out, R, pass half of
+ * 2^(k-s), or are exactly half and D is odd (printf rounds an exact tie to
+ * even).
+ *
+ * That decimal reads back as x when strtod rounds it to x: when it lies
+ * within half an ulp of x, 2^-(k+1). Scaled by 10^s * 2^(k-s), the distance
+ * between D and x * 10^s is R when rounded down, 2^(k-s) - R when rounded
+ * up, and half an ulp is 5^s / 2; below x it is 5^s / 4 when m = 2^52, the
+ * bottom of a binade, where the double below is nearer. On the boundary
+ * itself strtod rounds to the even mantissa, so it is x's when m is even
+ * (never seen here: 5^s is odd, the scaled distance doubled even).
+ *
+ * For 1e-5 <= x < 1e15, s <= 21 and 1 <= k - s <= 50: m * 5^s < 2^102
+ * takes two 64-bit halves, D and R one each. */
+
+/* A whole number below 2^128, in two halves. */
+struct u128 {
+    uint64_t hi, lo;
+};
+
+/* a * b exactly, from four 32-bit products: no compiler's 128-bit type. */
+static struct u128 mul_64x64(uint64_t a, uint64_t b)
+{
+    uint64_t a0 = a & 0xFFFFFFFFu, a1 = a >> 32, b0 = b & 0xFFFFFFFFu, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFFu) + (p10 & 0xFFFFFFFFu);
+    struct u128 r = {p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32), (mid << 32) | (p00 & 0xFFFFFFFFu)};
+    return r;
+}
+
+static const uint64_t pow5_u64[22] = {
+    UINT64_C(1), UINT64_C(5), UINT64_C(25), UINT64_C(125), UINT64_C(625), UINT64_C(3125), UINT64_C(15625),
+    UINT64_C(78125), UINT64_C(390625), UINT64_C(1953125), UINT64_C(9765625), UINT64_C(48828125),
+    UINT64_C(244140625), UINT64_C(1220703125), UINT64_C(6103515625), UINT64_C(30517578125),
+    UINT64_C(152587890625), UINT64_C(762939453125), UINT64_C(3814697265625), UINT64_C(19073486328125),
+    UINT64_C(95367431640625), UINT64_C(476837158203125)};
+
+static const uint64_t pow10_u64[18] = {
+    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000), UINT64_C(100000),
+    UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
+    UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000), UINT64_C(10000000000000),
+    UINT64_C(100000000000000), UINT64_C(1000000000000000), UINT64_C(10000000000000000),
+    UINT64_C(100000000000000000)};
+
+/* A decimal of p significant digits: digits * 10^(exp - p + 1), with
+ * 10^(p-1) <= digits < 10^p. */
+struct decimal {
+    uint64_t digits;
+    int exp;
+};
+
+/* x = m * 2^-k (m as above) to p significant digits, 15 to 17, rounded as
+ * printf rounds; X is x's exponent or one off. Returns 1 if the decimal
+ * reads back as x, 0 if not, -1 if x is beyond what this handles. */
+static int decimal_round(uint64_t m, int k, int p, int X, struct decimal *d)
+{
+    struct u128 n;
+    uint64_t D;
+    int s, shift;
+    for (int tries = 0;; tries++) {
+        s = p - 1 - X;
+        shift = k - s;
+        if (tries == 3 || s < 0 || s > 21 || shift < 1 || shift > 63)
+            return -1;
+        n = mul_64x64(m, pow5_u64[s]);
+        D = n.hi >> shift ? UINT64_MAX : n.hi << (64 - shift) | n.lo >> shift;
+        if (D >= pow10_u64[p])
+            X++;
+        else if (D < pow10_u64[p - 1])
+            X--;
+        else
+            break;
+    }
+    uint64_t R = n.lo & ((UINT64_C(1) << shift) - 1), half = UINT64_C(1) << (shift - 1);
+    bool up = R > half || (R == half && D % 2);
+    uint64_t dist = up ? (UINT64_C(1) << shift) - R : R;
+    D += up;
+    if (D == pow10_u64[p]) { /* 99...9.5 became 100...0 */
+        D = pow10_u64[p - 1];
+        X++;
+    }
+    d->digits = D;
+    d->exp = X;
+    if (dist >= UINT64_C(1) << 60) /* far beyond 5^21 */
+        return 0;
+    uint64_t scaled = dist * (!up && m == UINT64_C(1) << 52 ? 4 : 2);
+    return scaled < pow5_u64[s] || (scaled == pow5_u64[s] && m % 2 == 0);
+}
+
+/* d (of p digits) as "%.{p}g" writes it: trailing zeros dropped, with an
+ * exponent when it is below -4 or not below p (at most two digits here). */
+static void put_decimal(struct sb *b, bool negative, struct decimal d, int p)
+{
+    char digits[17], out[40], *o = out;
+    for (int i = p - 1; i >= 0; i--, d.digits /= 10)
+        digits[i] = (char)('0' + d.digits % 10);
+    int n = p, X = d.exp;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    if (negative)
+        *o++ = '-';
+    if (X < -4 || X >= p) {
+        *o++ = digits[0];
+        if (n > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, (size_t)(n - 1));
+            o += n - 1;
+        }
+        *o++ = 'e';
+        *o++ = X < 0 ? '-' : '+';
+        *o++ = (char)('0' + abs(X) / 10);
+        *o++ = (char)('0' + abs(X) % 10);
+    } else if (X >= 0) {
+        memcpy(o, digits, (size_t)X + 1);
+        o += X + 1;
+        if (n > X + 1) {
+            *o++ = '.';
+            memcpy(o, digits + X + 1, (size_t)(n - X - 1));
+            o += n - X - 1;
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = -1; i > X; i--)
+            *o++ = '0';
+        memcpy(o, digits, (size_t)n);
+        o += n;
+    }
+    sb_addn(b, out, (size_t)(o - out));
+}
+
+/* What json_number writes for a finite x with 1e-5 <= |x| < 1e15: the
+ * first of "%.15g", "%.16g", "%.17g" that reads back, from the exact
+ * digits. Returns false if x is beyond decimal_round. */
+static bool json_number_exact(struct sb *b, double x)
+{
+    static const double tens[] = {1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4,
+                                  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14};
+    double ax = fabs(x);
+    uint64_t bits;
+    memcpy(&bits, &ax, sizeof bits);
+    uint64_t m = (bits & ((UINT64_C(1) << 52) - 1)) | UINT64_C(1) << 52;
+    int k = 1075 - (int)(bits >> 52);
+    /* The exponent, from the nearest doubles to powers of ten: one off at
+     * worst, which decimal_round corrects. */
+    int X = 0;
+    while (X < 14 && ax >= tens[X + 6])
+        X++;
+    while (X > -5 && ax < tens[X + 5])
+        X--;
+    struct decimal d;
+    for (int p = 15; p <= 17; p++) {
+        int back = decimal_round(m, k, p, X, &d);
+        if (back < 0)
+            return false;
+        if (back || p == 17) {
+            put_decimal(b, x < 0, d, p);
+            return true;
+        }
+    }
+    return false; /* not reached */
+}
+
+/* The shortest decimal that reads back as the same double: the first of
+ * "%.15g", "%.16g" and "%.17g" that does. */
 static void json_number(struct sb *b, double x)
 {
     char tmp[40];
@@ -5395,7 +5584,7 @@ static void json_number(struct sb *b, double x)
         return;
     }
     /* A whole number below 1e15 is what "%.15g" writes: its digits. Most
-     * figures are counts, so this spares printf and strtod. */
+     * figures are counts, so this spares even the exact digits. */
     if (x == floor(x) && fabs(x) < 1e15) {
         long long n = (long long)fabs(x);
         char *p = tmp + sizeof tmp;
@@ -5408,74 +5597,12 @@ static void json_number(struct sb *b, double x)
         sb_add(b, p);
         return;
     }
-    /* A number with at most 15 significant digits and no more than 9
-     * after the point, such as 0.25 or 12.5: m / 10^k == x with m whole
-     * and below 1e15 means the decimal m * 10^-k reads back as x (the
-     * division rounds as strtod does), and it is what "%.15g" writes, as x
-     * lies within half an ulp of it, far nearer than half a step of its
-     * fifteenth digit. Written here without printf or strtod, as long as
-     * "%g" would write it without an exponent (10^-4 and up). */
-    static const double tens[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    for (int k = 1; k <= 9; k++) {
-        double m = x * tens[k - 1];
-        if (m != floor(m) || fabs(m) >= 1e15 || m / tens[k - 1] != x)
-            continue;
-        long long n = (long long)fabs(m);
-        int digits = 0;
-        for (long long t = n; t; t /= 10)
-            digits++;
-        while (k > 0 && n % 10 == 0) {
-            n /= 10;
-            k--;
-            digits--;
-        }
-        if (n == 0 || digits - 1 - k < -4)
-            break; /* printf decides */
-        char *p = tmp + sizeof tmp;
-        *--p = 0;
-        for (int d = 0; d < k; d++) {
-            *--p = (char)('0' + n % 10);
-            n /= 10;
-        }
-        if (k > 0)
-            *--p = '.';
-        do
-            *--p = (char)('0' + n % 10);
-        while (n /= 10);
-        if (x < 0)
-            *--p = '-';
-        sb_add(b, p);
+    /* Shares and changes, without printf and strtod, which cost a tenth
+     * of a national JSON report. */
+    if (fabs(x) >= 1e-5 && fabs(x) < 1e15 && json_number_exact(b, x))
         return;
-    }
-    /* Whether "%.15g" reads back, without printf or strtod: if it does,
-     * its digits M (x = M * 10^-s to fifteen digits) lie within 0.62 of
-     * y = |x| * 10^s, the product rounded once; a whole M below 2^53 with
-     * s <= 22 reads back as M / 10^s, both exact and the division rounded
-     * as strtod rounds. Any such M that reads back is the "%.15g" one, as
-     * x lies far nearer than half a step of its fifteenth digit. Outside
-     * that range (or with log10 off), the tries below decide as before. */
-    int first = 15;
-    static const double exact10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    double ax = fabs(x);
-    int sh = 14 - (int)floor(log10(ax));
-    if (sh >= 0 && sh <= 22) {
-        double y = ax * exact10[sh];
-        if (y >= 1e14 && y < 1e15 - 1) {
-            double r = floor(y + 0.5);
-            bool back = false;
-            for (double c = r - 1; c <= r + 1 && !back; c++)
-                back = c / exact10[sh] == ax;
-            if (back) {
-                snprintf(tmp, sizeof tmp, "%.15g", x);
-                sb_add(b, tmp);
-                return;
-            }
-            first = 16;
-        }
-    }
     /* "%.17g" always reads back: no strtod for it. */
-    for (int prec = first; prec <= 17; prec++) {
+    for (int prec = 15; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, x);
         if (prec == 17 || strtod(tmp, NULL) == x)
             break;

@@ -1494,12 +1494,32 @@ struct key_index {
     const char *key;
     long long num;
     int idx;
+    uint64_t head; /* key_head(key) where set for all compared (ids), else 0 */
 };
+
+/* The first eight bytes of s, the first highest, NULs after its end: two
+ * heads compare as strcmp compares those bytes, so that a search of ids
+ * reads the strings only where their heads are equal, not at every step
+ * (they lie all over the snapshot; the index is a small array). */
+static uint64_t key_head(const char *s)
+{
+    uint64_t h = 0;
+    for (int i = 0; i < 8; i++) {
+        h = h << 8 | (unsigned char)*s;
+        s += *s != 0;
+    }
+    return h;
+}
+
+static int cmp_keys(const struct key_index *a, const struct key_index *b)
+{
+    return a->head != b->head ? (a->head > b->head) - (a->head < b->head) : strcmp(a->key, b->key);
+}
 
 static int cmp_key_index(const void *pa, const void *pb)
 {
     const struct key_index *a = pa, *b = pb;
-    int c = a->key ? strcmp(a->key, b->key) : (a->num > b->num) - (a->num < b->num);
+    int c = a->key ? cmp_keys(a, b) : (a->num > b->num) - (a->num < b->num);
     return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
 }
 
@@ -1517,14 +1537,13 @@ static int cmp_casefold(const void *pa, const void *pb)
 
 static int cmp_key_only(const void *pa, const void *pb)
 {
-    const struct key_index *a = pa, *b = pb;
-    return strcmp(a->key, b->key);
+    return cmp_keys(pa, pb);
 }
 
-/* Index of the entry with this id, or -1. */
+/* Index of the entry with this id, or -1. ix is made by index_ids. */
 static int key_lookup(const struct key_index *ix, int n, const char *key)
 {
-    struct key_index probe = {key, 0, 0};
+    struct key_index probe = {key, 0, 0, key_head(key)};
     const struct key_index *hit = n ? bsearch(&probe, ix, (size_t)n, sizeof *ix, cmp_key_only) : NULL;
     return hit ? hit->idx : -1;
 }
@@ -1989,7 +2008,7 @@ static void check_repeats(struct loader *L, const cJSON *v, const struct walk_at
         n = 0;
         cJSON_ArrayForEach(c, v)
         {
-            keys[n] = (struct key_index){c->string, 0, n};
+            keys[n] = (struct key_index){c->string, 0, n, 0};
             n++;
         }
         bool *repeat = repeated_keys(keys, n);
@@ -2040,7 +2059,7 @@ static void check_keys(struct loader *L, const cJSON *obj, const char *const *kn
             k = from;
             if (!unknown)
                 unknown = xmalloc(sizeof *unknown * (size_t)(cJSON_GetArraySize(obj) + 1));
-            unknown[n] = (struct key_index){c->string, 0, n};
+            unknown[n] = (struct key_index){c->string, 0, n, 0};
             n++;
         }
     }
@@ -2306,7 +2325,7 @@ static struct key_index *index_ids(struct loader *L, const char *what, const voi
     for (int i = 0; i < n; i++) {
         const char *id = *(const char *const *)((const char *)base + size * (size_t)i + at);
         if (id)
-            ix[m++] = (struct key_index){id, 0, i};
+            ix[m++] = (struct key_index){id, 0, i, key_head(id)};
     }
     qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
     for (int i = 1; i < m; i++) {
@@ -2528,7 +2547,7 @@ static void check_years_unique(struct loader *L, const char *key, const void *ba
     for (int i = 0; i < n; i++) {
         int year = *(const int *)((const char *)base + stride * (size_t)i);
         if (year > 0)
-            ix[m++] = (struct key_index){NULL, year, i};
+            ix[m++] = (struct key_index){NULL, year, i, 0};
     }
     if (ix == few) {
         for (int i = 1; i < m; i++)
@@ -2679,7 +2698,7 @@ static void check_urns(struct loader *L)
     int m = 0;
     for (int i = 0; i < s->nschools; i++)
         if (s->schools[i].urn > 0)
-            ix[m++] = (struct key_index){NULL, s->schools[i].urn, i};
+            ix[m++] = (struct key_index){NULL, s->schools[i].urn, i, 0};
     qsort(ix, (size_t)m, sizeof *ix, cmp_key_index);
     for (int i = 1; i < m; i++) {
         if (ix[i].num == ix[i - 1].num) {

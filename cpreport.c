@@ -153,6 +153,11 @@
  * for a small one. */
 #define ARENA_CHUNK (1u << 20)
 
+/* Bytes of a CSV file read at a time by import: large enough that reading
+ * costs little per byte, small enough to be nothing next to the member
+ * list. */
+#define CSV_CHUNK (1u << 20)
+
 /* Columns of a report table, the first included: the cells of a row are a
  * fixed pool. A breakdown table has the group's name and at most
  * MAX_COLUMNS - 1 indicators. */
@@ -10219,10 +10224,6 @@ static int parse_args(int argc, char **argv, struct options *o)
  * skipped. Windows-1252 is converted to UTF-8 as bytes are read: the
  * bytes that make up the CSV structure are ASCII in both encodings. */
 
-/* Bytes read at a time: large enough that reading costs little per byte,
- * small enough to be nothing next to the member list. */
-#define CSV_CHUNK (1u << 20)
-
 enum csv_encoding { ENC_AUTO, ENC_UTF8, ENC_CP1252 };
 static const char *const encoding_names[] = {"auto", "utf-8", "windows-1252", NULL};
 static const char *const encoding_titles[] = {"auto", "UTF-8", "Windows-1252"};
@@ -10815,7 +10816,7 @@ static int name_index(const char *s, const char *const *names)
     return -1;
 }
 
-/* A whole number 0..1e12 written as digits, or a number with a zero
+/* A whole number 0..MAX_COUNT written as digits, or a number with a zero
  * fraction ("12.0"). */
 static bool parse_count(const char *s, long long *out)
 {
@@ -10824,7 +10825,7 @@ static bool parse_count(const char *s, long long *out)
         return false;
     errno = 0;
     double x = strtod(s, &end);
-    if (*end || errno || x != floor(x) || x > 1e12)
+    if (*end || errno || x != floor(x) || x > MAX_COUNT)
         return false;
     *out = (long long)x;
     return true;

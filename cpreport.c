@@ -1836,16 +1836,54 @@ static const unsigned char lax_class[256] = {
 #undef S
 #undef LAX16
 
+/* The keys json_lax_ok has seen in each object open at the first
+ * KEY_LEVELS depths (up to KEY_SLOTS each), as offsets and lengths in the
+ * text, to find a key repeated in its object while the text is at hand:
+ * the check of the tree (check_repeats) then walks all of it only when
+ * the text may repeat one. */
+#define KEY_LEVELS 16
+#define KEY_SLOTS 32
+struct lax_keys {
+    bool unsure; /* a key repeated, or keys not compared */
+    int n[KEY_LEVELS];
+    uint32_t at[KEY_LEVELS][KEY_SLOTS], len[KEY_LEVELS][KEY_SLOTS];
+};
+
+/* The key that is the string of n bytes at buf[i] (quotes included), in
+ * the object at depth. Two keys without a backslash are the same text in
+ * the tree exactly when their bytes are the same (string_length has
+ * checked them); a key with an escape, in an object too deep or with too
+ * many keys, leaves the question to check_repeats. */
+static void lax_key(struct lax_keys *k, const char *buf, size_t i, size_t n, int depth)
+{
+    const char *key = buf + i + 1;
+    size_t len = n - 2;
+    int l = depth - 1;
+    if (k->unsure)
+        return;
+    if (l < 0 || l >= KEY_LEVELS || k->n[l] == KEY_SLOTS || memchr(key, '\\', len)) {
+        k->unsure = true;
+        return;
+    }
+    for (int j = 0; j < k->n[l]; j++)
+        if (k->len[l][j] == len && !memcmp(buf + k->at[l][j], key, len)) {
+            k->unsure = true;
+            return;
+        }
+    k->at[l][k->n[l]] = (uint32_t)(key - buf);
+    k->len[l][k->n[l]++] = (uint32_t)len;
+}
+
 /* A quick pass over buf (buf[len] is NUL) that checks only what cJSON is
  * lax about, to spare the full json_check on valid input: false when
  * something outside strings is not JSON white space, a structural
  * character, an ASCII letter or a valid string or number (string_length
  * and number_length, as json_check uses them), or when brackets nest
  * deeper than MAX_NESTING. The order of the tokens is left to cJSON. */
-static bool json_lax_ok(const char *buf, size_t len)
+static bool json_lax_ok(const char *buf, size_t len, struct lax_keys *keys)
 {
     const unsigned char *u = (const unsigned char *)buf;
-    size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3, n, at; /* a byte-order mark, as json_check */
+    size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3, n, at, next; /* a byte-order mark, as json_check */
     const char *why;
     int depth = 0;
     for (;;) {
@@ -1858,6 +1896,8 @@ static bool json_lax_ok(const char *buf, size_t len)
         case LAX_OPEN:
             if (++depth > MAX_NESTING)
                 return false;
+            if (depth <= KEY_LEVELS)
+                keys->n[depth - 1] = 0;
             n = 1;
             break;
         case LAX_CLOSE:
@@ -1866,6 +1906,11 @@ static bool json_lax_ok(const char *buf, size_t len)
             break;
         case LAX_STRING:
             n = string_length(buf, len, i, &why, &at);
+            next = i + n; /* a key when ':' follows */
+            while (u[next] == ' ' || u[next] == '\t' || u[next] == '\n' || u[next] == '\r')
+                next++;
+            if (n && u[next] == ':')
+                lax_key(keys, buf, i, n, depth);
             break;
         case LAX_NUMBER:
             n = number_length(buf + i);
@@ -1921,12 +1966,19 @@ static bool json_lax_ok(const char *buf, size_t len)
  *   as json_check does (cJSON's own limit is the same, but need not be).
  * Each token of json_check's grammar is then one cJSON accepted, in an
  * order cJSON accepted, so json_check passes. json_check is unchanged,
- * and so is every message. */
+ * and so is every message.
+ *
+ * On the way, json_lax_ok finds whether any object may repeat a key: when
+ * none can, json_keys_unique says so to the loader, until the next parse. */
+static bool json_keys_unique;
+
 static cJSON *json_parse_strict(const char *buf, size_t len, long long *bad, const char **why, const char **end)
 {
-    bool tried = json_lax_ok(buf, len);
+    struct lax_keys keys = {.unsure = false};
+    bool tried = json_lax_ok(buf, len, &keys);
     cJSON *root = tried ? cJSON_ParseWithLengthOpts(buf, len + 1, end, 1) : NULL;
     *bad = -1;
+    json_keys_unique = root && !keys.unsure;
     if (root)
         return root;
     *bad = json_check(buf, len, why);
@@ -2952,7 +3004,8 @@ static void load_tree(struct loader *L, const cJSON *root)
                  SNAPSHOT_FORMAT);
         return;     /* another format's fields would only add noise */
     }
-    check_repeats(L, root, NULL);
+    if (!json_keys_unique) /* else json_parse_strict saw every key */
+        check_repeats(L, root, NULL);
     L->keys_unique = !L->repeats;
     check_keys(L, root, snapshot_keys);
     s->as_of = LLONG_MIN;

@@ -1540,17 +1540,21 @@ static int cmp_casefold(const void *pa, const void *pb)
     return ascii_casecmp(*(const char *const *)pa, *(const char *const *)pb);
 }
 
-static int cmp_key_only(const void *pa, const void *pb)
-{
-    return cmp_keys(pa, pb);
-}
-
-/* Index of the entry with this id, or -1. ix is made by index_ids. */
+/* Index of the entry with this id (the first of equal ones), or -1. ix
+ * is made by index_ids. A binary search written out, not bsearch: a call
+ * through a pointer at every step cost more than the comparison. */
 static int key_lookup(const struct key_index *ix, int n, const char *key)
 {
     struct key_index probe = {key, 0, 0, key_head(key)};
-    const struct key_index *hit = n ? bsearch(&probe, ix, (size_t)n, sizeof *ix, cmp_key_only) : NULL;
-    return hit ? hit->idx : -1;
+    int lo = 0, hi = n; /* ix[lo - 1] < key <= ix[hi] */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (cmp_keys(&ix[mid], &probe) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && !cmp_keys(&ix[lo], &probe) ? ix[lo].idx : -1;
 }
 
 /* ===================================================================== *

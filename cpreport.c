@@ -840,6 +840,19 @@ static void arena_free(struct arena *a)
     }
 }
 
+/* Empties a for reuse: its first chunk stays, ready (and its memory
+ * already the process's), the others are freed. */
+static void arena_reset(struct arena *a)
+{
+    while (a->head && a->head->next) {
+        struct arena_chunk *next = a->head->next;
+        free(a->head);
+        a->head = next;
+    }
+    if (a->head)
+        a->head->used = 0;
+}
+
 /* cJSON's allocation hooks take no context, so its trees live in this one
  * arena, freed whole after each snapshot has been copied out. cJSON's own
  * frees are no-ops. */
@@ -1574,6 +1587,7 @@ struct loader {
     bool keys_unique;            /* check_repeats found none in the whole tree */
     const cJSON *at_obj, *at_next; /* where field() found its last key */
     int last_year;               /* results' latest year: as_of's (0: not yet known) */
+    const struct school_text *schools; /* their text, when they are parsed one by one */
 };
 
 enum { OPTIONAL = 0, REQUIRED = 1 };
@@ -1736,110 +1750,6 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
     return 0;
 }
 
-/* Checks the JSON syntax, because cJSON accepts more than JSON ("0123",
- * "1.", form feeds between tokens, trailing text with some calls) and
- * points vaguely at errors. Returns the offset of the first problem and
- * sets *why, or -1. buf[len] is NUL. cpreport calls it only through
- * json_parse_strict, when the quick json_lax_ok or cJSON refuses the
- * text. */
-static long long json_check(const char *buf, size_t len, const char **why)
-{
-    enum { VALUE, FIRST_VALUE, KEY, FIRST_KEY, COLON, NEXT, END } want = VALUE;
-    static char what[64];
-    char stack[MAX_NESTING];
-    int depth = 0;
-    size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3; /* a byte-order mark */
-    for (;;) {
-        while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
-            i++;
-        if (i == len) {
-            if (want == END)
-                return -1;
-            *why = "unexpected end of input";
-            return (long long)i;
-        }
-        unsigned char c = (unsigned char)buf[i];
-        size_t n = 0, at = i;
-        if ((want == FIRST_VALUE && c == ']') || (want == FIRST_KEY && c == '}') ||
-            (want == NEXT && c == (stack[depth - 1] == '{' ? '}' : ']'))) {
-            depth--;
-            n = 1;
-        } else if (want == NEXT && c == ',') {
-            want = stack[depth - 1] == '{' ? KEY : VALUE;
-            i++;
-            continue;
-        } else if (want == COLON && c == ':') {
-            want = VALUE;
-            i++;
-            continue;
-        } else if ((want == KEY || want == FIRST_KEY) && c == '"') {
-            if (!(n = string_length(buf, len, i, why, &at)))
-                return (long long)at;
-            want = COLON;
-            i += n;
-            continue;
-        } else if ((want == VALUE || want == FIRST_VALUE) && (c == '{' || c == '[')) {
-            if (depth == MAX_NESTING) {
-                *why = "nested more than 1000 deep";
-                return (long long)i;
-            }
-            stack[depth++] = (char)c;
-            want = c == '{' ? FIRST_KEY : FIRST_VALUE;
-            i++;
-            continue;
-        } else if (want == VALUE || want == FIRST_VALUE) {
-            if (c == '"' && !(n = string_length(buf, len, i, why, &at)))
-                return (long long)at;
-            if ((c == '-' || isdigit(c)) && !(n = number_length(buf + i))) {
-                *why = "invalid number";
-                return (long long)i;
-            }
-            for (int k = 0; !n && k < 3; k++) {
-                static const char *const literals[] = {"true", "false", "null"};
-                size_t l = strlen(literals[k]);
-                if (!strncmp(buf + i, literals[k], l) && !isalnum((unsigned char)buf[i + l]))
-                    n = l;
-            }
-        }
-        if (!n) {
-            static const char *const expected[] = {"a value", "a value or ']'", "a key in double quotes",
-                                                   "a key in double quotes or '}'", "':' after the key",
-                                                   "',' or the closing bracket", "the end of the input"};
-            if (c > 0x20 && c < 0x7F)
-                snprintf(what, sizeof what, "expected %s, got '%c'", expected[want], c);
-            else
-                snprintf(what, sizeof what, "expected %s, got byte 0x%02X", expected[want], c);
-            *why = what;
-            return (long long)i;
-        }
-        i += n;
-        want = depth ? NEXT : END;
-    }
-}
-
-/* What json_lax_ok makes of a byte outside strings: the white space JSON
- * allows, ',' ':' and ASCII letters (LAX_SKIP: cJSON itself checks that
- * letters spell true, false or null), brackets, the start of a string or
- * of a number; anything else is LAX_BAD. */
-enum { LAX_BAD, LAX_SKIP, LAX_OPEN, LAX_CLOSE, LAX_STRING, LAX_NUMBER };
-#define LAX16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-#define S LAX_SKIP
-#define N LAX_NUMBER
-static const unsigned char lax_class[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, S, S, 0, 0, S, 0, 0,                /* \t \n \r */
-    LAX16(0),
-    S, 0, LAX_STRING, 0, 0, 0, 0, 0, 0, 0, 0, 0, S, N, 0, 0,       /* ' ' '"' ',' '-' */
-    N, N, N, N, N, N, N, N, N, N, S, 0, 0, 0, 0, 0,                /* digits ':' */
-    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* A-O */
-    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* P-Z '[' ']' */
-    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* a-o */
-    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* p-z '{' '}' */
-    LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0),
-};
-#undef N
-#undef S
-#undef LAX16
-
 /* The keys json_lax_ok has seen in each object open at the first
  * KEY_LEVELS depths (up to KEY_SLOTS each), as offsets and lengths in the
  * text, to find a key repeated in its object while the text is at hand:
@@ -1877,6 +1787,157 @@ static void lax_key(struct lax_keys *k, const char *buf, size_t i, size_t n, int
     k->at[l][k->n[l]] = (uint32_t)(key - buf);
     k->len[l][k->n[l]++] = (uint32_t)len;
 }
+
+/* Where the text of the root object's "schools" array and of each of its
+ * elements lies, as json_check finds it, so that each school can be
+ * parsed from its own text (load_snapshot). */
+struct school_text {
+    const char *buf;
+    bool found;         /* the root is an object whose "schools" is an array */
+    size_t open, close; /* its '[' and one past its ']' */
+    int n, cap;
+    size_t *start, *end; /* each element's first byte and one past its last */
+};
+
+/* What json_check can find on the way, when asked: repeated keys and the
+ * schools' text. */
+struct text_scan {
+    struct lax_keys keys;
+    struct school_text schools;
+};
+
+/* Checks the JSON syntax, because cJSON accepts more than JSON ("0123",
+ * "1.", form feeds between tokens, trailing text with some calls) and
+ * points vaguely at errors. Returns the offset of the first problem and
+ * sets *why, or -1. buf[len] is NUL. With scan, it also compares the keys
+ * of each object (lax_key) and finds the schools' text. */
+static long long json_check(const char *buf, size_t len, const char **why, struct text_scan *scan)
+{
+    enum { VALUE, FIRST_VALUE, KEY, FIRST_KEY, COLON, NEXT, END } want = VALUE;
+    static char what[64];
+    char stack[MAX_NESTING];
+    int depth = 0;
+    bool schools_key = false, in_schools = false; /* the root's "schools" just read; inside its array */
+    struct school_text *t = scan ? &scan->schools : NULL;
+    size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3; /* a byte-order mark */
+    for (;;) {
+        while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
+            i++;
+        if (i == len) {
+            if (want == END)
+                return -1;
+            *why = "unexpected end of input";
+            return (long long)i;
+        }
+        unsigned char c = (unsigned char)buf[i];
+        size_t n = 0, at = i;
+        if (in_schools && depth == 2 && (want == VALUE || (want == FIRST_VALUE && c != ']'))) {
+            if (t->n == t->cap) {
+                t->cap = t->cap ? 2 * t->cap : 1024;
+                t->start = xrealloc(t->start, sizeof *t->start * (size_t)t->cap);
+                t->end = xrealloc(t->end, sizeof *t->end * (size_t)t->cap);
+            }
+            t->start[t->n] = i; /* an element begins */
+        }
+        if ((want == FIRST_VALUE && c == ']') || (want == FIRST_KEY && c == '}') ||
+            (want == NEXT && c == (stack[depth - 1] == '{' ? '}' : ']'))) {
+            depth--;
+            n = 1;
+        } else if (want == NEXT && c == ',') {
+            want = stack[depth - 1] == '{' ? KEY : VALUE;
+            i++;
+            continue;
+        } else if (want == COLON && c == ':') {
+            want = VALUE;
+            i++;
+            continue;
+        } else if ((want == KEY || want == FIRST_KEY) && c == '"') {
+            if (!(n = string_length(buf, len, i, why, &at)))
+                return (long long)at;
+            if (scan) {
+                lax_key(&scan->keys, buf, i, n, depth);
+                if (depth == 1)
+                    schools_key = n == 9 && !memcmp(buf + i, "\"schools\"", 9);
+            }
+            want = COLON;
+            i += n;
+            continue;
+        } else if ((want == VALUE || want == FIRST_VALUE) && (c == '{' || c == '[')) {
+            if (depth == MAX_NESTING) {
+                *why = "nested more than 1000 deep";
+                return (long long)i;
+            }
+            if (scan && depth == 1 && schools_key && c == '[') {
+                t->found = in_schools = true;
+                t->open = i;
+            }
+            schools_key = false;
+            stack[depth++] = (char)c;
+            if (scan && depth <= KEY_LEVELS)
+                scan->keys.n[depth - 1] = 0;
+            want = c == '{' ? FIRST_KEY : FIRST_VALUE;
+            i++;
+            continue;
+        } else if (want == VALUE || want == FIRST_VALUE) {
+            if (depth == 1)
+                schools_key = false;
+            if (c == '"' && !(n = string_length(buf, len, i, why, &at)))
+                return (long long)at;
+            if ((c == '-' || isdigit(c)) && !(n = number_length(buf + i))) {
+                *why = "invalid number";
+                return (long long)i;
+            }
+            for (int k = 0; !n && k < 3; k++) {
+                static const char *const literals[] = {"true", "false", "null"};
+                size_t l = strlen(literals[k]);
+                if (!strncmp(buf + i, literals[k], l) && !isalnum((unsigned char)buf[i + l]))
+                    n = l;
+            }
+        }
+        if (!n) {
+            static const char *const expected[] = {"a value", "a value or ']'", "a key in double quotes",
+                                                   "a key in double quotes or '}'", "':' after the key",
+                                                   "',' or the closing bracket", "the end of the input"};
+            if (c > 0x20 && c < 0x7F)
+                snprintf(what, sizeof what, "expected %s, got '%c'", expected[want], c);
+            else
+                snprintf(what, sizeof what, "expected %s, got byte 0x%02X", expected[want], c);
+            *why = what;
+            return (long long)i;
+        }
+        i += n;
+        want = depth ? NEXT : END;
+        if (in_schools && depth == 2) {
+            t->end[t->n++] = i; /* an element ends */
+        } else if (in_schools && depth == 1) {
+            t->close = i;
+            in_schools = false;
+        }
+    }
+}
+
+/* What json_lax_ok makes of a byte outside strings: the white space JSON
+ * allows, ',' ':' and ASCII letters (LAX_SKIP: cJSON itself checks that
+ * letters spell true, false or null), brackets, the start of a string or
+ * of a number; anything else is LAX_BAD. */
+enum { LAX_BAD, LAX_SKIP, LAX_OPEN, LAX_CLOSE, LAX_STRING, LAX_NUMBER };
+#define LAX16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+#define S LAX_SKIP
+#define N LAX_NUMBER
+static const unsigned char lax_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, S, S, 0, 0, S, 0, 0,                /* \t \n \r */
+    LAX16(0),
+    S, 0, LAX_STRING, 0, 0, 0, 0, 0, 0, 0, 0, 0, S, N, 0, 0,       /* ' ' '"' ',' '-' */
+    N, N, N, N, N, N, N, N, N, N, S, 0, 0, 0, 0, 0,                /* digits ':' */
+    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* A-O */
+    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* P-Z '[' ']' */
+    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* a-o */
+    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* p-z '{' '}' */
+    LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0),
+};
+#undef N
+#undef S
+#undef LAX16
 
 /* A quick pass over buf (buf[len] is NUL) that checks only what cJSON is
  * lax about, to spare the full json_check on valid input: false when
@@ -1985,7 +2046,7 @@ static cJSON *json_parse_strict(const char *buf, size_t len, long long *bad, con
     json_keys_unique = root && !keys.unsure;
     if (root)
         return root;
-    *bad = json_check(buf, len, why);
+    *bad = json_check(buf, len, why, NULL);
     if (*bad < 0 && !tried)
         root = cJSON_ParseWithLengthOpts(buf, len + 1, end, 1);
     return root;
@@ -2354,23 +2415,27 @@ static const cJSON *get_object(struct loader *L, const cJSON *obj, const char *k
  * "key[i]" and calls fn(L, element, i, ctx). Returns the element count. */
 typedef void (*element_fn)(struct loader *L, const cJSON *el, int i, void *ctx);
 
+/* Element i of an array of objects: fn for an object, an error for
+ * anything else. */
+static void load_element(struct loader *L, const cJSON *el, int i, element_fn fn, void *ctx)
+{
+    size_t at = path_index(&L->d, i);
+    if (!cJSON_IsObject(el)) {
+        char q[64];
+        diag_error(&L->d, "expected an object, got %s", describe(el, q));
+    } else {
+        fn(L, el, i, ctx);
+    }
+    path_pop(&L->d, at);
+}
+
 static int each_object(struct loader *L, const cJSON *arr, const char *key, element_fn fn, void *ctx)
 {
     int i = 0;
     const cJSON *el;
     size_t old = path_key(&L->d, key);
     cJSON_ArrayForEach(el, arr)
-    {
-        size_t at = path_index(&L->d, i);
-        if (!cJSON_IsObject(el)) {
-            char q[64];
-            diag_error(&L->d, "expected an object, got %s", describe(el, q));
-        } else {
-            fn(L, el, i, ctx);
-        }
-        path_pop(&L->d, at);
-        i++;
-    }
+        load_element(L, el, i++, fn, ctx);
     path_pop(&L->d, old);
     return i;
 }
@@ -2750,6 +2815,35 @@ static void load_school(struct loader *L, const cJSON *o, int i, void *ctx)
     sc->ks4 = load_results(L, o, "ks4", &sc->nks4);
 }
 
+/* The schools, each parsed from its own text (L->schools) into an arena
+ * emptied after each: the tree of one school at a time, in memory that
+ * stays in the cache, where the whole array's tree of a national
+ * snapshot is some 130 MB. json_check has passed the text, so each
+ * element parses; should one not, that is said, not skipped. */
+static int each_school_text(struct loader *L)
+{
+    const struct school_text *t = L->schools;
+    struct arena tree = json_arena; /* the rest of the snapshot's */
+    json_arena = (struct arena){NULL};
+    size_t old = path_key(&L->d, "schools");
+    for (int i = 0; i < t->n; i++) {
+        const cJSON *el = cJSON_ParseWithLengthOpts(t->buf + t->start[i], t->end[i] - t->start[i], NULL, 0);
+        if (el) {
+            load_element(L, el, i, load_school, NULL);
+        } else {
+            size_t at = path_index(&L->d, i);
+            diag_error(&L->d, "internal error: this school's text does not parse alone; please report it");
+            path_pop(&L->d, at);
+        }
+        L->at_obj = L->at_next = NULL; /* the next tree may take the same memory */
+        arena_reset(&json_arena);
+    }
+    path_pop(&L->d, old);
+    arena_free(&json_arena);
+    json_arena = tree;
+    return t->n;
+}
+
 /* URNs are unique across the snapshot (-1: already reported; 0: the
  * entry was not an object). */
 static void check_urns(struct loader *L)
@@ -3049,8 +3143,9 @@ static void load_tree(struct loader *L, const cJSON *root)
                                 &L->ntrust_ix);
     }
     if ((v = get_array(L, root, "schools", REQUIRED))) {
-        s->schools = arena_zalloc(&s->arena, sizeof *s->schools * (size_t)(cJSON_GetArraySize(v) + 1));
-        s->nschools = each_object(L, v, "schools", load_school, NULL);
+        int n = L->schools ? L->schools->n : cJSON_GetArraySize(v);
+        s->schools = arena_zalloc(&s->arena, sizeof *s->schools * (size_t)(n + 1));
+        s->nschools = L->schools ? each_school_text(L) : each_object(L, v, "schools", load_school, NULL);
         check_urns(L);
     }
     double lr;
@@ -3143,15 +3238,11 @@ static void snapshot_free_keeping_strings(struct snapshot *s, struct arena *stri
     snapshot_free(s);
 }
 
-/* Reads and parses a JSON file strictly; the tree lives in json_arena
+/* Parses the text of a JSON file strictly; the tree lives in json_arena
  * until the caller frees that. NULL after naming the problem, as
  * NAME:LINE:COL for invalid JSON. `name` is the file as the user knows it. */
-static cJSON *parse_json_file(const char *path, const char *name)
+static cJSON *parse_json_text(const char *buf, size_t len, const char *name)
 {
-    size_t len;
-    char *buf = read_input(path, &len);
-    if (!buf)
-        return NULL;
     const char *why = NULL, *end = NULL;
     long long bad;
     cJSON *root = json_parse_strict(buf, len, &bad, &why, &end);
@@ -3175,16 +3266,29 @@ static cJSON *parse_json_file(const char *path, const char *name)
         file_error(name, line, col, "invalid JSON: %s", why);
         arena_free(&json_arena);
     }
+    return root;
+}
+
+/* Reads and parses a JSON file strictly, as parse_json_text does. */
+static cJSON *parse_json_file(const char *path, const char *name)
+{
+    size_t len;
+    char *buf = read_input(path, &len);
+    if (!buf)
+        return NULL;
+    cJSON *root = parse_json_text(buf, len, name);
     free(buf);
     return root;
 }
 
 /* Loads a parsed snapshot tree strictly, then frees json_arena. Returns
- * NULL after naming every problem on stderr; warnings do not stop it. */
-static struct snapshot *load_root(const cJSON *root, const char *name)
+ * NULL after naming every problem on stderr; warnings do not stop it.
+ * With schools, the tree's "schools" is empty and they are parsed from
+ * their text. */
+static struct snapshot *load_root(const cJSON *root, const char *name, const struct school_text *schools)
 {
     struct snapshot *s = xcalloc(1, sizeof *s);
-    struct loader L = {.s = s};
+    struct loader L = {.s = s, .schools = schools};
     diag_init(&L.d, name);
     s->file = name;
     load_tree(&L, root);
@@ -3201,11 +3305,58 @@ static struct snapshot *load_root(const cJSON *root, const char *name)
     return s;
 }
 
-/* Loads one snapshot file strictly, as load_root does. */
+/* The tree of the text without the schools' elements ("schools": []),
+ * when the schools can be loaded from their own text without changing
+ * anything the loader says: the text is JSON (json_check passed it), no
+ * object repeats a key (so check_repeats has nothing to report), and the
+ * root holds the programmes' catalogue (without it, collect_programmes
+ * reads the schools' programmes before any school is loaded). Else NULL. */
+static cJSON *tree_without_schools(const char *buf, size_t len, const struct text_scan *scan)
+{
+    const struct school_text *t = &scan->schools;
+    if (!t->found || scan->keys.unsure)
+        return NULL;
+    size_t n = t->open + 2 + (len - t->close);
+    char *text = xmalloc(n + 1);
+    memcpy(text, buf, t->open);
+    memcpy(text + t->open, "[]", 2);
+    memcpy(text + t->open + 2, buf + t->close, len - t->close + 1); /* its NUL too */
+    cJSON *root = cJSON_ParseWithLengthOpts(text, n + 1, NULL, 1);
+    free(text);
+    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "programmes"))) {
+        arena_free(&json_arena);
+        return NULL;
+    }
+    return root;
+}
+
+/* Loads one snapshot file strictly, as load_root does. The text is read
+ * once. A national snapshot's schools are parsed one at a time from
+ * their text (each_school_text), which spares the tree of the whole
+ * array (time and memory); anything else, or text that is not JSON, goes
+ * the way of every other file (parse_json_text). The messages are the
+ * same either way. */
 static struct snapshot *load_snapshot(const char *path, const char *name)
 {
-    cJSON *root = parse_json_file(path, name);
-    return root ? load_root(root, name) : NULL;
+    size_t len;
+    char *buf = read_input(path, &len);
+    if (!buf)
+        return NULL;
+    struct text_scan scan = {.keys.unsure = false};
+    const char *why = NULL;
+    struct snapshot *s = NULL;
+    cJSON *root = json_check(buf, len, &why, &scan) < 0 ? tree_without_schools(buf, len, &scan) : NULL;
+    if (root) {
+        json_keys_unique = true;
+        scan.schools.buf = buf;
+        s = load_root(root, name, &scan.schools);
+    } else if ((root = parse_json_text(buf, len, name))) {
+        s = load_root(root, name, NULL);
+    }
+    free(scan.schools.start);
+    free(scan.schools.end);
+    free(buf);
+    return s;
 }
 
 /* ===================================================================== *
@@ -12002,7 +12153,7 @@ static bool read_base(struct import *im, struct sb *head, struct sb *tail, const
         json_base_keys(head, root, base_head_keys);
         json_base_keys(tail, root, base_tail_keys);
     }
-    im->base = load_root(root, file);
+    im->base = load_root(root, file, NULL);
     if (!im->base)
         return false;
     struct loader L = {.s = im->base};
@@ -12357,7 +12508,7 @@ static bool import_valid(const struct sb *text, const char *name)
         arena_free(&json_arena);
         return false;
     }
-    struct snapshot *s = load_root(root, name);
+    struct snapshot *s = load_root(root, name, NULL);
     plaus_snapshot(s, NULL);
     snapshot_free(s);
     return s != NULL;

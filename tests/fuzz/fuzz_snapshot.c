@@ -125,7 +125,7 @@ static void check_json(const char *file, const char *buf, size_t len)
 {
     check_utf8(file, buf, len);
     const char *why = NULL;
-    long bad = json_check(buf, len, &why);
+    long bad = json_check(buf, len, &why, NULL);
     if (bad >= 0) {
         fprintf(stderr, "json_check: %s\n", why);
         fail("invalid JSON (json_check)", file, buf, len, (size_t)bad);

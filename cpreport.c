@@ -1750,14 +1750,14 @@ static size_t string_length(const char *buf, size_t len, size_t i, const char **
     return 0;
 }
 
-/* The keys json_lax_ok has seen in each object open at the first
+/* The keys json_check has seen in each object open at the first
  * KEY_LEVELS depths (up to KEY_SLOTS each), as offsets and lengths in the
  * text, to find a key repeated in its object while the text is at hand:
  * the check of the tree (check_repeats) then walks all of it only when
  * the text may repeat one. */
 #define KEY_LEVELS 16
 #define KEY_SLOTS 32
-struct lax_keys {
+struct seen_keys {
     bool unsure; /* a key repeated, or keys not compared */
     int n[KEY_LEVELS];
     uint32_t at[KEY_LEVELS][KEY_SLOTS], len[KEY_LEVELS][KEY_SLOTS];
@@ -1768,7 +1768,7 @@ struct lax_keys {
  * the tree exactly when their bytes are the same (string_length has
  * checked them); a key with an escape, in an object too deep or with too
  * many keys, leaves the question to check_repeats. */
-static void lax_key(struct lax_keys *k, const char *buf, size_t i, size_t n, int depth)
+static void see_key(struct seen_keys *k, const char *buf, size_t i, size_t n, int depth)
 {
     const char *key = buf + i + 1;
     size_t len = n - 2;
@@ -1799,10 +1799,13 @@ struct school_text {
     size_t *start, *end; /* each element's first byte and one past its last */
 };
 
-/* What json_check can find on the way, when asked: repeated keys and the
- * schools' text. */
+/* What json_check finds in a text: its verdict (the offset of the first
+ * problem and why, or -1), and on the way, when asked, repeated keys and
+ * the schools' text. */
 struct text_scan {
-    struct lax_keys keys;
+    long long bad;
+    const char *why;
+    struct seen_keys keys;
     struct school_text schools;
 };
 
@@ -1810,7 +1813,7 @@ struct text_scan {
  * "1.", form feeds between tokens, trailing text with some calls) and
  * points vaguely at errors. Returns the offset of the first problem and
  * sets *why, or -1. buf[len] is NUL. With scan, it also compares the keys
- * of each object (lax_key) and finds the schools' text. */
+ * of each object (see_key) and finds the schools' text. */
 static long long json_check(const char *buf, size_t len, const char **why, struct text_scan *scan)
 {
     enum { VALUE, FIRST_VALUE, KEY, FIRST_KEY, COLON, NEXT, END } want = VALUE;
@@ -1855,7 +1858,7 @@ static long long json_check(const char *buf, size_t len, const char **why, struc
             if (!(n = string_length(buf, len, i, why, &at)))
                 return (long long)at;
             if (scan) {
-                lax_key(&scan->keys, buf, i, n, depth);
+                see_key(&scan->keys, buf, i, n, depth);
                 if (depth == 1)
                     schools_key = n == 9 && !memcmp(buf + i, "\"schools\"", 9);
             }
@@ -1916,139 +1919,30 @@ static long long json_check(const char *buf, size_t len, const char **why, struc
     }
 }
 
-/* What json_lax_ok makes of a byte outside strings: the white space JSON
- * allows, ',' ':' and ASCII letters (LAX_SKIP: cJSON itself checks that
- * letters spell true, false or null), brackets, the start of a string or
- * of a number; anything else is LAX_BAD. */
-enum { LAX_BAD, LAX_SKIP, LAX_OPEN, LAX_CLOSE, LAX_STRING, LAX_NUMBER };
-#define LAX16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-#define S LAX_SKIP
-#define N LAX_NUMBER
-static const unsigned char lax_class[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, S, S, 0, 0, S, 0, 0,                /* \t \n \r */
-    LAX16(0),
-    S, 0, LAX_STRING, 0, 0, 0, 0, 0, 0, 0, 0, 0, S, N, 0, 0,       /* ' ' '"' ',' '-' */
-    N, N, N, N, N, N, N, N, N, N, S, 0, 0, 0, 0, 0,                /* digits ':' */
-    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* A-O */
-    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* P-Z '[' ']' */
-    0, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                /* a-o */
-    S, S, S, S, S, S, S, S, S, S, S, LAX_OPEN, 0, LAX_CLOSE, 0, 0, /* p-z '{' '}' */
-    LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0), LAX16(0),
-};
-#undef N
-#undef S
-#undef LAX16
-
-/* A quick pass over buf (buf[len] is NUL) that checks only what cJSON is
- * lax about, to spare the full json_check on valid input: false when
- * something outside strings is not JSON white space, a structural
- * character, an ASCII letter or a valid string or number (string_length
- * and number_length, as json_check uses them), or when brackets nest
- * deeper than MAX_NESTING. The order of the tokens is left to cJSON. */
-static bool json_lax_ok(const char *buf, size_t len, struct lax_keys *keys)
-{
-    const unsigned char *u = (const unsigned char *)buf;
-    size_t i = strncmp(buf, "\xEF\xBB\xBF", 3) ? 0 : 3, n, at, next; /* a byte-order mark, as json_check */
-    const char *why;
-    int depth = 0;
-    for (;;) {
-        /* buf[len] is NUL, LAX_BAD: the run ends there at the latest. */
-        while (lax_class[u[i]] == LAX_SKIP)
-            i++;
-        if (i == len)
-            return true;
-        switch (lax_class[u[i]]) {
-        case LAX_OPEN:
-            if (++depth > MAX_NESTING)
-                return false;
-            if (depth <= KEY_LEVELS)
-                keys->n[depth - 1] = 0;
-            n = 1;
-            break;
-        case LAX_CLOSE:
-            depth--;
-            n = 1;
-            break;
-        case LAX_STRING:
-            n = string_length(buf, len, i, &why, &at);
-            next = i + n; /* a key when ':' follows */
-            while (u[next] == ' ' || u[next] == '\t' || u[next] == '\n' || u[next] == '\r')
-                next++;
-            if (n && u[next] == ':')
-                lax_key(keys, buf, i, n, depth);
-            break;
-        case LAX_NUMBER:
-            n = number_length(buf + i);
-            break;
-        default:
-            return false;
-        }
-        if (!n)
-            return false;
-        i += n;
-    }
-}
-
-/* Parses buf (buf[len] is NUL) strictly, as JSON allows and nothing more:
- * the tree, or NULL with *bad the offset of the first problem and *why
- * what it is, or with *bad -1 (and *why untouched) when only cJSON refused
- * the text; *end is cJSON's, when end is not NULL.
- *
- * json_check finds every problem and where it is, but walks the whole
- * grammar, which cJSON then walks again: a large snapshot paid for it
- * twice (8% of a report's CPU time on the benchmark). So valid text is
- * only given json_lax_ok then cJSON, and json_check runs only when one of
- * them refuses it: whatever the text, the outcome and the message are
- * those json_check then cJSON would give. That needs (json_lax_ok passes and
- * cJSON passes) to imply that json_check passes, which holds because cJSON
- * (1.7.15, require_null_terminated) is a strict recursive descent on the
- * structure (values where values go, ':' after keys, ',' between members,
- * no trailing ',', brackets matched, true/false/null spelt out, nothing
- * but white space and the final NUL after the value) and json_lax_ok
- * covers each point where it is lax:
- * - White space: cJSON skips every byte <= 0x20 (NUL, form feed, ...);
- *   json_lax_ok lets only JSON's four through, so NUL bytes followed by
- *   anything, or other controls, never reach cJSON.
- * - Numbers: cJSON takes whatever strtod reads from a run of [0-9+-.eE]
- *   ("0123", "1.", "-.5", "1e"); json_lax_ok checks with number_length
- *   each number at the same offset (both start one only at '-' or a digit
- *   outside strings), and a number number_length accepts is followed by
- *   a byte that cannot extend it for strtod either, so the next token
- *   begins at the same place for both. '.' and '+' elsewhere are
- *   LAX_BAD.
- * - Strings: cJSON lets raw control characters, invalid UTF-8, \u0000 and
- *   lone surrogates through; json_lax_ok checks each string with
- *   string_length, which ends it at the same quote as cJSON (both step
- *   over the byte after a backslash, and \u's four hex digits hold
- *   neither '"' nor '\\').
- * - Literals: cJSON does not look at the byte after "true"; a letter or
- *   digit there is then refused by cJSON's structure, as no value is
- *   followed by one.
- * - Byte-order mark: skipped by both at offset 0 (cJSON only from 4 bytes
- *   on, which only makes it refuse more).
- * - Depth: json_lax_ok counts brackets outside strings, which in text
- *   cJSON accepts are exactly json_check's; it refuses past MAX_NESTING
- *   as json_check does (cJSON's own limit is the same, but need not be).
- * Each token of json_check's grammar is then one cJSON accepted, in an
- * order cJSON accepted, so json_check passes. json_check is unchanged,
- * and so is every message.
- *
- * On the way, json_lax_ok finds whether any object may repeat a key: when
- * none can, json_keys_unique says so to the loader, until the next parse. */
+/* Whether the tree parse_scanned made last may hold a repeated key: when
+ * it cannot, the loader skips check_repeats. */
 static bool json_keys_unique;
 
-static cJSON *json_parse_strict(const char *buf, size_t len, long long *bad, const char **why, const char **end)
+/* Reads the syntax of buf (buf[len] is NUL) into scan: json_check's
+ * verdict and what it finds on the way. scan_free frees it. */
+static void scan_text(const char *buf, size_t len, struct text_scan *scan)
 {
-    struct lax_keys keys = {.unsure = false};
-    bool tried = json_lax_ok(buf, len, &keys);
-    cJSON *root = tried ? cJSON_ParseWithLengthOpts(buf, len + 1, end, 1) : NULL;
-    *bad = -1;
-    json_keys_unique = root && !keys.unsure;
-    if (root)
-        return root;
-    *bad = json_check(buf, len, why, NULL);
-    if (*bad < 0 && !tried)
-        root = cJSON_ParseWithLengthOpts(buf, len + 1, end, 1);
+    *scan = (struct text_scan){.why = NULL};
+    scan->bad = json_check(buf, len, &scan->why, scan);
+}
+
+static void scan_free(struct text_scan *scan)
+{
+    free(scan->schools.start);
+    free(scan->schools.end);
+}
+
+/* cJSON's tree of text that json_check passed, or NULL (*end is cJSON's
+ * place when cJSON refused it, which JSON should never make it do). */
+static cJSON *parse_scanned(const char *buf, size_t len, const struct text_scan *scan, const char **end)
+{
+    cJSON *root = scan->bad < 0 ? cJSON_ParseWithLengthOpts(buf, len + 1, end, 1) : NULL;
+    json_keys_unique = root && !scan->keys.unsure;
     return root;
 }
 
@@ -3102,7 +2996,7 @@ static void load_tree(struct loader *L, const cJSON *root)
                  SNAPSHOT_FORMAT);
         return;     /* another format's fields would only add noise */
     }
-    if (!json_keys_unique) /* else json_parse_strict saw every key */
+    if (!json_keys_unique) /* else json_check compared every key */
         check_repeats(L, root, NULL);
     L->keys_unique = !L->repeats;
     check_keys(L, root, snapshot_keys);
@@ -3238,14 +3132,15 @@ static void snapshot_free_keeping_strings(struct snapshot *s, struct arena *stri
     snapshot_free(s);
 }
 
-/* Parses the text of a JSON file strictly; the tree lives in json_arena
- * until the caller frees that. NULL after naming the problem, as
- * NAME:LINE:COL for invalid JSON. `name` is the file as the user knows it. */
-static cJSON *parse_json_text(const char *buf, size_t len, const char *name)
+/* Parses the scanned text of a JSON file strictly; the tree lives in
+ * json_arena until the caller frees that. NULL after naming the problem,
+ * as NAME:LINE:COL for invalid JSON. `name` is the file as the user
+ * knows it. */
+static cJSON *parse_json_text(const char *buf, size_t len, const char *name, const struct text_scan *scan)
 {
-    const char *why = NULL, *end = NULL;
-    long long bad;
-    cJSON *root = json_parse_strict(buf, len, &bad, &why, &end);
+    const char *why = scan->why, *end = NULL;
+    long long bad = scan->bad;
+    cJSON *root = parse_scanned(buf, len, scan, &end);
     if (!root) {
         long long line, col;
         char what[48];
@@ -3276,7 +3171,10 @@ static cJSON *parse_json_file(const char *path, const char *name)
     char *buf = read_input(path, &len);
     if (!buf)
         return NULL;
-    cJSON *root = parse_json_text(buf, len, name);
+    struct text_scan scan;
+    scan_text(buf, len, &scan);
+    cJSON *root = parse_json_text(buf, len, name, &scan);
+    scan_free(&scan);
     free(buf);
     return root;
 }
@@ -3342,19 +3240,18 @@ static struct snapshot *load_snapshot(const char *path, const char *name)
     char *buf = read_input(path, &len);
     if (!buf)
         return NULL;
-    struct text_scan scan = {.keys.unsure = false};
-    const char *why = NULL;
+    struct text_scan scan;
     struct snapshot *s = NULL;
-    cJSON *root = json_check(buf, len, &why, &scan) < 0 ? tree_without_schools(buf, len, &scan) : NULL;
+    scan_text(buf, len, &scan);
+    cJSON *root = scan.bad < 0 ? tree_without_schools(buf, len, &scan) : NULL;
     if (root) {
         json_keys_unique = true;
         scan.schools.buf = buf;
         s = load_root(root, name, &scan.schools);
-    } else if ((root = parse_json_text(buf, len, name))) {
+    } else if ((root = parse_json_text(buf, len, name, &scan))) {
         s = load_root(root, name, NULL);
     }
-    free(scan.schools.start);
-    free(scan.schools.end);
+    scan_free(&scan);
     free(buf);
     return s;
 }
@@ -12499,12 +12396,13 @@ static void import_summary(const struct import *im, const struct imp_source *s, 
 /* Checks the snapshot text as `cpreport validate` would. */
 static bool import_valid(const struct sb *text, const char *name)
 {
-    const char *why = NULL;
-    long long bad;
-    cJSON *root = json_parse_strict(text->buf, text->len, &bad, &why, NULL);
+    struct text_scan scan;
+    scan_text(text->buf, text->len, &scan);
+    cJSON *root = parse_scanned(text->buf, text->len, &scan, NULL);
+    scan_free(&scan);
     if (!root) {
         fprintf(stderr, "%s: %s: the import made invalid JSON (at byte %lld: %s); please report this\n", progname,
-                name, bad, why ? why : "cJSON refused it");
+                name, scan.bad, scan.why ? scan.why : "cJSON refused it");
         arena_free(&json_arena);
         return false;
     }

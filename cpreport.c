@@ -1586,7 +1586,7 @@ struct loader {
     int repeats;                 /* repeated keys reported */
     bool keys_unique;            /* check_repeats found none in the whole tree */
     const cJSON *at_obj, *at_next; /* where field() found its last key */
-    int last_year;               /* results' latest year: as_of's (0: not yet known) */
+    int last_year;               /* results' latest year: as_of's, MAX_YEAR without one */
     const struct school_text *schools; /* their text, when they are parsed one by one */
 };
 
@@ -2515,12 +2515,6 @@ static const char *const ks4_keys[] = {"year", "disadvantaged_pupils", "disadvan
 /* A results year: 2000 up to the year of as_of. */
 static bool get_year(struct loader *L, const cJSON *o, int *year)
 {
-    if (!L->last_year) { /* the year of as_of, once */
-        int m0, d0;
-        L->last_year = MAX_YEAR;
-        if (L->s->as_of != LLONG_MIN)
-            civil_from_days(L->s->as_of, &L->last_year, &m0, &d0);
-    }
     double y;
     if (!get_number(L, o, "year", REQUIRED, true, MIN_RESULTS_YEAR, L->last_year, &y))
         return false;
@@ -3000,9 +2994,13 @@ static void load_tree(struct loader *L, const cJSON *root)
         check_repeats(L, root, NULL);
     L->keys_unique = !L->repeats;
     check_keys(L, root, snapshot_keys);
+    int month, day;
     s->as_of = LLONG_MIN;
+    L->last_year = MAX_YEAR;
     if (!get_date(L, root, "as_of", REQUIRED, true, &s->as_of))
         s->as_of = LLONG_MIN;
+    else
+        civil_from_days(s->as_of, &L->last_year, &month, &day);
     get_string(L, root, "label", OPTIONAL, &s->label);
     get_string(L, root, "organisation", OPTIONAL, &s->organisation);
     if ((v = get_array(L, root, "target_areas", OPTIONAL)))
